@@ -1,0 +1,18 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { jsonRedactor } from './redact';
+
+export const SERVICE_NAME = 'ops-sentinel';
+export const METRICS_NAMESPACE = 'OpsSentinel';
+
+/** The one logger. Every line passes through the redactor, so secrets never reach CloudWatch. */
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+  jsonReplacerFn: jsonRedactor,
+});
+
+/** The one metrics instance (CloudWatch embedded metric format, namespace `OpsSentinel`). */
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+});
