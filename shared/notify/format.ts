@@ -52,6 +52,7 @@ export function formatSubject(n: Notification, stage?: string): string {
   const prefix = `[${SEVERITY_WORD[n.severity]}]${stage ? ` ${stage}` : ''} `;
   const ascii = redact(n.title)
     .normalize('NFKD')
+    .replace(/[\r\n\t]/g, ' ')
     .replace(/[^\x20-\x7e]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
