@@ -1,0 +1,101 @@
+/**
+ * The packaged CloudFormation is a test subject: `serverless package` runs offline for each
+ * stage, and the result is checked against the resource specification and for IAM breadth.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { broadIamStatements, validateTemplate } from '../helpers/cfn-spec';
+
+const ROOT = path.resolve(__dirname, '../..');
+type Template = Parameters<typeof validateTemplate>[0] & { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+
+function packageStage(stage: string): Template {
+  const dir = mkdtempSync(path.join(tmpdir(), `ops-sentinel-${stage}-`));
+  try {
+    execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', dir], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+        SLS_TELEMETRY_DISABLED: '1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      },
+      stdio: 'pipe',
+      timeout: 240_000,
+    });
+    return JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const stages = ['prod', 'dev', 'local'] as const;
+const templates: Partial<Record<(typeof stages)[number], Template>> = {};
+
+beforeAll(() => {
+  for (const stage of stages) templates[stage] = packageStage(stage);
+}, 600_000);
+
+const byType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+describe.each(stages)('serverless package --stage %s', (stage) => {
+  it('produces a template whose every resource and property matches the CloudFormation spec', () => {
+    expect(validateTemplate(templates[stage]!)).toEqual([]);
+  });
+
+  it('has no wildcard action and no mutating action on Resource "*"', () => {
+    expect(broadIamStatements(templates[stage]!)).toEqual([]);
+  });
+
+  it('gives every function its own role and a log group with retention', () => {
+    const t = templates[stage]!;
+    const functions = byType(t, 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    const roleIds = functions.map(([, f]) => (f.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    expect(new Set(roleIds).size).toBe(functions.length);
+    expect(t.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const [, f] of functions) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    }
+    for (const [id, g] of byType(t, 'AWS::Logs::LogGroup')) {
+      expect([id, g.Properties!.RetentionInDays]).toEqual([id, expect.any(Number)]);
+    }
+  });
+
+  it('sends every asynchronously invoked function that fails to the dead-letter queue', () => {
+    const t = templates[stage]!;
+    const configs = byType(t, 'AWS::Lambda::EventInvokeConfig');
+    const functions = byType(t, 'AWS::Lambda::Function').map(([id]) => id);
+    const covered = configs.map(([, c]) => (c.Properties!.FunctionName as { Ref: string }).Ref);
+    expect(covered.sort()).toEqual(functions.sort());
+    for (const [, c] of configs) {
+      expect(c.Properties!.DestinationConfig).toEqual({
+        OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      });
+    }
+    for (const [, rule] of byType(t, 'AWS::Events::Rule')) {
+      for (const target of rule.Properties!.Targets as Array<Record<string, unknown>>) {
+        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
+      }
+    }
+  });
+
+  it('alarms when the dead-letter queue is not empty', () => {
+    expect(templates[stage]!.Resources.DeadLetterQueueAlarm?.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
+it('publishes to the stage topic in prod and prints to the console in local', () => {
+  const envOf = (t: Template) =>
+    byType(t, 'AWS::Lambda::Function').map(([, f]) => (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables);
+  for (const vars of envOf(templates.prod!)) expect(vars.NOTIFY_TOPIC_ARN).toEqual({ Ref: 'NotificationTopic' });
+  for (const vars of envOf(templates.local!)) expect(vars.NOTIFY_TOPIC_ARN).toBe('');
+});
