@@ -11,8 +11,14 @@ export const logger = new Logger({
   jsonReplacerFn: jsonRedactor,
 });
 
-/** The one metrics instance (CloudWatch embedded metric format, namespace `OpsSentinel`). */
+/**
+ * The one metrics instance (CloudWatch embedded metric format, namespace `OpsSentinel`).
+ * Powertools adds a `service` dimension to every metric by default; it is removed so a metric
+ * carries exactly the dimensions in `metric-names.ts`, which is what alarms and the dashboard
+ * query (a CloudWatch metric only matches when every dimension matches).
+ */
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
 });
+metrics.clearDefaultDimensions();

@@ -41,3 +41,13 @@ export function serviceNameFrom(value: string | undefined | null): string | unde
 export function taskDefinitionLabel(arn: string | undefined | null): string | undefined {
   return nameFromArn(arn);
 }
+
+/**
+ * The CloudWatch dimension value of an ALB or target group ARN: `app/NAME/ID` for
+ * `...:loadbalancer/app/NAME/ID`, `targetgroup/NAME/ID` for a target group.
+ */
+export function elbDimensionFromArn(arn: string | undefined | null): string | undefined {
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.service !== 'elasticloadbalancing') return undefined;
+  return parsed.resource.startsWith('loadbalancer/') ? parsed.resource.slice('loadbalancer/'.length) : parsed.resource;
+}
