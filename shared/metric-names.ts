@@ -3,6 +3,8 @@
  * the dashboard and alarms are generated from them, so renaming one breaks a test instead of a
  * graph. Namespace: `OpsSentinel`.
  */
+export const METRICS_NAMESPACE = 'OpsSentinel';
+
 export const Metric = {
   /** taskStopped: count, dims Service + Category. */
   TasksStopped: 'TasksStopped',

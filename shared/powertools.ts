@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from './metric-names';
 import { jsonRedactor } from './redact';
 
 export const SERVICE_NAME = 'ops-sentinel';
-export const METRICS_NAMESPACE = 'OpsSentinel';
+export { METRICS_NAMESPACE };
 
 /** The one logger. Every line passes through the redactor, so secrets never reach CloudWatch. */
 export const logger = new Logger({

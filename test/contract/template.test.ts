@@ -84,6 +84,17 @@ describe.each(stages)('serverless package --stage %s', (stage) => {
     }
   });
 
+  it('has a dashboard whose alarm widget lists every alarm the stack declares', () => {
+    const t = templates[stage]!;
+    const body = (t.Resources.OpsDashboard!.Properties!.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+    const alarmWidget = (JSON.parse(body) as { widgets: Array<{ type: string; properties: { alarms?: string[] } }> }).widgets.find(
+      (w) => w.type === 'alarm',
+    )!;
+    const names = byType(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!.AlarmName as string);
+    expect(names.length).toBeGreaterThan(0);
+    expect(alarmWidget.properties.alarms!.map((arn) => arn.split(':alarm:')[1]).sort()).toEqual(names.sort());
+  });
+
   it('alarms when the dead-letter queue is not empty', () => {
     expect(templates[stage]!.Resources.DeadLetterQueueAlarm?.Properties).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
