@@ -1,0 +1,199 @@
+import { describeError, OpsError, PermanentError } from '../../shared/errors';
+import { secretUrl } from '../../shared/links';
+import type { Notification } from '../../shared/notify';
+import { registerSecret } from '../../shared/redact';
+import { AWSCURRENT, AWSPENDING, type RotationDeps, type SecretMetadata } from './ports';
+import { jsonObject, STRATEGIES, type RotateSecretConfig, type RotationEvent, type StrategyName } from './schema';
+import type { StepContext, StepOutcome, Strategy } from './strategies/context';
+import { currentVersionId } from './strategies/context';
+import { alternatingUsersStrategy, singleUserStrategy } from './strategies/database';
+import { randomValueStrategy } from './strategies/random-value';
+
+export const TAG_STRATEGY = 'ops-sentinel:rotation-strategy';
+
+const STRATEGY_IMPL: Record<StrategyName, Strategy> = {
+  'alternating-users': alternatingUsersStrategy,
+  'single-user': singleUserStrategy,
+  'random-value': randomValueStrategy,
+};
+
+export interface RotationResult {
+  secret: string;
+  step: RotationEvent['Step'];
+  token: string;
+  strategy?: StrategyName;
+  /** Where the strategy came from: the secret's `rotationStrategy` field, its tag, or the default. */
+  strategySource?: 'secret field' | 'tag' | 'default';
+  outcome: StepOutcome['outcome'];
+  reason?: string;
+  /** What was done, or with DRY_RUN what would have been done (never a password). */
+  actions: string[];
+  redeployed?: string[];
+  redeployFailed?: Array<{ service: string; error: string }>;
+}
+
+/**
+ * The strategy of a secret: its JSON field `rotationStrategy`, else the tag
+ * `ops-sentinel:rotation-strategy`, else `alternating-users` for a JSON secret with an `engine`
+ * and `random-value` for anything else.
+ */
+export function chooseStrategy(meta: SecretMetadata, currentValue: string): { strategy: StrategyName; source: NonNullable<RotationResult['strategySource']> } {
+  const fromField = jsonObject(currentValue)?.rotationStrategy;
+  const fromTag = meta.tags[TAG_STRATEGY];
+  const pick = (value: unknown, source: 'secret field' | 'tag') => {
+    if (!STRATEGIES.includes(value as StrategyName)) {
+      throw new PermanentError(
+        `Secret ${meta.name}: ${source === 'tag' ? `tag ${TAG_STRATEGY}` : 'field rotationStrategy'} is "${String(value)}", expected one of ${STRATEGIES.join(', ')}`,
+      );
+    }
+    return { strategy: value as StrategyName, source };
+  };
+  if (fromField !== undefined) return pick(fromField, 'secret field');
+  if (fromTag !== undefined) return pick(fromTag, 'tag');
+  const isDatabase = typeof jsonObject(currentValue)?.engine === 'string';
+  return { strategy: isDatabase ? 'alternating-users' : 'random-value', source: 'default' };
+}
+
+/**
+ * The guard every step runs first (AWS's contract): rotation enabled, the token a known version,
+ * already-AWSCURRENT a no-op, anything but AWSPENDING an error. Returns a reason to stop, or undefined.
+ */
+export function guard(meta: SecretMetadata, token: string): string | undefined {
+  if (!meta.rotationEnabled) throw new PermanentError(`Rotation is not enabled for secret ${meta.name}`);
+  const stages = meta.versions[token];
+  if (!stages) throw new PermanentError(`Version ${token} of secret ${meta.name} is unknown: it has no stage for rotation`);
+  if (stages.includes(AWSCURRENT)) return `version ${token} is already AWSCURRENT`;
+  if (!stages.includes(AWSPENDING)) {
+    throw new PermanentError(`Version ${token} of secret ${meta.name} is not AWSPENDING (stages: ${stages.join(', ') || 'none'})`);
+  }
+  return undefined;
+}
+
+/** Consumers (ECS services) whose configured `secret` names this one: name, ARN, or `prefix*`. */
+export function consumersOf(meta: SecretMetadata, config: RotateSecretConfig): Array<{ cluster: string; service: string }> {
+  const matches = (pattern: string) =>
+    pattern.endsWith('*')
+      ? meta.name.startsWith(pattern.slice(0, -1)) || meta.arn.startsWith(pattern.slice(0, -1))
+      : pattern === meta.name || pattern === meta.arn;
+  return config.SECRET_CONSUMERS.filter((c) => matches(c.secret)).flatMap((c) =>
+    c.services.map((service) => ({ cluster: c.cluster ?? config.CLUSTER_NAME, service })),
+  );
+}
+
+async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationResult): Promise<StepOutcome> {
+  const { SecretId, ClientRequestToken: token } = ctx.event;
+  const from = currentVersionId(ctx.meta);
+  const users = await impl.describeFinish(ctx);
+  const consumers = consumersOf(ctx.meta, ctx.config);
+  const move = `UpdateSecretVersionStage ${ctx.meta.name} AWSCURRENT → ${token} (from ${from ?? 'none'})`;
+  if (ctx.config.DRY_RUN) {
+    ctx.actions.push(`would ${move}`);
+    for (const c of consumers) ctx.actions.push(`would UpdateService ${c.cluster}/${c.service} forceNewDeployment`);
+    return { outcome: 'dry-run', users };
+  }
+  await ctx.deps.secrets.moveCurrent(SecretId, token, from);
+  ctx.actions.push(move);
+  // ECS injects secrets only when a task starts: running tasks keep the old value until replaced.
+  result.redeployed = [];
+  result.redeployFailed = [];
+  for (const c of consumers) {
+    const label = `${c.cluster}/${c.service}`;
+    try {
+      if (!c.cluster) throw new PermanentError('no cluster configured (consumer cluster or CLUSTER_NAME)');
+      await ctx.deps.ecs.forceNewDeployment(c.cluster, c.service);
+      result.redeployed.push(label);
+      ctx.actions.push(`UpdateService ${label} forceNewDeployment`);
+    } catch (error) {
+      // The rotation itself is complete; a retry would be a no-op, so report instead of throwing.
+      result.redeployFailed.push({ service: label, error: describeError(error) });
+    }
+  }
+  return { outcome: 'done', users };
+}
+
+function finishNotification(ctx: StepContext, result: RotationResult, users: StepOutcome['users']): Notification {
+  const failed = result.redeployFailed ?? [];
+  const redeployed = result.redeployed ?? [];
+  const userChange = users?.current && users.pending && users.current !== users.pending ? ` The app now logs in as ${users.pending} (was ${users.current}).` : '';
+  return {
+    title: `${ctx.meta.name}: secret rotated${failed.length ? ', redeploy failed' : ''}`,
+    severity: failed.length ? 'warning' : 'info',
+    eventType: 'SecretRotated',
+    summary:
+      `Secret ${ctx.meta.name} was rotated (${ctx.strategy}); AWSCURRENT is now version ${ctx.event.ClientRequestToken}.${userChange}` +
+      (redeployed.length ? ` New ECS deployments started for ${redeployed.join(', ')} so tasks read the new value.` : '') +
+      (failed.length ? ` Redeploy FAILED for ${failed.map((f) => f.service).join(', ')}: running tasks keep the old value until replaced.` : ''),
+    facts: [
+      ['Secret', ctx.meta.name],
+      ['Strategy', ctx.strategy],
+      ['Database user', users?.pending],
+      ['Previous user', users?.current !== users?.pending ? users?.current : undefined],
+      ['Version', ctx.event.ClientRequestToken],
+      ['Redeployed', redeployed.join(', ')],
+      ['Redeploy failed', failed.map((f) => `${f.service} (${f.error})`).join('; ')],
+    ],
+    nextSteps: failed.map((f) => {
+      const [cluster, service] = f.service.split('/');
+      return `aws ecs update-service --cluster ${cluster} --service ${service} --force-new-deployment`;
+    }),
+    links: [{ label: 'Secret', url: secretUrl(ctx.config.AWS_REGION, ctx.meta.name) }],
+    relatedResources: [ctx.meta.arn],
+    keywords: ['rotation', ctx.strategy],
+  };
+}
+
+function failureNotification(event: RotationEvent, error: unknown, config: RotateSecretConfig, meta?: SecretMetadata): Notification {
+  const name = meta?.name ?? event.SecretId;
+  return {
+    title: `${name}: rotation failed at ${event.Step}`,
+    severity: 'critical',
+    eventType: 'SecretRotationFailed',
+    summary: `Rotation of ${name} failed at ${event.Step} and a retry cannot fix it: ${describeError(error)}. AWSCURRENT is unchanged unless the step was finishSecret.`,
+    facts: [
+      ['Secret', name],
+      ['Step', event.Step],
+      ['Version', event.ClientRequestToken],
+    ],
+    nextSteps: ['Fix the cause above, then run `aws secretsmanager rotate-secret --secret-id ' + name + '` again.'],
+    links: [{ label: 'Secret', url: secretUrl(config.AWS_REGION, name) }],
+    ...(meta ? { relatedResources: [meta.arn] } : {}),
+    keywords: ['rotation'],
+  };
+}
+
+/**
+ * One rotation step. Idempotent and re-entrant: a step delivered twice, or retried after a
+ * failure at any point, converges. Throws on failure so Secrets Manager retries; a failure no
+ * retry can fix is also notified.
+ */
+export async function rotateSecret(event: RotationEvent, deps: RotationDeps, config: RotateSecretConfig): Promise<RotationResult> {
+  const result: RotationResult = { secret: event.SecretId, step: event.Step, token: event.ClientRequestToken, outcome: 'done', actions: [] };
+  let meta: SecretMetadata | undefined;
+  try {
+    meta = await deps.secrets.describe(event.SecretId);
+    result.secret = meta.name;
+    const stop = guard(meta, event.ClientRequestToken);
+    if (stop) return { ...result, outcome: 'no-op', reason: stop };
+    const current = await deps.secrets.getValue(event.SecretId, { stage: AWSCURRENT });
+    if (!current) throw new PermanentError(`Secret ${meta.name} has no AWSCURRENT value`);
+    registerSecret(current.value);
+    const { strategy, source } = chooseStrategy(meta, current.value);
+    result.strategy = strategy;
+    result.strategySource = source;
+    const impl = STRATEGY_IMPL[strategy];
+    const ctx: StepContext = { event, meta, current, strategy, deps, config, actions: result.actions };
+    let outcome: StepOutcome;
+    if (event.Step === 'finishSecret') {
+      outcome = await finishSecret(ctx, impl, result);
+      if (outcome.outcome === 'done') await deps.notifier.notify(finishNotification(ctx, result, outcome.users));
+    } else {
+      outcome = await impl[event.Step](ctx);
+    }
+    return { ...result, outcome: outcome.outcome, ...(outcome.reason ? { reason: outcome.reason } : {}) };
+  } catch (error) {
+    if (error instanceof OpsError && !error.retryable) {
+      await deps.notifier.notify(failureNotification(event, error, config, meta)).catch(() => undefined);
+    }
+    throw error;
+  }
+}

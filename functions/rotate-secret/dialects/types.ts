@@ -1,0 +1,39 @@
+/** One SQL statement with positional parameters. Text only: drivers run it. */
+export interface Statement {
+  sql: string;
+  params?: unknown[];
+}
+
+/** A privilege held by a user, in a form that can be compared between two users. */
+export interface Privilege {
+  /** Stable key: equal for the same privilege held by two different users. */
+  key: string;
+  grant: Statement;
+  /** How to take it away; absent when only `resetPrivileges` can (MySQL object grants). */
+  revoke?: Statement;
+}
+
+/** The SQL a rotation needs, per engine. Every method returns text; nothing here connects. */
+export interface Dialect {
+  readonly engine: 'postgres' | 'mysql';
+  /** Longest user name the engine accepts, and its unit. */
+  readonly maxUserName: { limit: number; unit: 'bytes' | 'characters' };
+  userNameLength(name: string): number;
+  /** Rows with a boolean-ish `iam` column: true when the user authenticates with IAM. */
+  isIamUser(user: string): Statement;
+  /** Rows naming each account of `user` (`host` for MySQL; one row for PostgreSQL). */
+  accounts(user: string): Statement;
+  createUser(user: string, host: string, password: string): Statement;
+  setPassword(user: string, host: string, password: string): Statement;
+  /** Changes the logged-in user's own password (single-user strategy). */
+  setOwnPassword(user: string, password: string): Statement;
+  /** Query listing `user`'s privileges; rows are turned into `Privilege`s by `privileges`. */
+  listPrivileges(user: string, host: string): Statement;
+  privileges(rows: Array<Record<string, unknown>>, user: string, host: string): Privilege[];
+  /**
+   * When privileges differ: statements that drop every object privilege before all of the
+   * source's privileges are granted again (MySQL). Empty when the dialect revokes item by item.
+   */
+  resetPrivileges(user: string, host: string): Statement[];
+  readonly test: Statement;
+}

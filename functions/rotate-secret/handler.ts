@@ -1,0 +1,39 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import { clientConfig } from '../../shared/aws/client-config';
+import { loadConfig } from '../../shared/config';
+import { connect } from '../../shared/db/driver';
+import { Dimension, Metric } from '../../shared/metric-names';
+import { notifierFromEnv } from '../../shared/notify';
+import { logger, metrics } from '../../shared/powertools';
+import { ecsAdapter } from './adapters/ecs';
+import { secretsManagerAdapter } from './adapters/secrets-manager';
+import { rotateSecret } from './core';
+import type { RotationDeps } from './ports';
+import { parseRotationEvent, RotateSecretConfig } from './schema';
+
+const config = loadConfig(RotateSecretConfig);
+const deps: RotationDeps = {
+  secrets: secretsManagerAdapter(new SecretsManagerClient(clientConfig())),
+  ecs: ecsAdapter(new ECSClient(clientConfig())),
+  db: { connect },
+  notifier: notifierFromEnv(),
+};
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async (input: unknown) => {
+    const event = parseRotationEvent(input);
+    logger.appendKeys({ secretId: event.SecretId, step: event.Step, token: event.ClientRequestToken });
+    const result = await rotateSecret(event, deps, config);
+    const metric = metrics.singleMetric();
+    metric.addDimensions({ [Dimension.Strategy]: result.strategy ?? 'none', [Dimension.Step]: event.Step });
+    metric.addMetric(Metric.RotationSteps, MetricUnit.Count, 1);
+    logger.info(config.DRY_RUN ? 'rotation step (dry run: nothing changed)' : 'rotation step', { result });
+    return result;
+  });

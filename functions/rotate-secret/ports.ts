@@ -1,0 +1,57 @@
+import type { DbConnectOptions, DbConnection } from '../../shared/db/driver';
+import type { Notifier } from '../../shared/notify';
+
+export const AWSCURRENT = 'AWSCURRENT';
+export const AWSPENDING = 'AWSPENDING';
+export const AWSPREVIOUS = 'AWSPREVIOUS';
+
+export interface SecretMetadata {
+  arn: string;
+  name: string;
+  rotationEnabled: boolean;
+  /** VersionIdsToStages. */
+  versions: Record<string, string[]>;
+  tags: Record<string, string>;
+}
+
+export interface SecretVersion {
+  versionId: string;
+  value: string;
+  stages: string[];
+}
+
+export interface RandomPasswordOptions {
+  length: number;
+  excludeCharacters: string;
+  excludePunctuation: boolean;
+}
+
+/** Secrets Manager, in the rotation's terms. */
+export interface SecretsPort {
+  describe(secretId: string): Promise<SecretMetadata>;
+  /** The version selected by id and/or stage; `undefined` when it does not exist (or has no value yet). */
+  getValue(secretId: string, select: { versionId?: string; stage?: string }): Promise<SecretVersion | undefined>;
+  /**
+   * Stores `value` as version `token` with stage AWSPENDING. `exists-with-other-value` when the
+   * token already holds a different value (Secrets Manager's ResourceExistsException).
+   */
+  putPending(secretId: string, token: string, value: string): Promise<'stored' | 'exists-with-other-value'>;
+  randomPassword(options: RandomPasswordOptions): Promise<string>;
+  /** Moves AWSCURRENT to `toVersionId`, removing it from `fromVersionId`. */
+  moveCurrent(secretId: string, toVersionId: string, fromVersionId: string | undefined): Promise<void>;
+}
+
+export interface EcsPort {
+  forceNewDeployment(cluster: string, service: string): Promise<{ deploymentId?: string }>;
+}
+
+export interface DbPort {
+  connect(options: DbConnectOptions): Promise<DbConnection>;
+}
+
+export interface RotationDeps {
+  secrets: SecretsPort;
+  db: DbPort;
+  ecs: EcsPort;
+  notifier: Notifier;
+}

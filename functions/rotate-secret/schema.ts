@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { envBool, envInt, envJson } from '../../shared/config';
+import { InvalidEventError, PermanentError } from '../../shared/errors';
+import type { Engine } from '../../shared/db/driver';
+
+/** The three steps' event, as Secrets Manager sends it. */
+export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+export type RotationStep = (typeof ROTATION_STEPS)[number];
+
+export const RotationEvent = z.object({
+  SecretId: z.string().min(1),
+  ClientRequestToken: z.string().min(1),
+  Step: z.enum(ROTATION_STEPS),
+});
+export type RotationEvent = z.infer<typeof RotationEvent>;
+
+/** Parses the invocation, failing with a message that says which field is wrong. */
+export function parseRotationEvent(input: unknown): RotationEvent {
+  const result = RotationEvent.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`);
+  throw new InvalidEventError(
+    `Not a Secrets Manager rotation event ({SecretId, ClientRequestToken, Step}): ${problems.join('; ')}`,
+  );
+}
+
+export const STRATEGIES = ['alternating-users', 'single-user', 'random-value'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+/**
+ * An ECS service that reads the secret at task start. `secret` is the secret's name, its ARN, or
+ * a name prefix ending in `*`; `cluster` defaults to the stage's `clusterName`.
+ */
+export const SecretConsumer = z.object({
+  secret: z.string().min(1),
+  services: z.array(z.string().min(1)).min(1),
+  cluster: z.string().min(1).optional(),
+});
+export type SecretConsumer = z.infer<typeof SecretConsumer>;
+
+/**
+ * Characters that break a password inside a connection string or URL
+ * (`postgres://user:pass@host/db`, dj-database-url, libpq key=value strings, shell snippets).
+ */
+export const DEFAULT_EXCLUDE_CHARACTERS = '/@"\'\\:?#%&`$;=[]{}<>|^ ~';
+
+export const RotateSecretConfig = z.object({
+  STAGE: z.string().default('dev'),
+  AWS_REGION: z.string().default('us-east-1'),
+  DRY_RUN: envBool.default(false),
+  CLUSTER_NAME: z.string().default(''),
+  SECRET_CONSUMERS: envJson(z.array(SecretConsumer)).default([]),
+  /** TLS to the database: `verify-full` (default), `require`, or `disable` (local test servers only). */
+  DB_SSL_MODE: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
+  DB_CA_BUNDLE_PATH: z.string().optional(),
+  DB_CONNECT_TIMEOUT_MS: envInt(500, 60_000).default(5_000),
+  PASSWORD_LENGTH: envInt(16, 4096).default(32),
+  PASSWORD_EXCLUDE_CHARACTERS: z.string().default(DEFAULT_EXCLUDE_CHARACTERS),
+});
+export type RotateSecretConfig = z.infer<typeof RotateSecretConfig>;
+
+/**
+ * A database secret, the shape of the AWS RDS rotation templates. Unknown fields are kept
+ * (rotation copies them to the new version unchanged).
+ */
+export const DbSecret = z.looseObject({
+  engine: z.string().min(1),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65_535).optional(),
+  username: z.string().min(1),
+  password: z.string().optional(),
+  dbname: z.string().min(1).optional(),
+  masterarn: z.string().min(1).optional(),
+  rotationStrategy: z.enum(STRATEGIES).optional(),
+});
+export type DbSecret = z.infer<typeof DbSecret>;
+
+/** `postgres`, `aurora-postgresql` → postgres; `mysql`, `mariadb`, `aurora-mysql`, `aurora` → mysql. */
+export function engineOf(engine: string): Engine {
+  const e = engine.toLowerCase();
+  if (['postgres', 'postgresql', 'aurora-postgresql'].includes(e)) return 'postgres';
+  if (['mysql', 'mariadb', 'aurora-mysql', 'aurora'].includes(e)) return 'mysql';
+  throw new PermanentError(`Unsupported database engine "${engine}" (expected postgres, aurora-postgresql, mysql, mariadb or aurora-mysql)`);
+}
+
+export function portOf(secret: DbSecret): number {
+  return secret.port ?? (engineOf(secret.engine) === 'postgres' ? 5432 : 3306);
+}
+
+/** Parses JSON text; `undefined` when the text is not a JSON object. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses a database secret, naming the secret, version and bad fields (never the values). */
+export function parseDbSecret(text: string, what: string): DbSecret {
+  const obj = jsonObject(text);
+  if (!obj) throw new PermanentError(`${what} is not a JSON object; a database secret needs engine, host, username, password`);
+  const result = DbSecret.safeParse(obj);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+    throw new PermanentError(`${what} is not a valid database secret: ${fields.join('; ')}`);
+  }
+  return result.data;
+}
