@@ -1,0 +1,153 @@
+/**
+ * The response to CloudFormation: a JSON body PUT to the request's pre-signed ResponseURL. Without
+ * it the stack waits until ServiceTimeout (up to an hour), so the body is always made valid
+ * (<= 4096 bytes, Reason without control characters) and the PUT is retried on 5xx and network
+ * errors. Nothing does this for a packaged handler: `cfn-response` exists only for inline code.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { PermanentError, RetryableError } from '../../shared/errors';
+import { redact } from '../../shared/redact';
+
+export const MAX_BODY_BYTES = 4096;
+export const MAX_PHYSICAL_ID_BYTES = 1024;
+const TRUNCATED = ' [truncated]';
+
+export interface ResponseFields {
+  Status: 'SUCCESS' | 'FAILED';
+  Reason: string;
+  PhysicalResourceId: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  NoEcho?: boolean;
+  Data?: Record<string, string>;
+}
+
+// ANSI escape sequences (colours from driver messages) first, then every other control character.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** Reason text as CloudFormation shows it: secrets redacted, no control characters, one line. */
+export function cleanReason(text: string): string {
+  return redact(text).replace(ANSI, '').replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let out = Buffer.from(text, 'utf8').subarray(0, Math.max(0, maxBytes)).toString('utf8');
+  // A cut multi-byte character decodes to U+FFFD: drop it.
+  out = out.replace(/\uFFFD+$/, '');
+  while (Buffer.byteLength(out, 'utf8') > maxBytes) out = out.slice(0, -1);
+  return out;
+}
+
+/** The JSON body, guaranteed to be at most 4096 bytes: Reason is shortened first, then Data dropped. */
+export function buildResponseBody(fields: ResponseFields): string {
+  const base: ResponseFields = {
+    ...fields,
+    PhysicalResourceId: truncateUtf8(fields.PhysicalResourceId, MAX_PHYSICAL_ID_BYTES),
+    Reason: cleanReason(fields.Reason),
+  };
+  let body = JSON.stringify(base);
+  let reason = base.Reason;
+  while (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES && reason.length > 0) {
+    const excess = Buffer.byteLength(body, 'utf8') - MAX_BODY_BYTES;
+    const keep = Buffer.byteLength(reason, 'utf8') - excess - Buffer.byteLength(TRUNCATED, 'utf8');
+    reason = keep > 0 ? truncateUtf8(reason, keep) : '';
+    body = JSON.stringify({ ...base, Reason: reason ? `${reason}${TRUNCATED}` : TRUNCATED.trim() });
+    if (!reason) break;
+  }
+  if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
+    const { Data: _dropped, ...rest } = base;
+    body = JSON.stringify({ ...rest, Reason: 'Response data too large; dropped' });
+  }
+  return body;
+}
+
+/** `https://host/path` without the query string: the signature in a pre-signed URL is a credential. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** One PUT; resolves with the HTTP status. */
+export type PutOnce = (url: string, body: string, timeoutMs: number) => Promise<number>;
+
+export const putOnce: PutOnce = (url, body, timeoutMs) =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = (target.protocol === 'https:' ? https : http).request(
+      target,
+      {
+        method: 'PUT',
+        // The pre-signed S3 URL is signed for an empty content type.
+        headers: { 'content-type': '', 'content-length': Buffer.byteLength(body, 'utf8') },
+        timeout: timeoutMs,
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () =>
+      request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+
+export interface SendOptions {
+  maxAttempts?: number;
+  /** Epoch ms after which no new attempt starts (the Lambda deadline). */
+  deadline?: number;
+  put?: PutOnce;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Called before each retry, for logging. */
+  onRetry?: (attempt: number, problem: string) => void;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * PUTs the body, retrying 5xx, 429 and network errors with exponential backoff. A 4xx (expired or
+ * wrong URL) is final. Throws when every attempt failed, so the invocation fails and is retried.
+ * Returns the number of attempts made.
+ */
+export async function sendResponse(url: string, body: string, options: SendOptions = {}): Promise<number> {
+  const maxAttempts = options.maxAttempts ?? 6;
+  const put = options.put ?? putOnce;
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const where = describeUrl(url);
+  let problem = '';
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const left = options.deadline === undefined ? 10_000 : options.deadline - now();
+    if (attempt > 1 && left < 250) break;
+    try {
+      const status = await put(url, body, Math.max(250, Math.min(10_000, left)));
+      if (status >= 200 && status < 300) return attempt;
+      problem = `HTTP ${status}`;
+      if (status < 500 && status !== 429) {
+        throw new PermanentError(`CloudFormation response to ${where} rejected: ${problem}`);
+      }
+    } catch (error) {
+      if (error instanceof PermanentError) throw error;
+      const e = error as { code?: string; message?: string };
+      problem = e.code ?? e.message ?? String(error);
+    }
+    if (attempt < maxAttempts) {
+      options.onRetry?.(attempt, problem);
+      await sleep(Math.min(2_000, 200 * 2 ** (attempt - 1)));
+    }
+  }
+  throw new RetryableError(`CloudFormation response to ${where} not delivered: ${problem}`);
+}

@@ -1,0 +1,185 @@
+/**
+ * One invocation of the custom resource, from event to response: parse, do the work against a
+ * deadline, build the body, PUT it. CloudFormation gets an answer in every case the invocation
+ * can reach: success, thrown error, invalid properties, unreachable database, deadline.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ConfigError, InvalidEventError } from '../../shared/errors';
+import { Dimension, Metric } from '../../shared/metric-names';
+import { logger, metrics } from '../../shared/powertools';
+import {
+  buildResponseBody,
+  describeUrl,
+  sendResponse,
+  type ResponseFields,
+  type SendOptions,
+} from './cfn-response';
+import { type CoreDeps, failureId, type Outcome, processRequest } from './core';
+import { startDeadline } from './deadline';
+import { CustomResourceEvent, ResponseTarget } from './schema';
+
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+export interface LifecycleOptions {
+  dryRun: boolean;
+  caBundlePath?: string;
+  /** Milliseconds kept before the Lambda deadline for sending FAILED. */
+  marginMs: number;
+  send?: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts'>;
+}
+
+export interface InvocationResult {
+  status: 'SUCCESS' | 'FAILED';
+  physicalResourceId: string;
+  reason: string;
+  /** SQL changes made (or, in dry run, planned). */
+  changes: string[];
+  /** Dry run: the body that would have been PUT, and where. */
+  wouldPut?: { url: string; body: unknown };
+}
+
+export async function handleEvent(
+  rawEvent: unknown,
+  context: LambdaContextLike,
+  deps: CoreDeps,
+  options: LifecycleOptions,
+): Promise<InvocationResult> {
+  const target = ResponseTarget.safeParse(rawEvent);
+  if (!target.success) {
+    // Nowhere to answer: fail the invocation (it ends in the dead-letter queue).
+    throw new InvalidEventError(
+      `Not a CloudFormation custom resource event: ${target.error.issues.map((i) => i.path.join('.')).join(', ')} missing or invalid`,
+    );
+  }
+  const raw = rawEvent as Record<string, unknown>;
+  const requestType = typeof raw.RequestType === 'string' ? raw.RequestType : 'Unknown';
+  logger.appendKeys({
+    requestType,
+    logicalResourceId: target.data.LogicalResourceId,
+    requestId: target.data.RequestId,
+  });
+
+  const deadline = startDeadline(context.getRemainingTimeInMillis(), options.marginMs);
+  let phase = 'starting';
+  let outcome: Outcome;
+  try {
+    outcome = await Promise.race([
+      run(rawEvent, deps, options, deadline, (p) => {
+        phase = p;
+      }),
+      deadline.reached.then((): Outcome => ({
+        status: 'FAILED',
+        physicalResourceId: failureId({
+          RequestType: requestType as 'Create',
+          PhysicalResourceId: typeof raw.PhysicalResourceId === 'string' ? raw.PhysicalResourceId : undefined,
+          LogicalResourceId: target.data.LogicalResourceId,
+        }),
+        reason:
+          `Timed out ${Math.round(options.marginMs / 1000)} s before the Lambda deadline while ${phase}; ` +
+          'FAILED sent so that the stack does not wait for ServiceTimeout. Check the database is reachable from the function (VPC, security group) and ConnectTimeoutSeconds.',
+        changes: [],
+      })),
+    ]);
+  } finally {
+    deadline.cancel();
+  }
+
+  const fields: ResponseFields = {
+    Status: outcome.status,
+    Reason: outcome.reason,
+    PhysicalResourceId: outcome.physicalResourceId,
+    StackId: target.data.StackId,
+    RequestId: target.data.RequestId,
+    LogicalResourceId: target.data.LogicalResourceId,
+    ...(outcome.data ? { Data: outcome.data } : {}),
+  };
+  const body = buildResponseBody(fields);
+  const log = {
+    status: outcome.status,
+    physicalResourceId: outcome.physicalResourceId,
+    reason: outcome.reason,
+  };
+  const result: InvocationResult = { ...log, changes: outcome.changes };
+
+  if (options.dryRun) {
+    logger.info('Dry run: response not sent', {
+      ...log,
+      wouldPut: describeUrl(target.data.ResponseURL),
+      statements: outcome.changes,
+    });
+    return { ...result, wouldPut: { url: describeUrl(target.data.ResponseURL), body: JSON.parse(body) } };
+  }
+  if (outcome.status === 'FAILED') logger.error('Custom resource request failed', log);
+  else logger.info('Custom resource request done', { ...log, statements: outcome.changes.length });
+
+  const attempts = await sendResponse(target.data.ResponseURL, body, {
+    ...options.send,
+    deadline: deadline.lambdaDeadline - 200,
+    onRetry: (attempt, problem) =>
+      logger.warn('CloudFormation response PUT failed; retrying', {
+        attempt,
+        problem,
+        url: describeUrl(target.data.ResponseURL),
+      }),
+  });
+  metrics.addDimensions({ [Dimension.RequestType]: requestType, [Dimension.Status]: outcome.status });
+  metrics.addMetric(Metric.CustomResourceResponses, MetricUnit.Count, 1);
+  logger.info('CloudFormation response sent', { attempts, url: describeUrl(target.data.ResponseURL) });
+  return result;
+}
+
+/** Deps that fail every request with the configuration error, so that CloudFormation still hears back. */
+export function misconfigured(error: Error): CoreDeps {
+  const fail = async (): Promise<never> => {
+    throw new ConfigError(`dbIamUser function is misconfigured: ${error.message}`);
+  };
+  return {
+    credentials: { get: fail },
+    endpoints: { endpointForSecret: fail },
+    connect: fail,
+    mysqlAuth: { clause: '', plugin: '' },
+  };
+}
+
+async function run(
+  rawEvent: unknown,
+  deps: CoreDeps,
+  options: LifecycleOptions,
+  deadline: ReturnType<typeof startDeadline>,
+  progress: (phase: string) => void,
+): Promise<Outcome> {
+  const parsed = CustomResourceEvent.safeParse(rawEvent);
+  const raw = rawEvent as Record<string, unknown>;
+  if (!parsed.success) {
+    return {
+      status: 'FAILED',
+      physicalResourceId: failureId({
+        RequestType:
+          raw.RequestType === 'Update' || raw.RequestType === 'Delete' ? raw.RequestType : 'Create',
+        PhysicalResourceId: typeof raw.PhysicalResourceId === 'string' ? raw.PhysicalResourceId : undefined,
+        LogicalResourceId: String(raw.LogicalResourceId),
+      }),
+      reason: `Invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      changes: [],
+    };
+  }
+  try {
+    return await processRequest(parsed.data, deps, {
+      dryRun: options.dryRun,
+      caBundlePath: options.caBundlePath,
+      timeLeftMs: deadline.timeLeftMs,
+      signal: deadline.signal,
+      progress,
+    });
+  } catch (error) {
+    // processRequest does not throw; this is a last guard so that a response is always sent.
+    return {
+      status: 'FAILED',
+      physicalResourceId: failureId(parsed.data),
+      reason: String(error),
+      changes: [],
+    };
+  }
+}

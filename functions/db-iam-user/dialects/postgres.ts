@@ -1,0 +1,139 @@
+/**
+ * PostgreSQL (RDS, Aurora PostgreSQL) statements for an IAM-authenticated login role. Every
+ * function returns SQL text; nothing here talks to a database, so each statement is unit-tested
+ * as text. Identifiers are double-quoted, literals single-quoted.
+ */
+
+/** The role RDS uses to mark a login as IAM-authenticated (`GRANT rds_iam TO user`). */
+export const IAM_ROLE = 'rds_iam';
+
+/** Privileges on tables the `Privileges` property may list (besides ALL), plus CREATE on the schema. */
+export const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
+export const ALLOWED_PRIVILEGES = ['ALL', ...TABLE_PRIVILEGES, 'CREATE'];
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Like libpq's PQescapeLiteral: doubles quotes, and uses E'' when a backslash is present. */
+export function quoteLiteral(value: string): string {
+  const body = value.replace(/'/g, "''");
+  return body.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+}
+
+/**
+ * One row when the role exists: whether it can log in, is already an IAM user (member of
+ * rds_iam), and whether the connected (master) user already has its privileges (needed for
+ * REASSIGN OWNED on RDS, where the master is not a superuser).
+ */
+export function lookupUser(user: string): string {
+  return [
+    'SELECT r.rolcanlogin AS can_login,',
+    ` EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid AND g.rolname = ${quoteLiteral(IAM_ROLE)}) AS is_iam,`,
+    " pg_has_role(r.oid, 'USAGE') AS master_has_role",
+    ` FROM pg_roles r WHERE r.rolname = ${quoteLiteral(user)}`,
+  ].join('');
+}
+
+/** Databases other than `database` on which the role holds an explicit privilege. */
+export function otherDatabaseGrants(user: string, database: string): string {
+  return [
+    'SELECT DISTINCT d.datname AS database FROM pg_database d, aclexplode(d.datacl) a',
+    ` WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ${quoteLiteral(user)})`,
+    ` AND d.datname <> ${quoteLiteral(database)} ORDER BY 1`,
+  ].join('');
+}
+
+export function createUser(user: string): string {
+  return `CREATE ROLE ${quoteIdent(user)} LOGIN`;
+}
+
+/** Converts an existing password role: the password is removed, IAM becomes the only way in. */
+export function removePassword(user: string): string {
+  return `ALTER ROLE ${quoteIdent(user)} PASSWORD NULL`;
+}
+
+export function allowLogin(user: string): string {
+  return `ALTER ROLE ${quoteIdent(user)} LOGIN`;
+}
+
+export function grantIam(user: string): string {
+  return `GRANT ${quoteIdent(IAM_ROLE)} TO ${quoteIdent(user)}`;
+}
+
+/**
+ * Removes what a previous run granted on the database and schema, so that the grants that follow
+ * are exactly the declared ones. Tables the role owns (e.g. created by Django migrations) are left
+ * alone: revoking an owner's own privileges would break the application.
+ */
+export function revokeManaged(user: string, database: string, schema: string): string[] {
+  const u = quoteIdent(user);
+  return [
+    `REVOKE ALL PRIVILEGES ON DATABASE ${quoteIdent(database)} FROM ${u}`,
+    `REVOKE ALL PRIVILEGES ON SCHEMA ${quoteIdent(schema)} FROM ${u}`,
+    [
+      'DO $dbiam$ DECLARE obj regclass; BEGIN',
+      ' FOR obj IN SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
+      ` WHERE n.nspname = ${quoteLiteral(schema)} AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')`,
+      ` AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = ${quoteLiteral(user)})`,
+      ` LOOP EXECUTE format('REVOKE ALL PRIVILEGES ON %s FROM %I', obj, ${quoteLiteral(user)}); END LOOP;`,
+      ' END $dbiam$',
+    ].join(''),
+  ];
+}
+
+/** Grants the declared privileges on the database, the schema and the tables/sequences in it. */
+export function grant(
+  user: string,
+  database: string,
+  schema: string,
+  privileges: readonly string[],
+): string[] {
+  const u = quoteIdent(user);
+  const db = quoteIdent(database);
+  const s = quoteIdent(schema);
+  if (privileges.includes('ALL')) {
+    return [
+      `GRANT ALL PRIVILEGES ON DATABASE ${db} TO ${u}`,
+      `GRANT ALL PRIVILEGES ON SCHEMA ${s} TO ${u}`,
+      `GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${s} TO ${u}`,
+      `GRANT ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA ${s} TO ${u}`,
+    ];
+  }
+  const tablePrivileges = TABLE_PRIVILEGES.filter((p) => privileges.includes(p));
+  const statements = [
+    `GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${u}`,
+    `GRANT USAGE${privileges.includes('CREATE') ? ', CREATE' : ''} ON SCHEMA ${s} TO ${u}`,
+  ];
+  if (tablePrivileges.length > 0) {
+    statements.push(`GRANT ${tablePrivileges.join(', ')} ON ALL TABLES IN SCHEMA ${s} TO ${u}`);
+  }
+  const sequencePrivileges = [
+    ...(privileges.includes('INSERT') || privileges.includes('UPDATE') ? ['USAGE'] : []),
+    ...(privileges.includes('SELECT') ? ['SELECT'] : []),
+  ];
+  if (sequencePrivileges.length > 0) {
+    statements.push(`GRANT ${sequencePrivileges.join(', ')} ON ALL SEQUENCES IN SCHEMA ${s} TO ${u}`);
+  }
+  return statements;
+}
+
+/** Delete with OnDelete=lock: the role stays (with its objects) but can no longer log in. */
+export function lockUser(user: string): string {
+  return `ALTER ROLE ${quoteIdent(user)} NOLOGIN`;
+}
+
+/**
+ * Delete with OnDelete=drop. Objects the role owns in this database are handed to the master
+ * user (data is kept), its remaining privileges are dropped, then the role. `needsMembership`:
+ * on RDS the master is not a superuser and must hold the role to reassign its objects.
+ */
+export function dropUser(user: string, needsMembership: boolean): string[] {
+  const u = quoteIdent(user);
+  return [
+    ...(needsMembership ? [`GRANT ${u} TO CURRENT_USER`] : []),
+    `REASSIGN OWNED BY ${u} TO CURRENT_USER`,
+    `DROP OWNED BY ${u}`,
+    `DROP ROLE IF EXISTS ${u}`,
+  ];
+}

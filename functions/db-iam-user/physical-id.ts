@@ -1,0 +1,43 @@
+/**
+ * PhysicalResourceId: deterministic, derived from what identifies the user (engine, host, port,
+ * database, user), so a duplicate Create delivery returns the same id and an Update that changes
+ * only privileges keeps it. Never the log stream name.
+ */
+import type { Engine } from '../../shared/db/driver';
+
+const PREFIX = 'dbiamuser:v1';
+const FAILED_PREFIX = 'dbiamuser:create-failed';
+
+export interface UserIdentity {
+  engine: Engine;
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+}
+
+export function physicalIdOf(identity: UserIdentity): string {
+  const { engine, host, port, database, user } = identity;
+  return `${PREFIX}:${engine}:${host.toLowerCase()}:${port}:${database}:${user}`;
+}
+
+/** Returned when Create fails, so that the Delete CloudFormation sends next touches nothing. */
+export function failedCreateId(logicalResourceId: string): string {
+  return `${FAILED_PREFIX}:${logicalResourceId}`.slice(0, 1024);
+}
+
+/** The identity in an id this resource produced, or undefined for markers and foreign ids. */
+export function parsePhysicalId(id: string | undefined): UserIdentity | undefined {
+  if (!id?.startsWith(`${PREFIX}:`)) return undefined;
+  const parts = id.slice(PREFIX.length + 1).split(':');
+  // host may itself contain ':' (IPv6), so it is everything between engine and the last three parts.
+  if (parts.length < 5) return undefined;
+  const engine = parts[0];
+  const user = parts[parts.length - 1];
+  const database = parts[parts.length - 2];
+  const port = Number(parts[parts.length - 3]);
+  const host = parts.slice(1, parts.length - 3).join(':');
+  if (engine !== 'postgres' && engine !== 'mysql') return undefined;
+  if (!user || !database || !host || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  return { engine, host, port, database, user };
+}

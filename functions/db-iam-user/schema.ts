@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { envBool, envInt } from '../../shared/config';
+import { identifierProblem, isReservedUser, MAX_LENGTH } from './identifiers';
+import * as mysql from './dialects/mysql';
+import * as postgres from './dialects/postgres';
+
+/** The envelope CloudFormation sends to a custom resource (properties are parsed separately). */
+export const CustomResourceEvent = z.object({
+  RequestType: z.enum(['Create', 'Update', 'Delete']),
+  ResponseURL: z.string().url(),
+  StackId: z.string().min(1),
+  RequestId: z.string().min(1),
+  LogicalResourceId: z.string().min(1),
+  ResourceType: z.string().min(1),
+  PhysicalResourceId: z.string().min(1).optional(),
+  ResourceProperties: z.record(z.string(), z.unknown()),
+  OldResourceProperties: z.record(z.string(), z.unknown()).optional(),
+});
+export type CustomResourceEvent = z.infer<typeof CustomResourceEvent>;
+
+/** The least an event needs for a response to be sent at all. */
+export const ResponseTarget = z.object({
+  ResponseURL: z.string().url(),
+  StackId: z.string().min(1),
+  RequestId: z.string().min(1),
+  LogicalResourceId: z.string().min(1),
+});
+export type ResponseTarget = z.infer<typeof ResponseTarget>;
+
+const ENGINE_ALIASES: Record<string, 'postgres' | 'mysql'> = {
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  'aurora-postgresql': 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  'aurora-mysql': 'mysql',
+};
+
+const trimmed = (value: unknown) => (typeof value === 'string' ? value.trim() : value);
+const lower = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+const SSL_ALIASES: Record<string, 'verify-full' | 'require' | 'disable'> = {
+  'verify-full': 'verify-full',
+  true: 'verify-full',
+  required: 'verify-full',
+  require: 'require',
+  'no-verify': 'require',
+  disable: 'disable',
+  disabled: 'disable',
+  false: 'disable',
+};
+
+/** `"SELECT, INSERT"`, `["SELECT","INSERT"]` or `"ALL"`; upper-cased, whitespace collapsed. */
+const PrivilegeList = z.preprocess(
+  (value) => {
+    const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : value;
+    if (!Array.isArray(items)) return items;
+    return items.map((item) =>
+      typeof item === 'string'
+        ? item
+            .trim()
+            .toUpperCase()
+            .replace(/\s+/g, ' ')
+            .replace(/^ALL PRIVILEGES$/, 'ALL')
+        : item,
+    );
+  },
+  z.array(z.string().min(1)).min(1),
+);
+
+const HOST_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
+const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
+
+/**
+ * The resource properties. CloudFormation passes every scalar as a string (`"5432"`), so numbers
+ * are coerced; unknown keys are rejected so that a typo (`OnDeleet`) fails instead of being ignored.
+ */
+export const DbIamUserProperties = z
+  .strictObject({
+    ServiceToken: z.string().optional(),
+    ServiceTimeout: z.unknown().optional(),
+    Engine: z
+      .preprocess(lower, z.enum(Object.keys(ENGINE_ALIASES) as [string, ...string[]]))
+      .transform((v) => ENGINE_ALIASES[v] as 'postgres' | 'mysql'),
+    Host: z
+      .preprocess(trimmed, z.string().regex(HOST_PATTERN, 'must be a host name or IP address'))
+      .optional(),
+    Port: z.coerce.number().int().min(1).max(65535).optional(),
+    Database: z.preprocess(trimmed, z.string()),
+    Username: z.preprocess(trimmed, z.string()),
+    Schema: z.preprocess(trimmed, z.string()).default('public'),
+    MasterSecretArn: z.preprocess(
+      trimmed,
+      z.string().regex(SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN'),
+    ),
+    Privileges: PrivilegeList.default(['ALL']),
+    Ssl: z
+      .preprocess(lower, z.enum(Object.keys(SSL_ALIASES) as [string, ...string[]]))
+      .transform((v) => SSL_ALIASES[v] as 'verify-full' | 'require' | 'disable')
+      .default('verify-full'),
+    OnDelete: z.preprocess(lower, z.enum(['retain', 'lock', 'drop'])).default('retain'),
+    ExistingUser: z.preprocess(lower, z.enum(['fail', 'convert'])).default('fail'),
+    ConnectTimeoutSeconds: z.coerce.number().int().min(1).max(900).default(30),
+  })
+  .superRefine((props, ctx) => {
+    const limits = MAX_LENGTH[props.Engine];
+    const names: Array<['Database' | 'Username' | 'Schema', string, number]> = [
+      ['Database', props.Database, limits.database],
+      ['Username', props.Username, limits.user],
+      ['Schema', props.Schema, limits.schema],
+    ];
+    for (const [key, value, max] of names) {
+      const problem = identifierProblem(value, max);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
+    if (isReservedUser(props.Username)) {
+      ctx.addIssue({ code: 'custom', path: ['Username'], message: 'is a built-in or reserved account' });
+    }
+    const allowed = props.Engine === 'postgres' ? postgres.ALLOWED_PRIVILEGES : mysql.ALLOWED_PRIVILEGES;
+    const unknown = props.Privileges.filter((p) => !allowed.includes(p));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['Privileges'],
+        message: `not allowed for ${props.Engine}: ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`,
+      });
+    }
+    if (props.Privileges.includes('ALL') && props.Privileges.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['Privileges'],
+        message: 'ALL cannot be combined with other privileges',
+      });
+    }
+  });
+export type DbIamUserProperties = z.infer<typeof DbIamUserProperties>;
+
+/** `Engine: Invalid option...; Username: must contain only...` — one line, every problem. */
+export function describePropertyIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(properties)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** The master credentials stored in Secrets Manager (RDS-managed secrets carry only the first two). */
+export const MasterSecret = z.object({
+  username: z.string().min(1),
+  password: z.string(),
+  host: z.string().min(1).optional(),
+  port: z.coerce.number().int().min(1).max(65535).optional(),
+});
+export type MasterSecret = z.infer<typeof MasterSecret>;
+
+/** Environment of the function. */
+export const DbIamUserConfig = z.object({
+  STAGE: z.string().default('dev'),
+  DRY_RUN: envBool.default(false),
+  /** `IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'` unless a test server needs another plugin. */
+  MYSQL_IAM_AUTH_CLAUSE: z.string().default(mysql.AWS_IAM_AUTH_CLAUSE),
+  /** CA bundle for verify-full; the Lambda runtime's bundle includes the RDS certificate authorities. */
+  DB_CA_BUNDLE_PATH: z.string().default('/var/runtime/ca-cert.pem'),
+  /** Milliseconds kept in reserve before the Lambda deadline to send FAILED. */
+  RESPONSE_MARGIN_MS: envInt(500, 60_000).default(5_000),
+  /** Only honoured when STAGE=local: JSON `{username,password}` used instead of Secrets Manager. */
+  LOCAL_MASTER_CREDENTIALS_JSON: z.string().optional(),
+});
+export type DbIamUserConfig = z.infer<typeof DbIamUserConfig>;

@@ -1,0 +1,170 @@
+/**
+ * The sequences of statements that create, update, lock and drop an IAM database user, run
+ * through a `SqlSession`. SQL text comes from the dialect modules; this module decides which
+ * statements are needed from what the lookups return.
+ */
+import { PermanentError } from '../../shared/errors';
+import type { Engine } from '../../shared/db/driver';
+import * as mysql from './dialects/mysql';
+import * as postgres from './dialects/postgres';
+import type { SqlSession } from './sql-session';
+
+export interface UserSpec {
+  engine: Engine;
+  user: string;
+  database: string;
+  /** PostgreSQL schemas whose grants are managed; the first receives the grants. */
+  schemas: string[];
+  privileges: string[];
+  existingUser: 'fail' | 'convert';
+}
+
+export interface EnsureResult {
+  /** `created`, `existing` (already an IAM user) or `converted` (was a password user). */
+  user: 'created' | 'existing' | 'converted';
+}
+
+export type RemoveAction = 'locked' | 'dropped' | 'absent' | 'revoked-database-only';
+
+export interface RemoveResult {
+  action: RemoveAction;
+  /** Databases the user still has access to (when only this database's access was removed). */
+  otherDatabases: string[];
+}
+
+/** Creates (or converts) the user and sets its grants to exactly the declared privileges. */
+export async function ensureUser(
+  session: SqlSession,
+  spec: UserSpec,
+  auth: mysql.AuthMethod,
+): Promise<EnsureResult> {
+  return spec.engine === 'postgres'
+    ? ensurePostgresUser(session, spec)
+    : ensureMysqlUser(session, spec, auth);
+}
+
+interface PgRole {
+  can_login: boolean;
+  is_iam: boolean;
+  master_has_role: boolean;
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+async function ensurePostgresUser(session: SqlSession, spec: UserSpec, attempt = 1): Promise<EnsureResult> {
+  const [role] = await session.read<PgRole>(postgres.lookupUser(spec.user));
+  if (role && !role.is_iam && spec.existingUser === 'fail') {
+    throw new PermanentError(
+      `Role "${spec.user}" already exists and is not an IAM user (not a member of ${postgres.IAM_ROLE}). ` +
+        'Set ExistingUser: convert to switch it to IAM authentication (its password stops working), or choose another Username.',
+    );
+  }
+  try {
+    return await session.transaction(async () => {
+      if (!role) await session.change(postgres.createUser(spec.user));
+      else if (!role.is_iam) await session.change(postgres.removePassword(spec.user));
+      if (role && !role.can_login) await session.change(postgres.allowLogin(spec.user));
+      if (!role?.is_iam) await session.change(postgres.grantIam(spec.user));
+      for (const schema of spec.schemas) {
+        for (const sql of postgres.revokeManaged(spec.user, spec.database, schema)) await session.change(sql);
+      }
+      for (const sql of postgres.grant(
+        spec.user,
+        spec.database,
+        spec.schemas[0] ?? 'public',
+        spec.privileges,
+      )) {
+        await session.change(sql);
+      }
+      return { user: !role ? 'created' : role.is_iam ? 'existing' : 'converted' } as const;
+    });
+  } catch (error) {
+    // Two deliveries of the same Create racing: the other one created the role first.
+    if (attempt === 1 && sqlStateOf(error) === '42710') return ensurePostgresUser(session, spec, 2);
+    throw error;
+  }
+}
+
+async function ensureMysqlUser(
+  session: SqlSession,
+  spec: UserSpec,
+  auth: mysql.AuthMethod,
+): Promise<EnsureResult> {
+  const [existing] = await session.read<{ plugin: string | Buffer }>(mysql.lookupUser(spec.user));
+  const plugin = existing ? String(existing.plugin) : undefined;
+  let user: EnsureResult['user'] = 'created';
+  if (plugin !== undefined && plugin !== auth.plugin) {
+    if (spec.existingUser === 'fail') {
+      throw new PermanentError(
+        `User '${spec.user}'@'%' already exists and authenticates with ${plugin || 'a password'}, not ${auth.plugin}. ` +
+          'Set ExistingUser: convert to switch it to IAM authentication (its password stops working), or choose another Username.',
+      );
+    }
+    await session.change(mysql.convertUser(spec.user, auth));
+    user = 'converted';
+  } else if (plugin !== undefined) {
+    user = 'existing';
+  } else {
+    await session.change(mysql.createUser(spec.user, auth));
+  }
+  await session.change(mysql.unlockUser(spec.user));
+  const grants = await session.read<{ db: string | Buffer }>(mysql.databaseGrants(spec.user));
+  for (const row of grants) {
+    const stored = String(row.db);
+    if (mysql.isSameDatabase(stored, spec.database))
+      await session.change(mysql.revokeStored(spec.user, stored));
+  }
+  await session.change(mysql.grant(spec.user, spec.database, spec.privileges));
+  return { user };
+}
+
+/**
+ * Delete with OnDelete lock/drop. When the user still has grants on another database (another
+ * resource, e.g. after a Database change, uses the same user), only this database's access is
+ * removed: the user itself is kept for that other resource.
+ */
+export async function removeUser(
+  session: SqlSession,
+  spec: Pick<UserSpec, 'engine' | 'user' | 'database' | 'schemas'>,
+  mode: 'lock' | 'drop',
+): Promise<RemoveResult> {
+  if (spec.engine === 'postgres') {
+    const [role] = await session.read<PgRole>(postgres.lookupUser(spec.user));
+    if (!role) return { action: 'absent', otherDatabases: [] };
+    const others = (
+      await session.read<{ database: string }>(postgres.otherDatabaseGrants(spec.user, spec.database))
+    ).map((r) => r.database);
+    return session.transaction(async () => {
+      if (others.length > 0) {
+        for (const schema of spec.schemas) {
+          for (const sql of postgres.revokeManaged(spec.user, spec.database, schema))
+            await session.change(sql);
+        }
+        return { action: 'revoked-database-only', otherDatabases: others } as const;
+      }
+      if (mode === 'lock') {
+        await session.change(postgres.lockUser(spec.user));
+        return { action: 'locked', otherDatabases: [] } as const;
+      }
+      for (const sql of postgres.dropUser(spec.user, !role.master_has_role)) await session.change(sql);
+      return { action: 'dropped', otherDatabases: [] } as const;
+    });
+  }
+  const [existing] = await session.read<{ plugin: unknown }>(mysql.lookupUser(spec.user));
+  if (!existing) return { action: 'absent', otherDatabases: [] };
+  const grants = (await session.read<{ db: string | Buffer }>(mysql.databaseGrants(spec.user))).map((r) =>
+    String(r.db),
+  );
+  const others = grants.filter((db) => !mysql.isSameDatabase(db, spec.database));
+  if (others.length > 0) {
+    for (const stored of grants.filter((db) => mysql.isSameDatabase(db, spec.database))) {
+      await session.change(mysql.revokeStored(spec.user, stored));
+    }
+    return { action: 'revoked-database-only', otherDatabases: others };
+  }
+  await session.change(mode === 'lock' ? mysql.lockUser(spec.user) : mysql.dropUser(spec.user));
+  return { action: mode === 'lock' ? 'locked' : 'dropped', otherDatabases: [] };
+}
