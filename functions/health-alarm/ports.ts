@@ -1,0 +1,63 @@
+import type { StoppedTaskFacts } from '../../shared/ecs/stop-types';
+import type { ProbeResult } from '../../shared/health/types';
+import type { Notifier } from '../../shared/notify';
+import type { AlarmState } from './schema';
+
+/** One registered target of a target group, as DescribeTargetHealth reports it. */
+export interface TargetHealthEntry {
+  /** IP address (target type `ip`), instance id (`instance`) or Lambda ARN. */
+  id: string;
+  port?: number;
+  availabilityZone?: string;
+  /** healthy | unhealthy | initial | draining | unused | unavailable */
+  state: string;
+  /** `Target.ResponseCodeMismatch`, `Target.Timeout`, ... */
+  reason?: string;
+  description?: string;
+}
+
+/** An ECS task with what the enrichment needs: where it listens and, if stopped, why. */
+export interface TaskInfo extends StoppedTaskFacts {
+  taskArn: string;
+  taskId: string;
+  lastStatus?: string;
+  desiredStatus?: string;
+  /** Private IPv4 addresses of the task's ENI (awsvpc) — how ALB `ip` targets map to tasks. */
+  privateIps: string[];
+  startedAt?: string;
+  stoppedAt?: string;
+}
+
+export interface TargetHealthPort {
+  /** Every target of the group with its health. */
+  describeTargetHealth(targetGroupArn: string, signal: AbortSignal): Promise<TargetHealthEntry[]>;
+}
+
+export interface TasksPort {
+  /** Tasks of one service with the given desired status (STOPPED ones are kept ~1 hour by ECS). */
+  listServiceTasks(
+    cluster: string,
+    service: string,
+    desiredStatus: 'RUNNING' | 'STOPPED',
+    signal: AbortSignal,
+  ): Promise<TaskInfo[]>;
+}
+
+export interface ProbePort {
+  /** Probes the named deep-healthcheck target once. Throws when the target is not configured. */
+  probe(target: string, deadlineMs: number): Promise<ProbeResult>;
+}
+
+export interface AlarmHistoryPort {
+  /** When the alarm last entered `state` at or before `before`, as ISO time; undefined if not found. */
+  lastEnteredState(alarmName: string, state: AlarmState, before: Date, signal: AbortSignal): Promise<string | undefined>;
+}
+
+export interface HealthAlarmDeps {
+  targetHealth: TargetHealthPort;
+  tasks: TasksPort;
+  probe: ProbePort;
+  history: AlarmHistoryPort;
+  notifier: Notifier;
+  now: () => Date;
+}
