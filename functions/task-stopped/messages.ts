@@ -1,0 +1,209 @@
+import { nameFromArn, parseArn, serviceNameFrom, taskDefinitionLabel } from '../../shared/aws/arn';
+import type { StopClassification } from '../../shared/ecs/stop-types';
+import {
+  ecsServiceDeploymentsUrl,
+  ecsServiceUrl,
+  ecsTaskLogsUrl,
+  ecsTaskUrl,
+  secretUrl,
+  targetGroupUrl,
+} from '../../shared/links';
+import type { Link, Notification, Severity } from '../../shared/notify';
+import type { Incident } from './ports';
+import type { TaskDetail } from './schema';
+
+/** What the notification says about the stopped task, derived from the event. */
+export interface TaskContext {
+  taskArn: string;
+  taskId: string;
+  clusterArn: string;
+  cluster: string;
+  region: string;
+  /** Undefined for standalone tasks (RunTask), whose group is `family:NAME`. */
+  service?: string;
+  serviceArn?: string;
+  taskDefinitionArn?: string;
+  revision?: string;
+  /** `ecs-svc/<id>` for tasks started by a service deployment. */
+  deploymentId?: string;
+  stopCode?: string;
+  stoppedAt?: string;
+  containerInstanceArn?: string;
+}
+
+export function taskContext(detail: TaskDetail, eventRegion: string | undefined, fallbackRegion: string): TaskContext {
+  const cluster = nameFromArn(detail.clusterArn) ?? detail.clusterArn;
+  const clusterArn = parseArn(detail.clusterArn);
+  const region = eventRegion || clusterArn?.region || fallbackRegion;
+  const service = detail.group?.startsWith('service:') ? serviceNameFrom(detail.group) : undefined;
+  const startedBy = detail.startedBy ?? undefined;
+  return {
+    taskArn: detail.taskArn,
+    taskId: nameFromArn(detail.taskArn) ?? detail.taskArn,
+    clusterArn: detail.clusterArn,
+    cluster,
+    region,
+    service,
+    serviceArn:
+      service && clusterArn
+        ? `arn:${clusterArn.partition}:ecs:${clusterArn.region}:${clusterArn.account}:service/${cluster}/${service}`
+        : undefined,
+    taskDefinitionArn: detail.taskDefinitionArn ?? undefined,
+    revision: taskDefinitionLabel(detail.taskDefinitionArn),
+    deploymentId: startedBy?.startsWith('ecs-svc/') ? startedBy : undefined,
+    stopCode: detail.stopCode ?? undefined,
+    stoppedAt: detail.stoppedAt ?? undefined,
+    containerInstanceArn: detail.containerInstanceArn ?? undefined,
+  };
+}
+
+/** One chat thread per service and stage. */
+export function threadId(stage: string, cluster: string, service: string): string {
+  return `ops-sentinel/${stage}/${cluster}/${service}`;
+}
+
+const MINOR: ReadonlySet<string> = new Set(['spot-interruption', 'infrastructure', 'unknown']);
+
+function severityOf(c: StopClassification): Severity {
+  if (c.routine) return 'info';
+  return MINOR.has(c.category) ? 'warning' : 'critical';
+}
+
+function serviceLinks(region: string, cluster: string, service: string): Link[] {
+  return [
+    { label: 'Service', url: ecsServiceUrl(region, cluster, service) },
+    { label: 'Deployments', url: ecsServiceDeploymentsUrl(region, cluster, service) },
+  ];
+}
+
+function secretName(arn: string): string {
+  // Secrets Manager appends "-" and 6 random characters to the name in the ARN.
+  return (parseArn(arn)?.resource ?? arn).replace(/^secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '');
+}
+
+/** The message for one stopped task: the first of an incident, or a routine stop when enabled. */
+export function stopMessage(ctx: TaskContext, c: StopClassification, stage: string): Notification {
+  const service = ctx.service ?? ctx.revision ?? ctx.taskId;
+  const ev = c.evidence;
+  const exit = ev.exitCode !== undefined ? `${ev.exitCode}${ev.exitMeaning ? ` (${ev.exitMeaning})` : ''}` : undefined;
+  const links: Link[] = [
+    { label: 'Task logs', url: ecsTaskLogsUrl(ctx.region, ctx.cluster, ctx.taskId) },
+    { label: 'Task', url: ecsTaskUrl(ctx.region, ctx.cluster, ctx.taskId) },
+    ...(ctx.service ? serviceLinks(ctx.region, ctx.cluster, ctx.service) : []),
+  ];
+  if (ev.targetGroup?.startsWith('arn:')) links.push({ label: 'Target group', url: targetGroupUrl(ctx.region, ev.targetGroup) });
+  if (ev.secret?.includes(':secretsmanager:')) links.push({ label: 'Secret', url: secretUrl(ctx.region, secretName(ev.secret)) });
+  return {
+    title: `${service}: task ${c.headline}`,
+    severity: severityOf(c),
+    eventType: 'TaskStopped',
+    summary: c.explanation,
+    facts: [
+      ['Service', ctx.service],
+      ['Cluster', ctx.cluster],
+      ['Task definition', ctx.revision],
+      ['Deployment', ctx.deploymentId],
+      ['Category', c.category],
+      ['Container', ev.container],
+      ['Exit code', exit],
+      ['Memory limit', ev.memoryLimitMiB !== undefined ? `${ev.memoryLimitMiB} MiB` : undefined],
+      ['Target group', ev.targetGroup ? nameFromArn(ev.targetGroup.replace(/\/[0-9a-f]+$/, '')) : undefined],
+      ['Secret', ev.secret],
+      ['Stop code', ctx.stopCode],
+      ['Task', ctx.taskId],
+      ['Stopped at', ctx.stoppedAt],
+    ],
+    details: ev.rawReason ? `Reason reported by ECS: ${ev.rawReason}` : 'ECS reported no stopped reason.',
+    nextSteps: c.nextSteps,
+    links,
+    keywords: ['ecs', c.category],
+    threadId: ctx.service ? threadId(stage, ctx.cluster, ctx.service) : undefined,
+    relatedResources: [
+      ctx.taskArn,
+      ctx.serviceArn,
+      ctx.clusterArn,
+      ctx.taskDefinitionArn,
+      ev.targetGroup?.startsWith('arn:') ? ev.targetGroup : undefined,
+      ev.secret,
+      ctx.containerInstanceArn,
+    ].filter((r): r is string => Boolean(r)),
+  };
+}
+
+/** "elb-health-check ×9, out-of-memory ×5", most frequent first. */
+export function pattern(incident: Incident): string {
+  return Object.entries(incident.categories)
+    .sort(([a, x], [b, y]) => (y ?? 0) - (x ?? 0) || a.localeCompare(b))
+    .map(([category, n]) => `${category} ×${n}`)
+    .join(', ');
+}
+
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.round(minutes / 60)} h`;
+}
+
+function incidentFacts(i: Incident): Array<[string, string | number | undefined]> {
+  return [
+    ['Service', i.service],
+    ['Cluster', i.cluster],
+    ['Failed tasks', i.count],
+    ['Pattern', pattern(i)],
+    ['Task definitions', i.taskDefinitions.join(', ') || undefined],
+    ['Deployments', i.deployments.join(', ') || undefined],
+    ['First failure', new Date(i.openedAt).toISOString()],
+    ['Last failure', new Date(i.lastFailureAt).toISOString()],
+  ];
+}
+
+/** The single escalation of an incident: the service keeps losing tasks. */
+export function escalationMessage(
+  i: Incident,
+  latest: TaskContext,
+  c: StopClassification,
+  stage: string,
+  region: string,
+): Notification {
+  const span = duration(i.lastFailureAt - i.openedAt);
+  return {
+    title: `${i.service}: crash loop, ${i.count} tasks stopped in ${span}`,
+    severity: 'critical',
+    eventType: 'TaskStoppedCrashLoop',
+    summary: `${i.service} has lost ${i.count} tasks in ${span} (${pattern(i)}). Latest: task ${c.headline}. Further stops are counted silently in this thread until the service recovers.`,
+    facts: incidentFacts(i),
+    details: `Latest task ${latest.taskId}: ${c.explanation}`,
+    nextSteps: [
+      ...(i.deployments.length === 1 && i.taskDefinitions.length === 1
+        ? [`Every failure comes from deployment ${i.deployments[0]} (${i.taskDefinitions[0]}): roll back to the previous task definition if the deployment is the cause.`]
+        : []),
+      ...c.nextSteps,
+    ],
+    links: [
+      ...serviceLinks(region, i.cluster, i.service),
+      { label: 'Latest task logs', url: ecsTaskLogsUrl(region, i.cluster, latest.taskId) },
+    ],
+    keywords: ['ecs', 'crash-loop', c.category],
+    threadId: threadId(stage, i.cluster, i.service),
+    relatedResources: [i.serviceArn, i.clusterArn, latest.taskArn, latest.taskDefinitionArn].filter(
+      (r): r is string => Boolean(r),
+    ),
+  };
+}
+
+/** The end of an incident: no failed stop for the quiet period. */
+export function recoveryMessage(i: Incident, now: number, quietMs: number, stage: string, region: string): Notification {
+  return {
+    title: `${i.service}: recovered, no failed task for ${duration(now - i.lastFailureAt)}`,
+    severity: 'resolved',
+    eventType: 'TaskStoppedRecovered',
+    summary: `${i.service} has had no failed task since ${new Date(i.lastFailureAt).toISOString()} (quiet period ${duration(quietMs)}). The incident counted ${i.count} failed ${i.count === 1 ? 'task' : 'tasks'} over ${duration(i.lastFailureAt - i.openedAt)}: ${pattern(i)}.`,
+    facts: incidentFacts(i),
+    nextSteps: ['Check that the running count is back at the desired count.', 'Write down the cause while it is fresh.'],
+    links: serviceLinks(region, i.cluster, i.service),
+    keywords: ['ecs', 'recovered'],
+    threadId: threadId(stage, i.cluster, i.service),
+    relatedResources: [i.serviceArn, i.clusterArn],
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { envBool, envInt, envJson } from '../../shared/config';
+import { InvalidEventError } from '../../shared/errors';
+
+/** Environment of taskStopped (see README.md for the stage params behind each variable). */
+export const TaskStoppedConfig = z.object({
+  /** Monitored services (the `services` stage param); only `name` is read here. Empty = all. */
+  SERVICES: envJson(z.array(z.looseObject({ name: z.string().min(1) }))).default([]),
+  STAGE: z.string().default('local'),
+  /** Notify routine stops (deployment replacement, scale-in, user stop) too. */
+  NOTIFY_ROUTINE: envBool.default(false),
+  /** Failed stops in one incident after which the single escalation message is sent. */
+  ESCALATE_AFTER: envInt(2, 1000).default(3),
+  /** Minutes without a failed stop after which an incident counts as recovered. */
+  RECOVERY_QUIET_MINUTES: envInt(1, 1440).default(15),
+  /** DynamoDB table for incident state; unset = in-memory (local use only). */
+  STATE_TABLE_NAME: z.string().optional(),
+  NOTIFY_TOPIC_ARN: z.string().optional(),
+  DRY_RUN: envBool.default(false),
+});
+export type TaskStoppedConfig = z.infer<typeof TaskStoppedConfig>;
+
+const nullableString = z.string().nullish().catch(undefined);
+
+/**
+ * The `detail` of an ECS Task State Change event. Only `taskArn` and `clusterArn` are required;
+ * everything else is read loosely (the classifier copes with any shape of the rest).
+ */
+export const TaskDetail = z.looseObject({
+  taskArn: z.string().startsWith('arn:'),
+  clusterArn: z.string().startsWith('arn:'),
+  lastStatus: nullableString,
+  stopCode: nullableString,
+  stoppedReason: nullableString,
+  group: nullableString,
+  startedBy: nullableString,
+  taskDefinitionArn: nullableString,
+  stoppedAt: nullableString,
+  containerInstanceArn: nullableString,
+  memory: z.union([z.string(), z.number()]).nullish().catch(undefined),
+  containers: z.array(z.unknown()).nullish().catch(undefined),
+});
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
+const TaskStateChange = z.object({
+  'detail-type': z.literal('ECS Task State Change'),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  detail: TaskDetail,
+});
+export type TaskStateChange = z.infer<typeof TaskStateChange>;
+
+/** The schedule that sweeps open incidents for recovery (EventBridge Scheduled Event). */
+const ScheduledSweep = z.object({
+  'detail-type': z.literal('Scheduled Event'),
+  time: z.string().optional(),
+});
+
+export type TaskStoppedEvent =
+  | { kind: 'task-stopped'; event: TaskStateChange }
+  | { kind: 'sweep'; event: z.infer<typeof ScheduledSweep> };
+
+/** Parses the incoming event or throws an `InvalidEventError` naming what is wrong. */
+export function parseEvent(input: unknown): TaskStoppedEvent {
+  const kind =
+    typeof input === 'object' && input !== null ? (input as Record<string, unknown>)['detail-type'] : undefined;
+  if (kind === 'Scheduled Event') return { kind: 'sweep', event: ScheduledSweep.parse(input) };
+  const result = TaskStateChange.safeParse(input);
+  if (result.success) return { kind: 'task-stopped', event: result.data };
+  const problems = result.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`)
+    .join('; ');
+  throw new InvalidEventError(
+    `taskStopped expects an "ECS Task State Change" or "Scheduled Event" EventBridge event (got detail-type ${JSON.stringify(kind ?? null)}): ${problems}`,
+  );
+}
