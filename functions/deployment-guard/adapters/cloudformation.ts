@@ -1,0 +1,35 @@
+import {
+  CancelUpdateStackCommand,
+  DescribeStacksCommand,
+  type CloudFormationClient,
+} from '@aws-sdk/client-cloudformation';
+import { toOpsError } from '../../../shared/errors';
+import type { StackPort } from '../core';
+
+/** The CloudFormation port over an SDK client (pass `new CloudFormationClient(clientConfig())`). */
+export function stackAdapter(client: CloudFormationClient): StackPort {
+  return {
+    async status(stackName) {
+      try {
+        const res = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+        return res.Stacks?.[0]?.StackStatus;
+      } catch (error) {
+        // DescribeStacks answers ValidationError "Stack with id X does not exist".
+        if (
+          (error as { name?: string }).name === 'ValidationError' &&
+          /does not exist/i.test(String((error as Error).message))
+        ) {
+          return undefined;
+        }
+        throw toOpsError(`cloudformation:DescribeStacks ${stackName}`, error);
+      }
+    },
+    async cancelUpdate(stackName) {
+      try {
+        await client.send(new CancelUpdateStackCommand({ StackName: stackName }));
+      } catch (error) {
+        throw toOpsError(`cloudformation:CancelUpdateStack ${stackName}`, error);
+      }
+    },
+  };
+}
