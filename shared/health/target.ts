@@ -63,14 +63,17 @@ export const HealthTargetSchema = z
       .default(1024 * 1024),
     /** Extra trusted CA certificate (PEM) for endpoints signed by a private CA. */
     caCertificate: z.string().includes('BEGIN CERTIFICATE').optional(),
-    /** Alarm: unhealthy in `failingMinutes` of the last `ofMinutes` probes (missing data = failing). */
+    /**
+     * Alarm: unhealthy in `failing` of the last `outOf` probe periods (one period per scheduled
+     * run, a minute by default; a missing probe counts as failing).
+     */
     alarm: z
       .object({
-        failingMinutes: z.int().min(1).max(60).default(3),
-        ofMinutes: z.int().min(1).max(60).default(5),
+        failing: z.int().min(1).max(60).default(3),
+        outOf: z.int().min(1).max(60).default(5),
       })
-      .refine((a) => a.failingMinutes <= a.ofMinutes, 'failingMinutes must not exceed ofMinutes')
-      .default({ failingMinutes: 3, ofMinutes: 5 }),
+      .refine((a) => a.failing <= a.outOf, 'alarm.failing must not exceed alarm.outOf')
+      .default({ failing: 3, outOf: 5 }),
   })
   .refine((t) => !(t.token && t.url.startsWith('http://') && !isLoopback(t.url)), {
     message: 'a token is only sent over https:// (or to a loopback address)',

@@ -1,0 +1,137 @@
+/**
+ * deepHealthcheck decisions: which targets to probe, all at once within the invocation deadline,
+ * what each result means as metrics, and what to return. No SDK, no environment.
+ */
+import { InvalidEventError } from '../../shared/errors';
+import type { ProbeOptions } from '../../shared/health/probe';
+import type { HealthTarget } from '../../shared/health/target';
+import type { TokenSource } from '../../shared/health/token';
+import type { ProbeResult } from '../../shared/health/types';
+import { Dimension, Metric, type MetricName } from '../../shared/metric-names';
+
+export interface DeepHealthcheckDeps {
+  probe(target: HealthTarget, options: ProbeOptions): Promise<ProbeResult>;
+  tokens: TokenSource;
+  /** Publishes one target's metrics and log line. */
+  report(result: ProbeResult): void;
+  now(): number;
+}
+
+export interface DeepHealthcheckRun {
+  /** Absolute time (ms since epoch) by which every probe must be finished. */
+  deadlineMs: number;
+  /** Probe only these targets (manual runs); default all. */
+  only?: string[];
+}
+
+export interface DeepHealthcheckResult {
+  checkedAt: string;
+  probed: number;
+  healthy: number;
+  /** Names of the failing targets. */
+  unhealthy: string[];
+  results: ProbeResult[];
+}
+
+export type MetricUnitName = 'Count' | 'Milliseconds' | 'None';
+
+export interface MetricPoint {
+  name: MetricName;
+  unit: MetricUnitName;
+  value: number;
+  dimensions: Record<string, string>;
+}
+
+/** Component names come from the app; keep the dimension value within CloudWatch's limits. */
+function componentDimension(name: string): string {
+  const clean = name.replace(/\s+/g, ' ').trim();
+  return clean.length > 250 ? clean.slice(0, 250) : clean || '(unnamed)';
+}
+
+/**
+ * The metrics of one probe result, each with exactly the dimensions listed in `metric-names.ts`
+ * (the alarms and the dashboard match on them). Latency only when the target answered.
+ */
+export function metricPoints(result: ProbeResult): MetricPoint[] {
+  const target = { [Dimension.Target]: result.target };
+  const points: MetricPoint[] = [
+    { name: Metric.TargetHealthy, unit: 'Count', value: result.healthy ? 1 : 0, dimensions: target },
+  ];
+  if (result.status !== undefined) {
+    points.push({
+      name: Metric.TargetLatency,
+      unit: 'Milliseconds',
+      value: result.latencyMs,
+      dimensions: target,
+    });
+  }
+  if (result.certificateDaysLeft !== undefined) {
+    points.push({
+      name: Metric.CertificateDaysLeft,
+      unit: 'None',
+      value: result.certificateDaysLeft,
+      dimensions: target,
+    });
+  }
+  for (const component of result.components) {
+    points.push({
+      name: Metric.ComponentHealthy,
+      unit: 'Count',
+      value: component.state === 'working' ? 1 : 0,
+      dimensions: { ...target, [Dimension.Component]: componentDimension(component.name) },
+    });
+  }
+  if (!result.healthy) {
+    points.push({
+      name: Metric.ProbeFailures,
+      unit: 'Count',
+      value: 1,
+      dimensions: { ...target, [Dimension.Reason]: result.reason },
+    });
+  }
+  return points;
+}
+
+function selectTargets(targets: HealthTarget[], only: string[] | undefined): HealthTarget[] {
+  if (!only) return targets;
+  const known = new Set(targets.map((t) => t.name));
+  const unknown = only.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new InvalidEventError(
+      `event names unknown target(s) ${unknown.join(', ')}; configured: ${[...known].join(', ') || '(none)'}`,
+    );
+  }
+  return targets.filter((t) => only.includes(t.name));
+}
+
+/**
+ * Probes every target concurrently and reports each result. A failing target is a result, not
+ * an error: the invocation only fails for a malformed event, so a retry never double-counts.
+ * A token the endpoint rejected is dropped from the cache (a rotated secret is re-read next run).
+ */
+export async function runDeepHealthcheck(
+  run: DeepHealthcheckRun,
+  deps: DeepHealthcheckDeps,
+  targets: HealthTarget[],
+): Promise<DeepHealthcheckResult> {
+  const selected = selectTargets(targets, run.only);
+  const checkedAt = new Date(deps.now()).toISOString();
+  const results = await Promise.all(
+    selected.map((target) =>
+      deps.probe(target, { deadlineMs: run.deadlineMs, getToken: (t) => deps.tokens.get(t), now: deps.now }),
+    ),
+  );
+  results.forEach((result, index) => {
+    const target = selected[index]!;
+    if (result.reason === 'auth' && target.token) deps.tokens.invalidate(target.token.secretArn);
+    deps.report(result);
+  });
+  const unhealthy = results.filter((r) => !r.healthy).map((r) => r.target);
+  return {
+    checkedAt,
+    probed: results.length,
+    healthy: results.length - unhealthy.length,
+    unhealthy,
+    results,
+  };
+}

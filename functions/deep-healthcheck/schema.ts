@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { envInt, envJson } from '../../shared/config';
+import { HealthTargetListSchema } from '../../shared/health/target';
+
+/** Environment of deepHealthcheck (see README.md). */
+export const DeepHealthcheckConfigSchema = z.object({
+  /** JSON list of targets, from the stage param `healthTargets`. */
+  HEALTH_TARGETS: envJson(HealthTargetListSchema),
+  /** Seconds a token read from Secrets Manager is reused by a warm Lambda environment. */
+  TOKEN_CACHE_SECONDS: envInt(0, 86_400).default(300),
+  /** Milliseconds kept free before the Lambda timeout to publish metrics and logs. */
+  DEADLINE_MARGIN_MS: envInt(0, 10_000).default(1_500),
+});
+export type DeepHealthcheckConfig = z.infer<typeof DeepHealthcheckConfigSchema>;
+
+/**
+ * The EventBridge schedule event (`detail-type: Scheduled Event`). For `invoke local` and manual
+ * runs, `targets` may name a subset of the configured targets.
+ */
+export const DeepHealthcheckEventSchema = z.looseObject({
+  'detail-type': z.literal('Scheduled Event').optional(),
+  source: z.literal('aws.events').optional(),
+  targets: z.array(z.string().min(1)).min(1).optional(),
+});
+export type DeepHealthcheckEvent = z.infer<typeof DeepHealthcheckEventSchema>;

@@ -1,0 +1,115 @@
+/**
+ * CloudFormation generated from the stage's `healthTargets` at package time (loaded by
+ * `health-alarms.js` through `load-ts.js`; unit-tested in test/unit/deep-healthcheck):
+ * - one alarm per target, `ops-sentinel-<stage>-health-<target>`, on `TargetHealthy` (failing in
+ *   N of the last M probe periods, missing data = failing). healthAlarm picks these up by name
+ *   prefix and adds the failing components;
+ * - the deepHealthcheck role's read access to exactly the token secrets of the targets.
+ */
+import { createHash } from 'node:crypto';
+import { HealthTargetListSchema, type HealthTarget } from '../../shared/health/target';
+import { Dimension, Metric } from '../../shared/metric-names';
+import { METRICS_NAMESPACE } from '../../shared/powertools';
+
+/** The name healthAlarm routes on (`functions/health-alarm/kind.ts`: prefix `ops-sentinel-<stage>-health-`). */
+export function healthAlarmName(stage: string, target: string): string {
+  return `ops-sentinel-${stage}-health-${target}`;
+}
+
+/** Seconds between probes for `rate(N minute|minutes|hour|hours)`; one minute for cron expressions. */
+export function schedulePeriodSeconds(schedule: unknown): number {
+  const match = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(
+    String(schedule ?? '').trim(),
+  );
+  if (!match) return 60;
+  const n = Number(match[1]);
+  const unit = match[2]!.startsWith('minute') ? 60 : match[2]!.startsWith('hour') ? 3600 : 86_400;
+  return Math.min(n * unit, 86_400);
+}
+
+/** `web-api` → `WebApi3f2a1c`: readable, and distinct for names that clean up alike (`web-1`/`web1`). */
+export function logicalIdFor(name: string): string {
+  const readable = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+  return `${readable}${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
+}
+
+/**
+ * IAM resources for one token secret: a full ARN as given plus its `-??????` suffix form (a partial
+ * ARN or a name matches the real ARN only with the 6-character suffix Secrets Manager adds).
+ */
+export function secretResources(secretArn: string): Array<string | Record<string, string>> {
+  if (secretArn.startsWith('arn:')) return [secretArn, `${secretArn}-??????`];
+  return [
+    {
+      'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretArn}-??????`,
+    },
+  ];
+}
+
+function alarmFor(target: HealthTarget, stage: string, periodSeconds: number) {
+  const { failing, outOf } = target.alarm;
+  const every = periodSeconds === 60 ? 'minute' : `${periodSeconds / 60} minutes`;
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: healthAlarmName(stage, target.name),
+      AlarmDescription:
+        `deepHealthcheck: ${target.name} (${new URL(target.url).origin}${new URL(target.url).pathname}) ` +
+        `failed its deep health check in ${failing} of the last ${outOf} probes (one every ${every}); no probe counts as a failure.`,
+      Namespace: METRICS_NAMESPACE,
+      MetricName: Metric.TargetHealthy,
+      Dimensions: [{ Name: Dimension.Target, Value: target.name }],
+      // One failed probe in a period makes the period's minimum 0.
+      Statistic: 'Minimum',
+      Period: periodSeconds,
+      EvaluationPeriods: outOf,
+      DatapointsToAlarm: failing,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    },
+  };
+}
+
+/** Resources for `healthTargets` (the raw stage param) on `stage` with the `healthSchedule` param. */
+export function healthTargetResources(targetsParam: unknown, stage: string, schedule: unknown) {
+  const parsed = HealthTargetListSchema.safeParse(targetsParam ?? []);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `params.healthTargets is invalid at ${issue?.path.join('.') || '(list)'}: ${issue?.message}`,
+    );
+  }
+  const targets = parsed.data;
+  const periodSeconds = schedulePeriodSeconds(schedule);
+  const resources: Record<string, unknown> = {};
+  for (const target of targets) {
+    resources[`DeepHealthAlarm${logicalIdFor(target.name)}`] = alarmFor(target, stage, periodSeconds);
+  }
+  const secrets = [...new Set(targets.flatMap((t) => (t.token ? [t.token.secretArn] : [])))];
+  if (secrets.length > 0) {
+    resources.DeepHealthcheckTokenPolicy = {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'deep-healthcheck-tokens',
+        Roles: [{ Ref: 'DeepHealthcheckRole' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'ReadTargetTokens',
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: secrets.flatMap(secretResources),
+            },
+          ],
+        },
+      },
+    };
+  }
+  return { Resources: resources };
+}
