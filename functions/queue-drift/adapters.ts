@@ -97,7 +97,10 @@ export function sqsAdapter(client: SQSClient): QueuePort {
     async setVisibilityTimeout(queueUrl, seconds) {
       try {
         await client.send(
-          new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { VisibilityTimeout: String(seconds) } }),
+          new SetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            Attributes: { VisibilityTimeout: String(seconds) },
+          }),
         );
       } catch (error) {
         throw toOpsError(`sqs:SetQueueAttributes ${queueUrl}`, error);
@@ -113,7 +116,9 @@ export function ecsAdapter(client: ECSClient): TaskDefinitionPort {
       let arn: string | undefined;
       try {
         const out = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
-        const found = out.services?.find((s) => s.serviceName === service || s.serviceArn?.endsWith(`/${service}`));
+        const found = out.services?.find(
+          (s) => s.serviceName === service || s.serviceArn?.endsWith(`/${service}`),
+        );
         if (!found || found.status === 'INACTIVE') {
           const reason = out.failures?.[0]?.reason ?? found?.status ?? 'MISSING';
           throw new PermanentError(`ECS service ${service} not found in cluster ${cluster} (${reason})`);
@@ -122,7 +127,8 @@ export function ecsAdapter(client: ECSClient): TaskDefinitionPort {
       } catch (error) {
         throw toOpsError(`ecs:DescribeServices ${cluster}/${service}`, error);
       }
-      if (!arn) throw new PermanentError(`ECS service ${service} in cluster ${cluster} has no task definition`);
+      if (!arn)
+        throw new PermanentError(`ECS service ${service} in cluster ${cluster} has no task definition`);
       try {
         const out = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
         const containers = (out.taskDefinition?.containerDefinitions ?? []).map((c) => ({

@@ -209,7 +209,12 @@ async function checkQueue(
   return observation;
 }
 
-async function checkDeadLetter(spec: QueueSpec, dlq: string, deps: QueueDriftDeps, v: Verdicts): Promise<void> {
+async function checkDeadLetter(
+  spec: QueueSpec,
+  dlq: string,
+  deps: QueueDriftDeps,
+  v: Verdicts,
+): Promise<void> {
   const name = dlqName(dlq);
   const url = isQueueUrl(dlq) ? dlq : await deps.sqs.queueUrl(dlq);
   const attributes = url === undefined ? undefined : await deps.sqs.attributes(url);
@@ -227,7 +232,12 @@ async function checkDeadLetter(spec: QueueSpec, dlq: string, deps: QueueDriftDep
       'warning',
       `dead-letter queue ${name} holds ${attributes.approximateMessages} message(s)` +
         (spec.deadLetterThreshold > 0 ? ` (threshold ${spec.deadLetterThreshold})` : ''),
-      { deadLetterQueue: name, deadLetterDepth: attributes.approximateMessages, queueUrl: url, queueArn: attributes.arn },
+      {
+        deadLetterQueue: name,
+        deadLetterDepth: attributes.approximateMessages,
+        queueUrl: url,
+        queueArn: attributes.arn,
+      },
     );
   } else v.clear('DeadLetterMessages');
 }
@@ -269,7 +279,11 @@ async function checkUnexpected(
   return true;
 }
 
-async function expectedTimeout(spec: QueueSpec, deps: QueueDriftDeps, defaultCluster: string): Promise<Expected> {
+async function expectedTimeout(
+  spec: QueueSpec,
+  deps: QueueDriftDeps,
+  defaultCluster: string,
+): Promise<Expected> {
   if (spec.expectedVisibilityTimeout !== undefined) {
     return { value: spec.expectedVisibilityTimeout, from: 'configured' };
   }

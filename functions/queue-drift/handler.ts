@@ -1,69 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { clientConfig } from '../../shared/aws/client-config';
 import { loadConfig } from '../../shared/config';
-import { notifierFromEnv } from '../../shared/notify';
 import { logger, metrics } from '../../shared/powertools';
-import { dynamoEpisodeStore, ecsAdapter, memoryEpisodeStore, sqsAdapter } from './adapters';
-import { detectDrift, type DriftReport } from './core';
-import { emitMetrics } from './metrics';
-import type { QueueDriftDeps } from './ports';
-import { parseTrigger, QueueDriftConfig, settingsFromEnv, type QueueDriftSettings } from './schema';
+import type { DriftReport } from './core';
+import { buildDeps, handleEvent } from './run';
+import { QueueDriftConfig, settingsFromEnv } from './schema';
 
-/**
- * Adapters from the environment. Built after the environment is final (tests set
- * AWS_ENDPOINT_URL first): the SDK reads endpoint settings when a client is constructed.
- */
-export function buildDeps(env: NodeJS.ProcessEnv = process.env): QueueDriftDeps {
-  const table = env.EPISODE_TABLE?.trim();
-  if (!table) {
-    logger.warn(
-      'EPISODE_TABLE is not set: drift episodes are kept in memory for this process only, ' +
-        'so every new process notifies each finding again (fine for invoke local)',
-    );
-  }
-  return {
-    // useQueueUrlAsEndpoint=false: requests go to the SDK-resolved endpoint (AWS_ENDPOINT_URL
-    // or the regional one) with the queue URL in the body. Emulator queue URLs carry hosts
-    // such as sqs.us-east-1.localhost that do not resolve everywhere; on AWS every queue of the
-    // region is served by the regional endpoint, so nothing changes there.
-    sqs: sqsAdapter(new SQSClient({ ...clientConfig(), useQueueUrlAsEndpoint: false })),
-    ecs: ecsAdapter(new ECSClient(clientConfig())),
-    episodes: table ? dynamoEpisodeStore(new DynamoDBClient(clientConfig()), table) : memoryEpisodeStore(),
-    notifier: notifierFromEnv(env),
-  };
-}
-
-/** The Lambda handler around the core, with its settings and adapters given. */
-export function createHandler(settings: QueueDriftSettings, deps: QueueDriftDeps) {
-  return middy()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (event: unknown): Promise<DriftReport> => {
-      const trigger = parseTrigger(event);
-      const report = await detectDrift(trigger, deps, settings);
-      emitMetrics(report, metrics);
-      for (const f of report.findings) {
-        if (f.remediation?.outcome === 'dry-run') {
-          logger.warn(`DRY_RUN: would call ${f.remediation.call}`, { queue: f.queue });
-        }
-      }
-      logger.info('queue drift check', {
-        trigger,
-        findings: report.findings.map((f) => ({ queue: f.queue, kind: f.kind, message: f.message })),
-        opened: report.episodes.opened,
-        resolved: report.episodes.resolved,
-        ongoing: report.episodes.ongoing,
-        episodeStore: report.episodeStore,
-      });
-      return report;
-    });
-}
-
+// Wiring only: configuration (fails at init, naming the bad variable), adapters, middleware.
 const settings = settingsFromEnv(loadConfig(QueueDriftConfig));
+const deps = buildDeps();
 
-export const handler = createHandler(settings, buildDeps());
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler((event: unknown): Promise<DriftReport> => handleEvent(event, settings, deps));

@@ -22,6 +22,9 @@ export function emitMetrics(report: DriftReport, metrics: MetricSink): void {
     }
   }
   for (const f of report.findings) {
-    put(Metric.QueueFindings, MetricUnit.Count, 1, { [Dimension.Queue]: f.queue, [Dimension.Finding]: f.kind });
+    put(Metric.QueueFindings, MetricUnit.Count, 1, {
+      [Dimension.Queue]: f.queue,
+      [Dimension.Finding]: f.kind,
+    });
   }
 }

@@ -66,7 +66,9 @@ export function openedNotice(finding: Finding, trigger: Trigger, settings: Queue
     eventType: 'QueueDrift',
     summary,
     facts,
-    nextSteps: remediated ? ['Find what changed the attribute, or it will drift again.'] : NEXT_STEPS[finding.kind],
+    nextSteps: remediated
+      ? ['Find what changed the attribute, or it will drift again.']
+      : NEXT_STEPS[finding.kind],
     links: finding.queueUrl ? [{ label: 'Queue', url: sqsQueueUrl(settings.region, finding.queueUrl) }] : [],
     keywords: ['sqs', 'queue-drift', finding.kind],
     threadId: `queue-drift/${finding.key}`,

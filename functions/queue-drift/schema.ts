@@ -141,11 +141,13 @@ export function parseTrigger(event: unknown): Trigger {
   if (event === undefined || event === null || (isPlainObject(event) && Object.keys(event).length === 0)) {
     return { kind: 'manual' };
   }
-  if (!isPlainObject(event)) throw new InvalidEventError(`queueDrift: event must be an object, got ${typeof event}`);
+  if (!isPlainObject(event))
+    throw new InvalidEventError(`queueDrift: event must be an object, got ${typeof event}`);
   const detailType = event['detail-type'];
   if (detailType === 'Scheduled Event') {
     const parsed = ScheduledEvent.safeParse(event);
-    if (!parsed.success) throw new InvalidEventError(`queueDrift: malformed Scheduled Event: ${issues(parsed.error)}`);
+    if (!parsed.success)
+      throw new InvalidEventError(`queueDrift: malformed Scheduled Event: ${issues(parsed.error)}`);
     return { kind: 'schedule', time: parsed.data.time };
   }
   if (detailType === 'AWS API Call via CloudTrail') {

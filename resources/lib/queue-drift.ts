@@ -12,7 +12,8 @@ const sub = (text: string) => ({ 'Fn::Sub': text });
 
 /** The queue's ARN, from its URL when given (account and region taken from it), else by name in this stack's account. */
 export function queueArn(nameOrUrl: string): unknown {
-  if (!isQueueUrl(nameOrUrl)) return sub(`arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${nameOrUrl}`);
+  if (!isQueueUrl(nameOrUrl))
+    return sub(`arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${nameOrUrl}`);
   const url = new URL(nameOrUrl);
   const [account, name] = url.pathname.split('/').filter(Boolean);
   // sqs.<region>.amazonaws.com, <region>.queue.amazonaws.com, or queue.amazonaws.com (us-east-1)
@@ -47,19 +48,38 @@ export function queueDriftPolicy(queuesParam: unknown, queuePrefix: unknown, clu
     });
   }
   if (prefix) {
-    statements.push({ Sid: 'ListQueuesNoResourceLevel', Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' });
+    statements.push({
+      Sid: 'ListQueuesNoResourceLevel',
+      Effect: 'Allow',
+      Action: 'sqs:ListQueues',
+      Resource: '*',
+    });
   }
   const remediated = queues.filter((q) => q.remediate).map((q) => queueArn(q.url ?? q.name ?? ''));
   if (remediated.length > 0) {
-    statements.push({ Sid: 'RemediateQueues', Effect: 'Allow', Action: 'sqs:SetQueueAttributes', Resource: remediated });
+    statements.push({
+      Sid: 'RemediateQueues',
+      Effect: 'Allow',
+      Action: 'sqs:SetQueueAttributes',
+      Resource: remediated,
+    });
   }
   const services = queues.flatMap((q) =>
     q.source
-      ? [sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${q.source.cluster ?? clusterName}/${q.source.service}`)]
+      ? [
+          sub(
+            `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${q.source.cluster ?? clusterName}/${q.source.service}`,
+          ),
+        ]
       : [],
   );
   if (services.length > 0) {
-    statements.push({ Sid: 'ReadSourceServices', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: services });
+    statements.push({
+      Sid: 'ReadSourceServices',
+      Effect: 'Allow',
+      Action: 'ecs:DescribeServices',
+      Resource: services,
+    });
     statements.push({
       Sid: 'ReadTaskDefinitionsNoResourceLevel',
       Effect: 'Allow',

@@ -19,7 +19,11 @@ export class FakeQueues implements QueuePort {
   failWith?: { on: 'queueUrl' | 'attributes' | 'list' | 'set'; error: unknown };
 
   add(name: string, visibilityTimeout: number, approximateMessages = 0): this {
-    this.queues.set(name, { visibilityTimeout, approximateMessages, arn: `arn:aws:sqs:us-east-1:123456789012:${name}` });
+    this.queues.set(name, {
+      visibilityTimeout,
+      approximateMessages,
+      arn: `arn:aws:sqs:us-east-1:123456789012:${name}`,
+    });
     return this;
   }
 

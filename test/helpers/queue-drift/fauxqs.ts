@@ -100,7 +100,9 @@ export async function startFauxqs(options: StartOptions = {}): Promise<Fauxqs> {
   while (!(await healthy(endpoint))) {
     if (exited || Date.now() > deadline) {
       await stop();
-      throw new Error(`fauxqs on port ${port} did not become healthy (${exited ?? 'timeout'}): ${stderr.trim()}`);
+      throw new Error(
+        `fauxqs on port ${port} did not become healthy (${exited ?? 'timeout'}): ${stderr.trim()}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

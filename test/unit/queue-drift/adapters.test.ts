@@ -30,7 +30,8 @@ beforeEach(() => {
   ddbMock.reset();
 });
 
-const missing = () => new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} });
+const missing = () =>
+  new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} });
 
 describe('ECS task definition as the source of truth', () => {
   const serviceWith = (deployments: Array<{ status: string; taskDefinition: string }>) => ({
@@ -48,8 +49,14 @@ describe('ECS task definition as the source of truth', () => {
   it("reads the PRIMARY deployment's task definition, not the previous one still running", async () => {
     ecsMock.on(DescribeServicesCommand).resolves(
       serviceWith([
-        { status: 'ACTIVE', taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:41' },
-        { status: 'PRIMARY', taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:42' },
+        {
+          status: 'ACTIVE',
+          taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:41',
+        },
+        {
+          status: 'PRIMARY',
+          taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:42',
+        },
       ]),
     );
     ecsMock.on(DescribeTaskDefinitionCommand).resolves({
@@ -64,9 +71,16 @@ describe('ECS task definition as the source of truth', () => {
     sqs.add('celery', 360);
     deps.ecs = ecsAdapter(new ECSClient({ region: 'us-east-1' }));
 
-    const report = await detectDrift({ kind: 'schedule' }, deps, settings([{ name: 'celery', source: { service: 'worker' } }]));
+    const report = await detectDrift(
+      { kind: 'schedule' },
+      deps,
+      settings([{ name: 'celery', source: { service: 'worker' } }]),
+    );
 
-    expect(ecsMock).toHaveReceivedCommandWith(DescribeServicesCommand, { cluster: 'django-app', services: ['worker'] });
+    expect(ecsMock).toHaveReceivedCommandWith(DescribeServicesCommand, {
+      cluster: 'django-app',
+      services: ['worker'],
+    });
     expect(ecsMock).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
       taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:42',
     });
@@ -96,9 +110,14 @@ describe('ECS task definition as the source of truth', () => {
   });
 
   it('fails permanently, naming service and cluster, when the service does not exist', async () => {
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
 
-    const call = ecsAdapter(new ECSClient({ region: 'us-east-1' })).currentTaskDefinition('django-app', 'wrker');
+    const call = ecsAdapter(new ECSClient({ region: 'us-east-1' })).currentTaskDefinition(
+      'django-app',
+      'wrker',
+    );
 
     await expect(call).rejects.toThrow(PermanentError);
     await expect(call).rejects.toThrow('ECS service wrker not found in cluster django-app (MISSING)');
@@ -142,7 +161,9 @@ describe('sqsAdapter', () => {
   });
 
   it('fails permanently on AccessDenied, naming the call and queue', async () => {
-    sqsMock.on(GetQueueUrlCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    sqsMock
+      .on(GetQueueUrlCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
 
     const call = sqs().queueUrl('celery');
 
@@ -182,7 +203,8 @@ describe('dynamoEpisodeStore', () => {
     openedAt: '2026-11-24T03:00:00.000Z',
     summary: 'VisibilityTimeout is 30 s but the app expects 360 s (configured)',
   };
-  const ccf = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  const ccf = () =>
+    new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
   it('opens an episode only if it is not open yet', async () => {
     ddbMock.on(PutItemCommand).resolvesOnce({}).rejectsOnce(ccf());

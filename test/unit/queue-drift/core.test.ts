@@ -4,14 +4,19 @@ import { PermanentError, RetryableError } from '../../../shared/errors';
 import { fakeDeps, settings, URL_BASE } from '../../helpers/queue-drift/fakes';
 
 const schedule: Trigger = { kind: 'schedule' };
-const kinds = (r: { findings: Array<{ queue: string; kind: string }> }) => r.findings.map((f) => `${f.queue}:${f.kind}`);
+const kinds = (r: { findings: Array<{ queue: string; kind: string }> }) =>
+  r.findings.map((f) => `${f.queue}:${f.kind}`);
 
 describe('detectDrift findings', () => {
   it('reports VisibilityTimeout drift with the expected and actual values', async () => {
     const { deps, sqs } = fakeDeps();
     sqs.add('celery', 30);
 
-    const report = await detectDrift(schedule, deps, settings([{ name: 'celery', expectedVisibilityTimeout: 360 }]));
+    const report = await detectDrift(
+      schedule,
+      deps,
+      settings([{ name: 'celery', expectedVisibilityTimeout: 360 }]),
+    );
 
     expect(report.findings).toEqual([
       expect.objectContaining({
@@ -24,7 +29,13 @@ describe('detectDrift findings', () => {
       }),
     ]);
     expect(report.observations).toEqual([
-      { queue: 'celery', queueUrl: URL_BASE + 'celery', expected: 360, expectedFrom: 'configured', actual: 30 },
+      {
+        queue: 'celery',
+        queueUrl: URL_BASE + 'celery',
+        expected: 360,
+        expectedFrom: 'configured',
+        actual: 30,
+      },
     ]);
   });
 
@@ -41,7 +52,11 @@ describe('detectDrift findings', () => {
     const { deps, sqs, notifier } = fakeDeps();
     sqs.add('celery', 360);
 
-    const report = await detectDrift(schedule, deps, settings([{ name: 'celery', expectedVisibilityTimeout: 360 }]));
+    const report = await detectDrift(
+      schedule,
+      deps,
+      settings([{ name: 'celery', expectedVisibilityTimeout: 360 }]),
+    );
 
     expect(report.findings).toEqual([]);
     expect(notifier.sent).toEqual([]);
@@ -121,7 +136,11 @@ describe('expected value from the ECS task definition', () => {
     sqs.add('celery', 360);
     ecs.set('django-app', 'worker', td({ SQS_QUEUE_VISIBILITY_TIMEOUT: '900' }));
 
-    const report = await detectDrift(schedule, deps, settings([{ name: 'celery', source: { service: 'worker' } }]));
+    const report = await detectDrift(
+      schedule,
+      deps,
+      settings([{ name: 'celery', source: { service: 'worker' } }]),
+    );
 
     expect(ecs.calls).toEqual([['django-app', 'worker']]);
     expect(report.findings[0]).toMatchObject({
@@ -167,27 +186,36 @@ describe('expected value from the ECS task definition', () => {
 
   it.each([
     [{ service: 'worker', container: 'nope' }, 'container nope is not in task definition app-worker:42'],
-    [{ service: 'worker' }, 'SQS_QUEUE_VISIBILITY_TIMEOUT="6 minutes" in app-worker:42 (container worker) is not'],
-  ])('reports a CheckFailed finding for an unusable source %j, and still checks the queue', async (source, message) => {
-    const { deps, sqs, ecs } = fakeDeps();
-    sqs.add('celery', 30);
-    ecs.set('django-app', 'worker', td({ SQS_QUEUE_VISIBILITY_TIMEOUT: '6 minutes' }));
+    [
+      { service: 'worker' },
+      'SQS_QUEUE_VISIBILITY_TIMEOUT="6 minutes" in app-worker:42 (container worker) is not',
+    ],
+  ])(
+    'reports a CheckFailed finding for an unusable source %j, and still checks the queue',
+    async (source, message) => {
+      const { deps, sqs, ecs } = fakeDeps();
+      sqs.add('celery', 30);
+      ecs.set('django-app', 'worker', td({ SQS_QUEUE_VISIBILITY_TIMEOUT: '6 minutes' }));
 
-    const report = await detectDrift(
-      schedule,
-      deps,
-      settings([{ name: 'celery', source, longestTaskSeconds: 60 }]),
-    );
+      const report = await detectDrift(
+        schedule,
+        deps,
+        settings([{ name: 'celery', source, longestTaskSeconds: 60 }]),
+      );
 
-    expect(kinds(report)).toEqual(['celery:TimeoutBelowLongestTask', 'celery:CheckFailed']);
-    expect(report.findings[1]!.message).toContain(message);
-  });
+      expect(kinds(report)).toEqual(['celery:TimeoutBelowLongestTask', 'celery:CheckFailed']);
+      expect(report.findings[1]!.message).toContain(message);
+    },
+  );
 });
 
 describe('errors', () => {
   it('throws errors a retry can fix, so Lambda retries the invocation', async () => {
     const { deps, sqs } = fakeDeps();
-    sqs.failWith = { on: 'attributes', error: new RetryableError('sqs:GetQueueAttributes failed: Throttling') };
+    sqs.failWith = {
+      on: 'attributes',
+      error: new RetryableError('sqs:GetQueueAttributes failed: Throttling'),
+    };
     sqs.add('celery', 30);
 
     await expect(detectDrift(schedule, deps, settings([{ name: 'celery' }]))).rejects.toThrow('Throttling');
@@ -196,12 +224,17 @@ describe('errors', () => {
   it('turns a permanent error into a CheckFailed finding and keeps checking the other queues', async () => {
     const { deps, sqs, ecs } = fakeDeps();
     sqs.add('a', 30).add('b', 30);
-    ecs.failWith = new PermanentError('ecs:DescribeServices django-app/worker failed: AccessDeniedException: no');
+    ecs.failWith = new PermanentError(
+      'ecs:DescribeServices django-app/worker failed: AccessDeniedException: no',
+    );
 
     const report = await detectDrift(
       schedule,
       deps,
-      settings([{ name: 'a', source: { service: 'worker' } }, { name: 'b', expectedVisibilityTimeout: 360 }]),
+      settings([
+        { name: 'a', source: { service: 'worker' } },
+        { name: 'b', expectedVisibilityTimeout: 360 },
+      ]),
     );
 
     expect(kinds(report)).toEqual(['a:CheckFailed', 'b:VisibilityTimeoutDrift']);
@@ -212,7 +245,10 @@ describe('errors', () => {
 
   it('reports a failed ListQueues as CheckFailed for the prefix', async () => {
     const { deps, sqs } = fakeDeps();
-    sqs.failWith = { on: 'list', error: new PermanentError('sqs:ListQueues prefix app- failed: AccessDenied') };
+    sqs.failWith = {
+      on: 'list',
+      error: new PermanentError('sqs:ListQueues prefix app- failed: AccessDenied'),
+    };
 
     const report = await detectDrift(schedule, deps, settings([], { queuePrefix: 'app-' }));
 
@@ -244,7 +280,9 @@ describe('remediation', () => {
       outcome: 'applied',
       call: `sqs:SetQueueAttributes QueueUrl=${URL_BASE}celery Attributes.VisibilityTimeout=360`,
     });
-    expect(notifier.sent[0]).toMatchObject({ title: 'celery: VisibilityTimeout drifted from the app setting (remediated)' });
+    expect(notifier.sent[0]).toMatchObject({
+      title: 'celery: VisibilityTimeout drifted from the app setting (remediated)',
+    });
     expect(notifier.sent[0]!.facts).toContainEqual([
       'Remediation',
       `applied: sqs:SetQueueAttributes QueueUrl=${URL_BASE}celery Attributes.VisibilityTimeout=360`,
@@ -272,7 +310,10 @@ describe('remediation', () => {
 
     const report = await detectDrift(schedule, deps, settings([{ ...q, remediate: true }]));
 
-    expect(report.findings[0]!.remediation).toMatchObject({ outcome: 'failed', error: expect.stringContaining('AccessDenied') });
+    expect(report.findings[0]!.remediation).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('AccessDenied'),
+    });
   });
 });
 
@@ -297,7 +338,9 @@ describe('episodes: one notification when drift starts, one when it ends', () =>
       ['critical', 'celery: VisibilityTimeout drifted from the app setting'],
       ['resolved', 'celery: resolved, VisibilityTimeout drifted from the app setting'],
     ]);
-    expect(notifier.sent[1]!.summary).toContain('It was: VisibilityTimeout is 30 s but the app expects 360 s');
+    expect(notifier.sent[1]!.summary).toContain(
+      'It was: VisibilityTimeout is 30 s but the app expects 360 s',
+    );
   });
 
   it('does not notify when another run already opened the episode', async () => {
@@ -336,7 +379,11 @@ describe('episodes: one notification when drift starts, one when it ends', () =>
     sqs.add('celery', 360);
     ecs.failWith = new PermanentError('ECS service worker not found in cluster django-app (MISSING)');
 
-    const report = await detectDrift(schedule, deps, settings([{ name: 'celery', source: { service: 'worker' } }]));
+    const report = await detectDrift(
+      schedule,
+      deps,
+      settings([{ name: 'celery', source: { service: 'worker' } }]),
+    );
 
     expect(report.episodes.resolved).toEqual([]);
     expect(report.episodes.opened).toEqual(['celery#CheckFailed']);
@@ -345,13 +392,22 @@ describe('episodes: one notification when drift starts, one when it ends', () =>
 
   it('resolves episodes of a queue removed from the configuration', async () => {
     const { deps, notifier } = fakeDeps([
-      { key: 'old#QueueMissing', queue: 'old', kind: 'QueueMissing', openedAt: '2026-11-24T02:00:00Z', summary: 'gone' },
+      {
+        key: 'old#QueueMissing',
+        queue: 'old',
+        kind: 'QueueMissing',
+        openedAt: '2026-11-24T02:00:00Z',
+        summary: 'gone',
+      },
     ]);
 
     const report = await detectDrift(schedule, deps, settings([]));
 
     expect(report.episodes.resolved).toEqual(['old#QueueMissing']);
-    expect(notifier.sent[0]).toMatchObject({ severity: 'resolved', title: 'old: resolved, queue does not exist' });
+    expect(notifier.sent[0]).toMatchObject({
+      severity: 'resolved',
+      title: 'old: resolved, queue does not exist',
+    });
     expect(notifier.sent[0]!.summary).toContain('No longer observed after 60 min');
   });
 

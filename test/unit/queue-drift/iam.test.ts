@@ -1,8 +1,13 @@
 import { queueArn, queueDriftPolicy } from '../../../resources/lib/queue-drift';
 
-type Policy = { Resources: { QueueDriftTargetsPolicy: { Properties: { PolicyDocument: { Statement: unknown[] } } } } };
-const statements = (p: unknown) => (p as Policy).Resources.QueueDriftTargetsPolicy.Properties.PolicyDocument.Statement;
-const arn = (name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${name}` });
+type Policy = {
+  Resources: { QueueDriftTargetsPolicy: { Properties: { PolicyDocument: { Statement: unknown[] } } } };
+};
+const statements = (p: unknown) =>
+  (p as Policy).Resources.QueueDriftTargetsPolicy.Properties.PolicyDocument.Statement;
+const arn = (name: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${name}`,
+});
 
 describe('queueDrift target permissions', () => {
   it('is read-only without remediation: no SetQueueAttributes at all', () => {
@@ -37,7 +42,9 @@ describe('queueDrift target permissions', () => {
       Action: 'sqs:ListQueues',
       Resource: '*',
     });
-    expect(statements(policy)).toContainEqual(expect.objectContaining({ Resource: [arn('celery'), arn('priority'), arn('app-*')] }));
+    expect(statements(policy)).toContainEqual(
+      expect.objectContaining({ Resource: [arn('celery'), arn('priority'), arn('app-*')] }),
+    );
   });
 
   it('reads only the source services; DescribeTaskDefinition has no resource-level permission', () => {
@@ -47,7 +54,9 @@ describe('queueDrift target permissions', () => {
       Sid: 'ReadSourceServices',
       Effect: 'Allow',
       Action: 'ecs:DescribeServices',
-      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/django-app/worker' }],
+      Resource: [
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/django-app/worker' },
+      ],
     });
     expect(statements(policy)).toContainEqual(
       expect.objectContaining({ Action: 'ecs:DescribeTaskDefinition', Resource: '*' }),

@@ -29,7 +29,13 @@ it('emits drift, actual and expected per queue and one finding count per finding
       { queue: 'gone', expected: 360 },
     ],
     findings: [
-      { key: 'celery#VisibilityTimeoutDrift', kind: 'VisibilityTimeoutDrift', queue: 'celery', severity: 'critical', message: '' },
+      {
+        key: 'celery#VisibilityTimeoutDrift',
+        kind: 'VisibilityTimeoutDrift',
+        queue: 'celery',
+        severity: 'critical',
+        message: '',
+      },
       { key: 'gone#QueueMissing', kind: 'QueueMissing', queue: 'gone', severity: 'critical', message: '' },
     ],
   } as unknown as DriftReport;
@@ -41,7 +47,12 @@ it('emits drift, actual and expected per queue and one finding count per finding
     { name: 'VisibilityTimeoutExpected', unit: 'Seconds', value: 360, dims: { Queue: 'celery' } },
     { name: 'VisibilityTimeoutDrift', unit: 'Seconds', value: -330, dims: { Queue: 'celery' } },
     { name: 'VisibilityTimeoutExpected', unit: 'Seconds', value: 360, dims: { Queue: 'gone' } },
-    { name: 'QueueFindings', unit: 'Count', value: 1, dims: { Queue: 'celery', Finding: 'VisibilityTimeoutDrift' } },
+    {
+      name: 'QueueFindings',
+      unit: 'Count',
+      value: 1,
+      dims: { Queue: 'celery', Finding: 'VisibilityTimeoutDrift' },
+    },
     { name: 'QueueFindings', unit: 'Count', value: 1, dims: { Queue: 'gone', Finding: 'QueueMissing' } },
   ]);
 });

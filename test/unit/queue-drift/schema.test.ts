@@ -23,7 +23,11 @@ describe('parseTrigger', () => {
   it('takes the queue name of a CreateQueue call', () => {
     const event = {
       ...cloudtrail,
-      detail: { ...cloudtrail.detail, eventName: 'CreateQueue', requestParameters: { queueName: 'celery-x' } },
+      detail: {
+        ...cloudtrail.detail,
+        eventName: 'CreateQueue',
+        requestParameters: { queueName: 'celery-x' },
+      },
     };
     expect(parseTrigger(event)).toMatchObject({ eventName: 'CreateQueue', queue: 'celery-x' });
   });
@@ -34,7 +38,10 @@ describe('parseTrigger', () => {
   });
 
   it.each([
-    [{ 'detail-type': 'ECS Task State Change', source: 'aws.ecs' }, 'unsupported event (detail-type "ECS Task State Change")'],
+    [
+      { 'detail-type': 'ECS Task State Change', source: 'aws.ecs' },
+      'unsupported event (detail-type "ECS Task State Change")',
+    ],
     [{ ...cloudtrail, source: 'aws.ecs' }, 'not a CloudTrail SQS API call event: source'],
     [{ ...cloudtrail, detail: { eventSource: 'sqs.amazonaws.com' } }, 'detail.eventName'],
     ['hello', 'event must be an object, got string'],

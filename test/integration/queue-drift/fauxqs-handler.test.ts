@@ -1,0 +1,208 @@
+/**
+ * The handler's run (handler.ts minus middy, which jest cannot load) against a real SQS API (the fauxqs emulator, started here): real queues with
+ * drifted and correct VisibilityTimeouts, the SDK pointed at it through AWS_ENDPOINT_URL only.
+ */
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import cloudtrail from '../../../events/queue-drift/cloudtrail-set-queue-attributes.json';
+import scheduled from '../../../events/queue-drift/scheduled.json';
+import type { DriftReport } from '../../../functions/queue-drift/core';
+import { buildDeps, handleEvent } from '../../../functions/queue-drift/run';
+import { QueueDriftConfig, settingsFromEnv } from '../../../functions/queue-drift/schema';
+import { clientConfig } from '../../../shared/aws/client-config';
+import { loadConfig } from '../../../shared/config';
+import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
+import { CapturingNotifier } from '../../helpers/queue-drift/fakes';
+
+let fauxqs: Fauxqs;
+let admin: SQSClient;
+const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+let run = 0;
+
+beforeAll(async () => {
+  fauxqs = await startFauxqs();
+  process.env.AWS_ENDPOINT_URL = fauxqs.endpoint;
+  admin = new SQSClient({ ...clientConfig(), useQueueUrlAsEndpoint: false });
+});
+
+afterAll(async () => {
+  admin?.destroy();
+  await fauxqs?.stop();
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+});
+
+/** A fresh queue-name prefix per test: the emulator lives for the whole file. */
+function names() {
+  run += 1;
+  const p = `qd${run}-`;
+  return { prefix: p, drifted: `${p}celery`, correct: `${p}priority`, stray: `${p}default` };
+}
+
+async function createQueue(name: string, visibilityTimeout: number): Promise<string> {
+  const out = await admin.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeout) } }),
+  );
+  return out.QueueUrl!;
+}
+
+async function visibilityTimeoutOf(url: string): Promise<string | undefined> {
+  const out = await admin.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }),
+  );
+  return out.Attributes?.VisibilityTimeout;
+}
+
+/** The deployed wiring (config from env variables, SDK adapters) with a capturing notifier. */
+function handlerFor(env: Record<string, string>) {
+  const settings = settingsFromEnv(loadConfig(QueueDriftConfig, env));
+  const notifier = new CapturingNotifier();
+  const deps = { ...buildDeps({ ...process.env, EPISODE_TABLE: '' }), notifier };
+  return { notifier, invoke: (event: unknown) => handleEvent(event, settings, deps) };
+}
+
+const summary = (r: DriftReport) => r.findings.map((f) => `${f.queue}:${f.kind}`).sort();
+
+it('reports drifted, missing and unexpected queues, and leaves correct ones alone', async () => {
+  const n = names();
+  await createQueue(n.drifted, 30);
+  await createQueue(n.correct, 360);
+  await createQueue(n.stray, 1800);
+  const { invoke, notifier } = handlerFor({
+    QUEUES: JSON.stringify([
+      { name: n.drifted },
+      { name: n.correct, expectedVisibilityTimeout: 360 },
+      { name: `${n.prefix}gone` },
+    ]),
+    QUEUE_PREFIX: n.prefix,
+  });
+
+  const report = await invoke(scheduled);
+
+  expect(summary(report)).toEqual([
+    `${n.drifted}:VisibilityTimeoutDrift`,
+    `${n.stray}:UnexpectedQueue`,
+    `${n.prefix}gone:QueueMissing`,
+  ]);
+  expect(report.findings.find((f) => f.kind === 'VisibilityTimeoutDrift')).toMatchObject({
+    expected: 360,
+    actual: 30,
+    message: 'VisibilityTimeout is 30 s but the app expects 360 s (app default)',
+  });
+  expect(report.observations.find((o) => o.queue === n.correct)).toMatchObject({
+    expected: 360,
+    actual: 360,
+  });
+  expect(notifier.sent).toHaveLength(3);
+});
+
+it('notifies a drift once, then once more when someone fixes the queue', async () => {
+  const n = names();
+  const url = await createQueue(n.drifted, 30);
+  const { invoke, notifier } = handlerFor({
+    QUEUES: JSON.stringify([{ name: n.drifted, expectedVisibilityTimeout: 360 }]),
+  });
+
+  await invoke(scheduled);
+  await invoke(scheduled);
+  await admin.send(
+    new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: '360' } }),
+  );
+  const afterFix = await invoke(cloudtrail);
+
+  expect(afterFix.trigger).toMatchObject({ kind: 'cloudtrail', eventName: 'SetQueueAttributes' });
+  expect(afterFix.episodes.resolved).toEqual([`${n.drifted}#VisibilityTimeoutDrift`]);
+  expect(notifier.sent.map((x) => x.severity)).toEqual(['critical', 'resolved']);
+});
+
+it('with remediate: true, sets the real queue back to the expected VisibilityTimeout', async () => {
+  const n = names();
+  const url = await createQueue(n.drifted, 30);
+  const { invoke, notifier } = handlerFor({
+    QUEUES: JSON.stringify([{ name: n.drifted, expectedVisibilityTimeout: 360, remediate: true }]),
+    DRY_RUN: 'false',
+  });
+
+  const report = await invoke(scheduled);
+
+  expect(await visibilityTimeoutOf(url)).toBe('360');
+  expect(report.findings[0]!.remediation).toEqual({
+    outcome: 'applied',
+    call: `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=360`,
+  });
+  expect(notifier.sent[0]!.title).toBe(
+    `${n.drifted}: VisibilityTimeout drifted from the app setting (remediated)`,
+  );
+  const next = await invoke(scheduled);
+  expect(next.findings).toEqual([]);
+  expect(next.episodes.resolved).toEqual([`${n.drifted}#VisibilityTimeoutDrift`]);
+});
+
+it('in dry run, leaves the queue unchanged and names the call it would have made', async () => {
+  const n = names();
+  const url = await createQueue(n.drifted, 30);
+  const { invoke } = handlerFor({
+    QUEUES: JSON.stringify([{ name: n.drifted, expectedVisibilityTimeout: 360, remediate: true }]),
+    DRY_RUN: 'true',
+  });
+
+  const report = await invoke(scheduled);
+
+  expect(await visibilityTimeoutOf(url)).toBe('30');
+  expect(report.findings[0]!.remediation).toEqual({
+    outcome: 'dry-run',
+    call: `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=360`,
+  });
+});
+
+it('reports a timeout below the longest task and messages waiting in the dead-letter queue', async () => {
+  const n = names();
+  await createQueue(n.drifted, 300);
+  const dlq = await createQueue(`${n.drifted}-dlq`, 300);
+  await admin.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: '{"task":"send_invoice"}' }));
+  await admin.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: '{"task":"send_invoice"}' }));
+  const { invoke } = handlerFor({
+    QUEUES: JSON.stringify([
+      {
+        name: n.drifted,
+        expectedVisibilityTimeout: 300,
+        longestTaskSeconds: 600,
+        deadLetterQueue: `${n.drifted}-dlq`,
+      },
+    ]),
+  });
+
+  const report = await invoke(scheduled);
+
+  expect(summary(report)).toEqual([
+    `${n.drifted}:DeadLetterMessages`,
+    `${n.drifted}:TimeoutBelowLongestTask`,
+  ]);
+  expect(report.findings.find((f) => f.kind === 'DeadLetterMessages')).toMatchObject({ deadLetterDepth: 2 });
+});
+
+it('reports a queue deleted since the last run as missing', async () => {
+  const n = names();
+  const url = await createQueue(n.drifted, 360);
+  const { invoke } = handlerFor({ QUEUES: JSON.stringify([{ url, expectedVisibilityTimeout: 360 }]) });
+  expect((await invoke(scheduled)).findings).toEqual([]);
+
+  await admin.send(new DeleteQueueCommand({ QueueUrl: url }));
+  const report = await invoke(scheduled);
+
+  expect(summary(report)).toEqual([`${n.drifted}:QueueMissing`]);
+});
+
+it('rejects an event it does not understand with a specific error', async () => {
+  const { invoke } = handlerFor({});
+
+  await expect(invoke({ 'detail-type': 'ECS Task State Change', source: 'aws.ecs' })).rejects.toThrow(
+    'queueDrift: unsupported event (detail-type "ECS Task State Change")',
+  );
+});
