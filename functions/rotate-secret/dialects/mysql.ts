@@ -27,9 +27,9 @@ export function normaliseGrant(line: string, user: string, host: string): string
     .trim();
 }
 
-function privilegeOf(line: string, user: string, host: string): Privilege {
-  const key = normaliseGrant(line, user, host);
-  const account = quoteAccount(user, host);
+function privilegeOf(line: string, holder: string, grantee: string, host: string): Privilege {
+  const key = normaliseGrant(line, holder, host);
+  const account = quoteAccount(grantee, host);
   const grant = { sql: key.split(ACCOUNT).join(account) };
   // A role grant (`GRANT role TO account`) has no ON clause and can be revoked on its own.
   const isRoleGrant = !/\sON\s/i.test(key) && /^GRANT\s/i.test(key);
@@ -57,13 +57,19 @@ export const mysqlDialect: Dialect = {
   accounts: (user) => ({ sql: 'SELECT Host AS host FROM mysql.user WHERE User = ? ORDER BY Host', params: [user] }),
   createUser: (user, host, password) => ({ sql: 'CREATE USER ?@? IDENTIFIED BY ?', params: [user, host, password] }),
   setPassword: (user, host, password) => ({ sql: 'ALTER USER ?@? IDENTIFIED BY ?', params: [user, host, password] }),
-  setOwnPassword: (_user, password) => ({ sql: 'ALTER USER CURRENT_USER() IDENTIFIED BY ?', params: [password] }),
+  serverVersion: { sql: 'SELECT VERSION() AS version' },
+  // MariaDB requires the CREATE USER privilege for ALTER USER even on oneself; SET PASSWORD does not.
+  // MySQL 8 has no PASSWORD() function, and lets any user ALTER USER CURRENT_USER().
+  setOwnPassword: (_user, password, version) =>
+    /mariadb/i.test(version)
+      ? { sql: 'SET PASSWORD = PASSWORD(?)', params: [password] }
+      : { sql: 'ALTER USER CURRENT_USER() IDENTIFIED BY ?', params: [password] },
   listPrivileges: (user, host) => ({ sql: 'SHOW GRANTS FOR ?@?', params: [user, host] }),
-  privileges: (rows, user, host) =>
+  privileges: (rows, holder, grantee, host) =>
     rows
       .map((row) => String(Object.values(row)[0] ?? ''))
       .filter((line) => line.length > 0)
-      .map((line) => privilegeOf(line, user, host)),
+      .map((line) => privilegeOf(line, holder, grantee, host)),
   resetPrivileges: (user, host) => [{ sql: 'REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', params: [user, host] }],
   test: { sql: 'SELECT 1 AS ok' },
 };

@@ -75,9 +75,10 @@ export const postgresDialect: Dialect = {
   setPassword: (user, _host, password) => ({
     sql: `ALTER ROLE ${quoteIdent(user)} WITH LOGIN PASSWORD ${quoteLiteral(password)}`,
   }),
+  serverVersion: { sql: 'SELECT version() AS version' },
   setOwnPassword: (user, password) => ({ sql: `ALTER ROLE ${quoteIdent(user)} WITH PASSWORD ${quoteLiteral(password)}` }),
   listPrivileges: (user) => ({ sql: LIST_PRIVILEGES, params: [user] }),
-  privileges: (rows, user) => rows.map((row) => privilegeOf(row, user)),
+  privileges: (rows, _holder, grantee) => rows.map((row) => privilegeOf(row, grantee)),
   resetPrivileges: () => [],
   test: { sql: 'SELECT 1 AS ok' },
 };

@@ -25,11 +25,14 @@ export interface Dialect {
   accounts(user: string): Statement;
   createUser(user: string, host: string, password: string): Statement;
   setPassword(user: string, host: string, password: string): Statement;
-  /** Changes the logged-in user's own password (single-user strategy). */
-  setOwnPassword(user: string, password: string): Statement;
+  /** Rows with a `version` column (`SELECT version()`). */
+  readonly serverVersion: Statement;
+  /** Changes the logged-in user's own password (single-user strategy); `version` from `serverVersion`. */
+  setOwnPassword(user: string, password: string, version: string): Statement;
   /** Query listing `user`'s privileges; rows are turned into `Privilege`s by `privileges`. */
   listPrivileges(user: string, host: string): Statement;
-  privileges(rows: Array<Record<string, unknown>>, user: string, host: string): Privilege[];
+  /** Rows listed for `holder`, as privileges whose grant/revoke statements name `grantee`. */
+  privileges(rows: Array<Record<string, unknown>>, holder: string, grantee: string, host: string): Privilege[];
   /**
    * When privileges differ: statements that drop every object privilege before all of the
    * source's privileges are granted again (MySQL). Empty when the dialect revokes item by item.

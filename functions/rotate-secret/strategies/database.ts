@@ -93,8 +93,8 @@ async function refuseIamUser(db: DbConnection, dialect: Dialect, user: string, s
 
 /** Makes `to`'s privileges identical to `from`'s (run every rotation: grants drift). Returns what changed. */
 export async function copyPrivileges(db: DbConnection, dialect: Dialect, from: string, to: string, host: string): Promise<string[]> {
-  const source = dialect.privileges(await run(db, dialect.listPrivileges(from, host)), to, host);
-  const target = dialect.privileges(await run(db, dialect.listPrivileges(to, host)), to, host);
+  const source = dialect.privileges(await run(db, dialect.listPrivileges(from, host)), from, to, host);
+  const target = dialect.privileges(await run(db, dialect.listPrivileges(to, host)), to, to, host);
   const sourceKeys = new Set(source.map((p) => p.key));
   const targetKeys = new Set(target.map((p) => p.key));
   const extra = target.filter((p) => !sourceKeys.has(p.key));
@@ -277,7 +277,8 @@ async function setSingleUser(ctx: StepContext): Promise<StepOutcome> {
   try {
     const dialect = dialectOf(current);
     await refuseIamUser(db, dialect, current.username, name, false);
-    await run(db, dialect.setOwnPassword(current.username, pending.password));
+    const [versionRow] = await run(db, dialect.serverVersion);
+    await run(db, dialect.setOwnPassword(current.username, pending.password, String(versionRow?.version ?? '')));
   } finally {
     await db.close();
   }
