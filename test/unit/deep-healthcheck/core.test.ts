@@ -1,0 +1,140 @@
+import {
+  metricPoints,
+  runDeepHealthcheck,
+  type DeepHealthcheckDeps,
+} from '../../../functions/deep-healthcheck/core';
+import { InvalidEventError } from '../../../shared/errors';
+import type { ProbeOptions } from '../../../shared/health/probe';
+import { HealthTargetSchema, type HealthTarget } from '../../../shared/health/target';
+import type { ProbeResult } from '../../../shared/health/types';
+
+const NOW = Date.parse('2026-11-24T03:00:00Z');
+const targets = [
+  HealthTargetSchema.parse({
+    name: 'web',
+    url: 'https://app.example.com/ht/?format=json',
+    token: { secretArn: 'prod/health' },
+  }),
+  HealthTargetSchema.parse({ name: 'admin', url: 'https://admin.example.com/ht/?format=json' }),
+];
+
+function result(target: string, overrides: Partial<ProbeResult> = {}): ProbeResult {
+  return {
+    target,
+    url: `https://${target}.example.com/ht/?format=json`,
+    healthy: true,
+    reason: 'none',
+    detail: 'healthy',
+    status: 200,
+    latencyMs: 42,
+    components: [],
+    checkedAt: new Date(NOW).toISOString(),
+    ...overrides,
+  };
+}
+
+function fakes(answers: Record<string, Partial<ProbeResult>>) {
+  const calls: Array<{ target: string; options: ProbeOptions }> = [];
+  const reported: ProbeResult[] = [];
+  const invalidated: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const deps: DeepHealthcheckDeps = {
+    async probe(target: HealthTarget, options: ProbeOptions) {
+      calls.push({ target: target.name, options });
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight -= 1;
+      return result(target.name, answers[target.name]);
+    },
+    tokens: { get: async () => 'tok', invalidate: (arn) => invalidated.push(arn) },
+    report: (r) => reported.push(r),
+    now: () => NOW,
+  };
+  return { deps, calls, reported, invalidated, maxInFlight: () => maxInFlight };
+}
+
+describe('runDeepHealthcheck', () => {
+  it('probes every target at once, with the invocation deadline, and reports each result', async () => {
+    const f = fakes({ admin: { healthy: false, reason: 'timeout', detail: 'no answer', status: undefined } });
+
+    const out = await runDeepHealthcheck({ deadlineMs: NOW + 25_000 }, f.deps, targets);
+
+    expect(f.maxInFlight()).toBe(2);
+    expect(f.calls.map((c) => [c.target, c.options.deadlineMs])).toEqual([
+      ['web', NOW + 25_000],
+      ['admin', NOW + 25_000],
+    ]);
+    expect(f.reported.map((r) => r.target)).toEqual(['web', 'admin']);
+    expect(out).toMatchObject({
+      checkedAt: '2026-11-24T03:00:00.000Z',
+      probed: 2,
+      healthy: 1,
+      unhealthy: ['admin'],
+    });
+  });
+
+  it('forgets the cached token of a target whose endpoint rejected it', async () => {
+    const f = fakes({ web: { healthy: false, reason: 'auth', status: 401 } });
+
+    await runDeepHealthcheck({ deadlineMs: NOW + 25_000 }, f.deps, targets);
+
+    expect(f.invalidated).toEqual(['prod/health']);
+  });
+
+  it('probes only the targets an event names, and refuses unknown names', async () => {
+    const f = fakes({});
+
+    const out = await runDeepHealthcheck({ deadlineMs: NOW + 1_000, only: ['admin'] }, f.deps, targets);
+    await expect(
+      runDeepHealthcheck({ deadlineMs: NOW + 1_000, only: ['nope'] }, f.deps, targets),
+    ).rejects.toThrow(new InvalidEventError('event names unknown target(s) nope; configured: web, admin'));
+
+    expect(out.results.map((r) => r.target)).toEqual(['admin']);
+  });
+});
+
+describe('metricPoints', () => {
+  it('emits healthy, latency, certificate days and one point per component, each with only its own dimensions', () => {
+    const points = metricPoints(
+      result('web', {
+        certificateDaysLeft: 30,
+        components: [
+          { name: 'DatabaseBackend', state: 'working', message: '' },
+          { name: 'Cache backend: default', state: 'unexpected', message: 'Connection Error' },
+        ],
+        healthy: false,
+        reason: 'component',
+        status: 500,
+      }),
+    );
+
+    expect(points).toEqual([
+      { name: 'TargetHealthy', unit: 'Count', value: 0, dimensions: { Target: 'web' } },
+      { name: 'TargetLatency', unit: 'Milliseconds', value: 42, dimensions: { Target: 'web' } },
+      { name: 'CertificateDaysLeft', unit: 'None', value: 30, dimensions: { Target: 'web' } },
+      {
+        name: 'ComponentHealthy',
+        unit: 'Count',
+        value: 1,
+        dimensions: { Target: 'web', Component: 'DatabaseBackend' },
+      },
+      {
+        name: 'ComponentHealthy',
+        unit: 'Count',
+        value: 0,
+        dimensions: { Target: 'web', Component: 'Cache backend: default' },
+      },
+      { name: 'ProbeFailures', unit: 'Count', value: 1, dimensions: { Target: 'web', Reason: 'component' } },
+    ]);
+  });
+
+  it('emits no latency for a target that never answered, and no failure for a healthy one', () => {
+    const down = metricPoints(result('web', { healthy: false, reason: 'connection', status: undefined }));
+    const up = metricPoints(result('web'));
+
+    expect(down.map((p) => p.name)).toEqual(['TargetHealthy', 'ProbeFailures']);
+    expect(up.map((p) => p.name)).toEqual(['TargetHealthy', 'TargetLatency']);
+  });
+});
