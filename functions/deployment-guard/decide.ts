@@ -231,7 +231,7 @@ export function decide(
   if (elapsedMinutes >= policy.maxDurationMinutes && !progressing) {
     matched.push([
       'max-duration',
-      `running for ${round1(elapsedMinutes)} min (limit ${policy.maxDurationMinutes}) without progress for ${round1(minutesSinceProgress)} min`,
+      `running for ${round1(elapsedMinutes)} min (limit ${policy.maxDurationMinutes}) and not progressing (${primary.failedTasks} failed tasks, last change ${round1(minutesSinceProgress)} min ago)`,
     ]);
   }
 

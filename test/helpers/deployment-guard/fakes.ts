@@ -1,0 +1,140 @@
+import type {
+  EcsPort,
+  GuardConfig,
+  GuardDeps,
+  StackPort,
+  StopOutcome,
+} from '../../../functions/deployment-guard/core';
+import type { Notification } from '../../../shared/notify';
+import {
+  DEFAULT_POLICY,
+  type DeploymentPolicy,
+  type ServiceDeploymentView,
+  type ServiceSnapshot,
+} from '../../../functions/deployment-guard/types';
+import { TIMELINE_START } from '../../../functions/deployment-guard/timelines';
+
+export const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/django-app/web';
+export const SD_ARN =
+  'arn:aws:ecs:us-east-1:123456789012:service-deployment/django-app/web/r9i43YFjvgF_xlg7m2eJ1r';
+export const OLD_TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:42';
+export const NEW_TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:43';
+
+export const minutes = (m: number) => new Date(TIMELINE_START.getTime() + m * 60_000);
+
+/** A controlled clock: tests move it explicitly. */
+export function clock(startMinute = 0) {
+  let current = minutes(startMinute);
+  return {
+    now: () => current,
+    set: (minute: number) => {
+      current = minutes(minute);
+    },
+  };
+}
+
+export interface FakeEcs extends EcsPort {
+  calls: string[];
+  /** Snapshots returned by successive DescribeServices calls (the last one repeats). */
+  reads: ServiceSnapshot[][];
+  serviceDeployments: ServiceDeploymentView[];
+  tags: Record<string, string>;
+  stopOutcome: StopOutcome | Error;
+  rollbackError?: Error;
+  markError?: Error;
+}
+
+export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {}): FakeEcs {
+  let i = 0;
+  const ecs: FakeEcs = {
+    calls: [],
+    reads,
+    serviceDeployments: [{ arn: SD_ARN, status: 'IN_PROGRESS', startedAt: minutes(0) }],
+    tags: {},
+    stopOutcome: { outcome: 'requested' },
+    async describeServices(_cluster, names) {
+      ecs.calls.push(`DescribeServices ${names.join(',')}`);
+      const snapshots = ecs.reads[Math.min(i, ecs.reads.length - 1)] ?? [];
+      i += 1;
+      return snapshots.filter((s) => names.includes(s.service));
+    },
+    async listOpenServiceDeployments(_cluster, service) {
+      ecs.calls.push(`ListServiceDeployments ${service}`);
+      return ecs.serviceDeployments;
+    },
+    async listTags(arn) {
+      ecs.calls.push(`ListTagsForResource ${arn}`);
+      return ecs.tags;
+    },
+    async stopWithRollback(arn) {
+      ecs.calls.push(`StopServiceDeployment ${arn}`);
+      if (ecs.stopOutcome instanceof Error) throw ecs.stopOutcome;
+      return ecs.stopOutcome;
+    },
+    async rollbackService(_cluster, service, td) {
+      ecs.calls.push(`UpdateService ${service} ${td}`);
+      if (ecs.rollbackError) throw ecs.rollbackError;
+    },
+    async markHandled(arn, value) {
+      ecs.calls.push(`TagResource ${arn} ${value}`);
+      if (ecs.markError) throw ecs.markError;
+      ecs.tags['ops-sentinel:deployment-guard'] = value;
+    },
+    ...init,
+  };
+  return ecs;
+}
+
+export function fakeStacks(statuses: Record<string, string> = {}): StackPort & { calls: string[] } {
+  const stacks = {
+    calls: [] as string[],
+    async status(name: string) {
+      stacks.calls.push(`DescribeStacks ${name}`);
+      return statuses[name];
+    },
+    async cancelUpdate(name: string) {
+      stacks.calls.push(`CancelUpdateStack ${name}`);
+    },
+  };
+  return stacks;
+}
+
+export function harness(
+  ecs: FakeEcs,
+  options: { stacks?: ReturnType<typeof fakeStacks>; startMinute?: number } = {},
+) {
+  const time = clock(options.startMinute ?? 0);
+  const notifications: Notification[] = [];
+  const metrics: Array<[string, string, number, string]> = [];
+  const stacks = options.stacks ?? fakeStacks();
+  const deps: GuardDeps = {
+    ecs,
+    stacks,
+    notifier: {
+      async notify(n) {
+        notifications.push(n);
+        return { channel: 'console', subject: n.title };
+      },
+    },
+    metrics: { add: (name, service, value, unit) => metrics.push([name, service, value, unit]) },
+    log: { info: () => undefined, warn: () => undefined },
+    now: time.now,
+    dryRunReported: new Set(),
+  };
+  return { deps, time, notifications, metrics, stacks };
+}
+
+export function guardConfig(
+  policy: Partial<DeploymentPolicy> = {},
+  extra: Partial<GuardConfig> = {},
+): GuardConfig {
+  return {
+    cluster: 'django-app',
+    region: 'us-east-1',
+    stage: 'test',
+    dryRun: false,
+    policies: { web: { ...DEFAULT_POLICY, mode: 'rollback', ...policy } },
+    stackPrefixes: ['django-app'],
+    ...extra,
+  };
+}
