@@ -135,10 +135,12 @@ export type Trigger =
 
 /**
  * The run's trigger from the invocation event: an EventBridge schedule, a CloudTrail-recorded
- * SQS API call, or an empty event (a manual invoke). Anything else is rejected with the reason.
+ * SQS API call, or an empty event (a manual invoke: `{}`, nothing, or the empty string). Anything else is rejected with the reason.
  */
 export function parseTrigger(event: unknown): Trigger {
-  if (event === undefined || event === null || (isPlainObject(event) && Object.keys(event).length === 0)) {
+  // `serverless invoke local` without --path/--data passes an empty string.
+  const empty = event === undefined || event === null || event === '';
+  if (empty || (isPlainObject(event) && Object.keys(event).length === 0)) {
     return { kind: 'manual' };
   }
   if (!isPlainObject(event))

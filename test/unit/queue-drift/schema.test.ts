@@ -35,6 +35,7 @@ describe('parseTrigger', () => {
   it('treats an empty event as a manual run', () => {
     expect(parseTrigger({})).toEqual({ kind: 'manual' });
     expect(parseTrigger(undefined)).toEqual({ kind: 'manual' });
+    expect(parseTrigger('')).toEqual({ kind: 'manual' });
   });
 
   it.each([
