@@ -14,8 +14,10 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.stop()));
 });
 
-const target = (url: string) => HealthTargetSchema.parse({ name: 'django', url, timeoutMs: 15_000, latencyBudgetMs: 15_000 });
-const states = (components: ComponentResult[]) => Object.fromEntries(components.map((c) => [c.name, c.state]));
+const target = (url: string) =>
+  HealthTargetSchema.parse({ name: 'django', url, timeoutMs: 15_000, latencyBudgetMs: 15_000 });
+const states = (components: ComponentResult[]) =>
+  Object.fromEntries(components.map((c) => [c.name, c.state]));
 
 describe('probeTarget against a real django-health-check app', () => {
   it('reads every component of a healthy app', async () => {
@@ -55,7 +57,10 @@ describe('probeTarget against a real django-health-check app', () => {
     const result = await probeTarget(target(`${app.url}?format=json`));
 
     expect(result).toMatchObject({ healthy: false, reason: 'component', status: 500 });
-    expect(states(result.components)).toMatchObject({ DatabaseBackend: 'working', MigrationsHealthCheck: 'unavailable' });
+    expect(states(result.components)).toMatchObject({
+      DatabaseBackend: 'working',
+      MigrationsHealthCheck: 'unavailable',
+    });
     expect(result.detail).toContain('MigrationsHealthCheck unavailable: There are migrations to apply');
   });
 
