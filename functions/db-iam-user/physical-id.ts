@@ -4,6 +4,7 @@
  * only privileges keeps it. Never the log stream name.
  */
 import type { Engine } from '../../shared/db/driver';
+import { identifierProblem, MAX_LENGTH } from './identifiers';
 
 const PREFIX = 'dbiamuser:v1';
 const FAILED_PREFIX = 'dbiamuser:create-failed';
@@ -39,5 +40,12 @@ export function parsePhysicalId(id: string | undefined): UserIdentity | undefine
   const host = parts.slice(1, parts.length - 3).join(':');
   if (engine !== 'postgres' && engine !== 'mysql') return undefined;
   if (!user || !database || !host || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  // The id comes back from CloudFormation: its names are validated like properties before any SQL.
+  if (
+    identifierProblem(user, MAX_LENGTH[engine].user) ||
+    identifierProblem(database, MAX_LENGTH[engine].database)
+  ) {
+    return undefined;
+  }
   return { engine, host, port, database, user };
 }

@@ -49,43 +49,35 @@ interface PgRole {
   master_has_role: boolean;
 }
 
-function sqlStateOf(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } })?.cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
-}
-
-async function ensurePostgresUser(session: SqlSession, spec: UserSpec, attempt = 1): Promise<EnsureResult> {
-  const [role] = await session.read<PgRole>(postgres.lookupUser(spec.user));
-  if (role && !role.is_iam && spec.existingUser === 'fail') {
-    throw new PermanentError(
-      `Role "${spec.user}" already exists and is not an IAM user (not a member of ${postgres.IAM_ROLE}). ` +
-        'Set ExistingUser: convert to switch it to IAM authentication (its password stops working), or choose another Username.',
-    );
-  }
-  try {
-    return await session.transaction(async () => {
-      if (!role) await session.change(postgres.createUser(spec.user));
-      else if (!role.is_iam) await session.change(postgres.removePassword(spec.user));
-      if (role && !role.can_login) await session.change(postgres.allowLogin(spec.user));
-      if (!role?.is_iam) await session.change(postgres.grantIam(spec.user));
-      for (const schema of spec.schemas) {
-        for (const sql of postgres.revokeManaged(spec.user, spec.database, schema)) await session.change(sql);
-      }
-      for (const sql of postgres.grant(
-        spec.user,
-        spec.database,
-        spec.schemas[0] ?? 'public',
-        spec.privileges,
-      )) {
-        await session.change(sql);
-      }
-      return { user: !role ? 'created' : role.is_iam ? 'existing' : 'converted' } as const;
-    });
-  } catch (error) {
-    // Two deliveries of the same Create racing: the other one created the role first.
-    if (attempt === 1 && sqlStateOf(error) === '42710') return ensurePostgresUser(session, spec, 2);
-    throw error;
-  }
+async function ensurePostgresUser(session: SqlSession, spec: UserSpec): Promise<EnsureResult> {
+  return session.transaction(async () => {
+    // Two deliveries of the same request may run at once: serialise them on the role name, or
+    // the second CREATE ROLE / GRANT fails on a concurrently updated catalog row.
+    await session.read(postgres.lockUserName(spec.user));
+    const [role] = await session.read<PgRole>(postgres.lookupUser(spec.user));
+    if (role && !role.is_iam && spec.existingUser === 'fail') {
+      throw new PermanentError(
+        `Role "${spec.user}" already exists and is not an IAM user (not a member of ${postgres.IAM_ROLE}). ` +
+          'Set ExistingUser: convert to switch it to IAM authentication (its password stops working), or choose another Username.',
+      );
+    }
+    if (!role) await session.change(postgres.createUser(spec.user));
+    else if (!role.is_iam) await session.change(postgres.removePassword(spec.user));
+    if (role && !role.can_login) await session.change(postgres.allowLogin(spec.user));
+    if (!role?.is_iam) await session.change(postgres.grantIam(spec.user));
+    for (const schema of spec.schemas) {
+      for (const sql of postgres.revokeManaged(spec.user, spec.database, schema)) await session.change(sql);
+    }
+    for (const sql of postgres.grant(
+      spec.user,
+      spec.database,
+      spec.schemas[0] ?? 'public',
+      spec.privileges,
+    )) {
+      await session.change(sql);
+    }
+    return { user: !role ? 'created' : role.is_iam ? 'existing' : 'converted' } as const;
+  });
 }
 
 async function ensureMysqlUser(

@@ -55,24 +55,13 @@ export function quoteIdent(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
-/** A string literal safe under any sql_mode (backslashes and quotes escaped). */
+/**
+ * A string literal. Quotes are doubled (a quote cannot end the literal in any sql_mode, including
+ * NO_BACKSLASH_ESCAPES); backslashes are escaped for the default mode. Names are validated to
+ * `[A-Za-z0-9_]` before they get here anyway.
+ */
 export function quoteString(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = value.replace(/[\0\n\r\x1a\\']/g, (c) => {
-    switch (c) {
-      case '\0':
-        return '\\0';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\x1a':
-        return '\\Z';
-      default:
-        return `\\${c}`;
-    }
-  });
-  return `'${escaped}'`;
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** `'user'@'%'` */

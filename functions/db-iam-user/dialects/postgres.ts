@@ -44,6 +44,11 @@ export function otherDatabaseGrants(user: string, database: string): string {
   ].join('');
 }
 
+/** Serialises concurrent requests for the same role until the end of the transaction. */
+export function lockUserName(user: string): string {
+  return `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`dbiamuser:${user}`)}))`;
+}
+
 export function createUser(user: string): string {
   return `CREATE ROLE ${quoteIdent(user)} LOGIN`;
 }

@@ -1,0 +1,330 @@
+/**
+ * Every scenario of issue 3, run against a real database engine: the same suite for the local
+ * PostgreSQL and MariaDB. Each request goes through `handleEvent` (the handler minus the
+ * middy/Powertools wiring) and its answer is the PUT captured by a local ResponseURL server.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { clientConfig } from '../../../shared/aws/client-config';
+import { connect, type Engine } from '../../../shared/db/driver';
+import { secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
+import type { CoreDeps } from '../../../functions/db-iam-user/core';
+import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
+import {
+  asAdmin,
+  createFixture,
+  createPasswordUser,
+  dropFixture,
+  type Fixture,
+  itemsCount,
+  MARIADB_AUTH_CLAUSE,
+  PORT,
+  tablePrivileges,
+  userState,
+} from './databases';
+import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
+import { type ResponseServer, startResponseServer } from './response-server';
+
+export function describeScenarios(engine: Engine, prefix: string): void {
+  const secrets = mockClient(SecretsManagerClient);
+  let server: ResponseServer;
+  let fixture: Fixture;
+  let masterPassword: string;
+  const deps: CoreDeps = {
+    credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig())),
+    endpoints: { endpointForSecret: async () => undefined },
+    connect,
+    mysqlAuth: authMethod(MARIADB_AUTH_CLAUSE),
+  };
+  const user = (name: string) => `${prefix}_${name}`;
+  const idOf = (name: string) => `dbiamuser:v1:${engine}:127.0.0.1:${PORT[engine]}:${prefix}:${user(name)}`;
+
+  beforeAll(async () => {
+    fixture = await createFixture(engine, prefix);
+    server = await startResponseServer();
+  });
+  afterAll(async () => {
+    secrets.restore();
+    await server?.close();
+    await dropFixture(engine, prefix);
+  });
+  beforeEach(() => {
+    masterPassword = fixture.masterPassword;
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).callsFake(async () => ({
+      SecretString: JSON.stringify({
+        username: fixture.master,
+        password: masterPassword,
+        host: '127.0.0.1',
+        port: PORT[engine],
+      }),
+    }));
+  });
+
+  const props = (name: string, overrides: Record<string, unknown> = {}) => ({
+    Engine: engine,
+    Host: '127.0.0.1',
+    Port: String(PORT[engine]),
+    Database: fixture.database,
+    Username: user(name),
+    MasterSecretArn: SECRET_ARN,
+    Ssl: 'disable',
+    ConnectTimeoutSeconds: '5',
+    ...overrides,
+  });
+
+  /** Sends one request; returns the body CloudFormation received. */
+  async function send(type: RequestType, properties: Record<string, unknown>, options: EventOptions = {}) {
+    const before = server.accepted().length;
+    await handleEvent(cfnEvent(type, server.url(), properties, options), lambdaContext(), deps, {
+      dryRun: false,
+      marginMs: 2_000,
+    });
+    const received = server.accepted();
+    expect(received).toHaveLength(before + 1);
+    return received[received.length - 1] as {
+      Status: string;
+      Reason: string;
+      PhysicalResourceId: string;
+      Data?: Record<string, string>;
+    };
+  }
+
+  it('Create makes an IAM user with all privileges on the database and answers SUCCESS with a deterministic id', async () => {
+    const response = await send('Create', props('create'));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: idOf('create') });
+    expect(response.Data).toEqual({
+      Username: user('create'),
+      Database: prefix,
+      Host: '127.0.0.1',
+      Port: String(PORT[engine]),
+      Engine: engine,
+    });
+    expect(await userState(engine, user('create'))).toEqual({ exists: true, iam: true, locked: false });
+    expect(await tablePrivileges(engine, user('create'), prefix)).toEqual([
+      'SELECT',
+      'INSERT',
+      'UPDATE',
+      'DELETE',
+    ]);
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
+    expect(server.requests[server.requests.length - 1]).toMatchObject({
+      method: 'PUT',
+      headers: { 'content-type': '' },
+    });
+  });
+
+  it('a duplicate Create delivery (also concurrent) succeeds with the same id', async () => {
+    const first = await send('Create', props('dup'), { requestId: 'same-request' });
+    const second = await send('Create', props('dup'), { requestId: 'same-request' });
+    // Two deliveries racing: each invocation answers on its own.
+    const race = { requestId: 'race-request' };
+    await Promise.all(
+      [0, 1].map(() =>
+        handleEvent(cfnEvent('Create', server.url(), props('dup2'), race), lambdaContext(), deps, {
+          dryRun: false,
+          marginMs: 2_000,
+        }),
+      ),
+    );
+    const raced = server.accepted().filter((body) => body.RequestId === 'race-request');
+    expect([first.Status, second.Status]).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(second.PhysicalResourceId).toBe(first.PhysicalResourceId);
+    expect(raced.map((body) => [body.Status, body.PhysicalResourceId])).toEqual([
+      ['SUCCESS', idOf('dup2')],
+      ['SUCCESS', idOf('dup2')],
+    ]);
+    expect(await userState(engine, user('dup2'))).toEqual({ exists: true, iam: true, locked: false });
+  });
+
+  it('an Update that changes only privileges keeps the id and leaves exactly the new privileges', async () => {
+    const created = await send('Create', props('priv'));
+    const updated = await send('Update', props('priv', { Privileges: ['SELECT'] }), {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: props('priv'),
+    });
+    const widened = await send('Update', props('priv', { Privileges: 'select, insert' }), {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: props('priv', { Privileges: ['SELECT'] }),
+    });
+
+    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    expect(widened).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    expect(await tablePrivileges(engine, user('priv'), prefix)).toEqual(['SELECT', 'INSERT']);
+  });
+
+  it('an Update that renames returns a new id, keeps the old user, and the later Delete of the old id drops it', async () => {
+    const oldProps = props('old', { OnDelete: 'drop' });
+    const created = await send('Create', oldProps);
+    const updated = await send('Update', props('renamed', { OnDelete: 'drop' }), {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: oldProps,
+    });
+    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: idOf('renamed') });
+    expect((await userState(engine, user('old'))).exists).toBe(true);
+
+    const deleted = await send('Delete', oldProps, { physicalResourceId: created.PhysicalResourceId });
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    expect((await userState(engine, user('old'))).exists).toBe(false);
+    expect(await userState(engine, user('renamed'))).toEqual({ exists: true, iam: true, locked: false });
+  });
+
+  it.each([
+    ['retain', { exists: true, iam: true, locked: false }],
+    ['lock', { exists: true, iam: true, locked: true }],
+    ['drop', { exists: false, iam: false, locked: false }],
+  ])('Delete with OnDelete: %s', async (onDelete, expected) => {
+    const p = props(`del_${onDelete}`, { OnDelete: onDelete });
+    const created = await send('Create', p);
+
+    const deleted = await send('Delete', p, { physicalResourceId: created.PhysicalResourceId });
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    expect(await userState(engine, user(`del_${onDelete}`))).toEqual(expected);
+  });
+
+  it('a user that was locked by Delete is unlocked by a new Create', async () => {
+    const p = props('relock', { OnDelete: 'lock' });
+    const created = await send('Create', p);
+    await send('Delete', p, { physicalResourceId: created.PhysicalResourceId });
+
+    const again = await send('Create', p);
+
+    expect(again.Status).toBe('SUCCESS');
+    expect(await userState(engine, user('relock'))).toEqual({ exists: true, iam: true, locked: false });
+  });
+
+  it.each(['some-id-from-elsewhere', 'dbiamuser:create-failed:AppDbUser'])(
+    'Delete of an unknown id or failed-create marker (%s) is a no-op SUCCESS that touches nothing',
+    async (id) => {
+      const response = await send('Delete', props('never', { OnDelete: 'drop' }), { physicalResourceId: id });
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+      expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
+    },
+  );
+
+  it('an existing password user is refused by default, with a reason that says what to do', async () => {
+    await createPasswordUser(engine, user('pwuser'));
+
+    const response = await send('Create', props('pwuser'));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe('dbiamuser:create-failed:AppDbUser');
+    expect(response.Reason).toContain(user('pwuser'));
+    expect(response.Reason).toContain('ExistingUser: convert');
+    expect(await userState(engine, user('pwuser'))).toEqual({ exists: true, iam: false, locked: false });
+  });
+
+  it('an existing password user is converted to IAM with ExistingUser: convert', async () => {
+    await createPasswordUser(engine, user('pwconv'));
+
+    const response = await send('Create', props('pwconv', { ExistingUser: 'convert' }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: idOf('pwconv') });
+    expect(response.Reason).toMatch(/Converted/);
+    expect(await userState(engine, user('pwconv'))).toEqual({ exists: true, iam: true, locked: false });
+  });
+
+  it('Delete with OnDelete: drop removes a user that owns objects, and the objects and their data are kept', async () => {
+    const p = props('owner', { OnDelete: 'drop' });
+    const created = await send('Create', p);
+    const table = `${prefix}_owned`;
+    await asAdmin(
+      engine,
+      async (db) => {
+        if (engine === 'postgres') {
+          await db.query(`CREATE TABLE ${table} (id int)`);
+          await db.query(`ALTER TABLE ${table} OWNER TO ${user('owner')}`);
+          await db.query(`INSERT INTO ${table} VALUES (1), (2)`);
+        } else {
+          await db.query(`CREATE TABLE ${prefix}.${table} (id int)`);
+          await db.query(`INSERT INTO ${prefix}.${table} VALUES (1), (2)`);
+          await db.query(
+            `CREATE DEFINER = '${user('owner')}'@'%' VIEW ${prefix}.${table}_v AS SELECT id FROM ${prefix}.${table}`,
+          );
+        }
+      },
+      engine === 'postgres' ? prefix : undefined,
+    );
+
+    const deleted = await send('Delete', p, { physicalResourceId: created.PhysicalResourceId });
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS' });
+    expect((await userState(engine, user('owner'))).exists).toBe(false);
+    const rows = await asAdmin(
+      engine,
+      (db) =>
+        db.query<{ n: number | string }>(
+          `SELECT count(*) AS n FROM ${engine === 'postgres' ? '' : `${prefix}.`}${table}`,
+        ),
+      engine === 'postgres' ? prefix : undefined,
+    );
+    expect(Number(rows[0]?.n)).toBe(2);
+  });
+
+  it('a wrong master password answers FAILED naming the host and user, never the password', async () => {
+    masterPassword = 'definitely-wrong-password';
+
+    const response = await send('Create', props('badpw'));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe('dbiamuser:create-failed:AppDbUser');
+    expect(response.Reason).toContain(`127.0.0.1:${PORT[engine]}`);
+    expect(response.Reason).toContain(fixture.master);
+    expect(response.Reason).not.toContain('definitely-wrong-password');
+    expect((await userState(engine, user('badpw'))).exists).toBe(false);
+  });
+
+  it('an unreachable database answers FAILED (Create: marker id; Update and Delete: their own id)', async () => {
+    const down = { Host: '127.0.0.1', Port: '1' };
+    const create = await send('Create', props('down', down));
+    const update = await send('Update', props('down', { ...down, Privileges: ['SELECT'] }), {
+      physicalResourceId: idOf('down'),
+      oldProperties: props('down'),
+    });
+    const del = await send('Delete', props('down', { ...down, OnDelete: 'drop' }), {
+      physicalResourceId: `dbiamuser:v1:${engine}:127.0.0.1:1:${prefix}:${user('down')}`,
+    });
+
+    expect(create).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: 'dbiamuser:create-failed:AppDbUser',
+    });
+    expect(create.Reason).toMatch(/127\.0\.0\.1:1.*ECONNREFUSED/);
+    expect(update).toMatchObject({ Status: 'FAILED', PhysicalResourceId: idOf('down') });
+    expect(del).toMatchObject({ Status: 'FAILED' });
+    expect(del.PhysicalResourceId).toContain(':1:');
+  });
+
+  it.each([
+    ['Username', "x'; DROP TABLE items; --"],
+    ['Database', "x'; DROP TABLE items; --"],
+    ['Username', 'x"; DROP TABLE items; --'],
+    ['Username', 'x`; DROP TABLE items; --'],
+    ['Schema', 'public; DROP TABLE items'],
+    ['Privileges', 'SELECT ON *.* TO x; DROP TABLE items; --'],
+  ])('a hostile %s (%s) is rejected before any secret is read or SQL runs', async (key, value) => {
+    const before = await itemsCount(engine, prefix);
+
+    const response = await send('Create', { ...props('hostile'), [key]: value });
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(new RegExp(`^Invalid properties: ${key}`));
+    expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
+    expect(await itemsCount(engine, prefix)).toBe(before);
+  });
+
+  it('a hostile name inside a PhysicalResourceId is a no-op Delete', async () => {
+    const id = `dbiamuser:v1:${engine}:127.0.0.1:${PORT[engine]}:${prefix}:x'; DROP TABLE items; --`;
+
+    const response = await send('Delete', props('hostile', { OnDelete: 'drop' }), { physicalResourceId: id });
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+    expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
+    expect(await itemsCount(engine, prefix)).toBe(0);
+  });
+}
