@@ -12,9 +12,18 @@ const MAX_ERROR = 200;
 export function enrichmentError(error: unknown): string {
   const root = error instanceof OpsError && error.cause instanceof Error ? error.cause : error;
   if (!(root instanceof Error)) return String(root).slice(0, MAX_ERROR);
+  // Our own error types say enough in their message; their class name is noise to a reader.
+  if (root instanceof OpsError) return cap(root.message);
   const code = (root as { code?: unknown }).code;
   const name = root.name && root.name !== 'Error' ? root.name : typeof code === 'string' ? code : '';
-  const text = name && root.message && !root.message.startsWith(name) ? `${name}: ${root.message}` : root.message || name;
+  const text =
+    name && root.message && !root.message.startsWith(name)
+      ? `${name}: ${root.message}`
+      : root.message || name;
+  return cap(text);
+}
+
+function cap(text: string): string {
   return text.length > MAX_ERROR ? `${text.slice(0, MAX_ERROR - 1)}…` : text;
 }
 
@@ -24,7 +33,10 @@ export function enrichmentError(error: unknown): string {
  * and never waits longer than the budget — a missing permission or an unreachable endpoint
  * must not cost the notification.
  */
-export async function bounded<T>(budgetMs: number, step: (signal: AbortSignal) => Promise<T>): Promise<Outcome<T>> {
+export async function bounded<T>(
+  budgetMs: number,
+  step: (signal: AbortSignal) => Promise<T>,
+): Promise<Outcome<T>> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Outcome<T>>((resolve) => {

@@ -110,5 +110,11 @@ export async function handleAlarmChange(
   });
   const notification = incidentNotification(change, subject, enrichment, settings.cluster);
   const notified = await deps.notifier.notify(notification);
-  return { ...base, action: 'incident', enrichment: stepSummary(enrichment), title: notification.title, notified };
+  return {
+    ...base,
+    action: 'incident',
+    enrichment: stepSummary(enrichment),
+    title: notification.title,
+    notified,
+  };
 }

@@ -56,7 +56,8 @@ function recentStops(tasks: TaskInfo[], now: Date, windowMinutes: number): Class
 
 function stopCounts(stops: ClassifiedStop[]): Array<[StopCategory, number]> {
   const counts = new Map<StopCategory, number>();
-  for (const s of stops) counts.set(s.classification.category, (counts.get(s.classification.category) ?? 0) + 1);
+  for (const s of stops)
+    counts.set(s.classification.category, (counts.get(s.classification.category) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
@@ -73,15 +74,25 @@ async function stoppedTasks(
   return listed.ok ? { ok: true, value: recentStops(listed.value, deps.now(), opts.windowMinutes) } : listed;
 }
 
-async function enrichAlb(subject: AlarmSubject, deps: HealthAlarmDeps, opts: EnrichOptions): Promise<AlbEnrichment> {
+async function enrichAlb(
+  subject: AlarmSubject,
+  deps: HealthAlarmDeps,
+  opts: EnrichOptions,
+): Promise<AlbEnrichment> {
   const targetGroupArn = subject.targetGroupArn;
   const service = subject.service;
   const [health, running, stops] = await Promise.all([
     targetGroupArn
       ? bounded(opts.budgetMs, (signal) => deps.targetHealth.describeTargetHealth(targetGroupArn, signal))
-      : Promise.resolve(unavailable<TargetHealthEntry[]>('the target group ARN is unknown (set targetGroupArn in the services param)')),
+      : Promise.resolve(
+          unavailable<TargetHealthEntry[]>(
+            'the target group ARN is unknown (set targetGroupArn in the services param)',
+          ),
+        ),
     service
-      ? bounded(opts.budgetMs, (signal) => deps.tasks.listServiceTasks(opts.cluster, service, 'RUNNING', signal))
+      ? bounded(opts.budgetMs, (signal) =>
+          deps.tasks.listServiceTasks(opts.cluster, service, 'RUNNING', signal),
+        )
       : Promise.resolve(unavailable<TaskInfo[]>('no service')),
     stoppedTasks(subject, deps, opts),
   ]);
@@ -118,12 +129,22 @@ async function enrichDeepHealth(
   return {
     kind: 'deep-health',
     probe: probed.ok
-      ? { ok: true, value: { result: probed.value, failing: probed.value.components.filter((c) => c.state !== 'working') } }
+      ? {
+          ok: true,
+          value: {
+            result: probed.value,
+            failing: probed.value.components.filter((c) => c.state !== 'working'),
+          },
+        }
       : probed,
   };
 }
 
-async function enrichThrash(subject: AlarmSubject, deps: HealthAlarmDeps, opts: EnrichOptions): Promise<ThrashEnrichment> {
+async function enrichThrash(
+  subject: AlarmSubject,
+  deps: HealthAlarmDeps,
+  opts: EnrichOptions,
+): Promise<ThrashEnrichment> {
   const stops = await stoppedTasks(subject, deps, opts);
   return { kind: 'thrash', stops, counts: stops.ok ? stopCounts(stops.value) : [] };
 }
@@ -133,7 +154,11 @@ async function enrichThrash(subject: AlarmSubject, deps: HealthAlarmDeps, opts: 
  * the result then carries the reason ("AccessDenied: ...", "timed out after 3000 ms") and the
  * notification still goes out.
  */
-export async function enrich(subject: AlarmSubject, deps: HealthAlarmDeps, opts: EnrichOptions): Promise<Enrichment> {
+export async function enrich(
+  subject: AlarmSubject,
+  deps: HealthAlarmDeps,
+  opts: EnrichOptions,
+): Promise<Enrichment> {
   switch (subject.kind) {
     case 'alb-unhealthy':
     case 'alb-no-healthy':

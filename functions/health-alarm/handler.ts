@@ -64,7 +64,11 @@ async function handle(event: unknown): Promise<{ outcomes: AlarmOutcome[] }> {
   for (const change of changes) {
     const outcome = await handleAlarmChange(change, deps, settings);
     if (outcome.action === 'skipped') {
-      logger.info('alarm change skipped', { alarmName: change.alarmName, state: change.state, reason: outcome.reason });
+      logger.info('alarm change skipped', {
+        alarmName: change.alarmName,
+        state: change.state,
+        reason: outcome.reason,
+      });
     } else {
       logger.info('alarm notification sent', { ...outcome, dryRun: config.DRY_RUN });
       // One EMF line per alarm: an SNS event may carry alarms of different kinds.

@@ -68,7 +68,8 @@ function withElbDims(subject: AlarmSubject, m: AlarmMetric): AlarmSubject {
 
 function kindFromName(alarmName: string, stage: string): AlarmSubject | undefined {
   const n = alarmNames(stage);
-  const rest = (prefix: string) => (alarmName.startsWith(prefix) ? alarmName.slice(prefix.length) : undefined);
+  const rest = (prefix: string) =>
+    alarmName.startsWith(prefix) ? alarmName.slice(prefix.length) : undefined;
   const unhealthy = rest(n.albUnhealthy);
   if (unhealthy) return { kind: 'alb-unhealthy', service: unhealthy };
   const noHealthy = rest(n.albNoHealthy);

@@ -30,10 +30,12 @@ const TARGET_REASON_STEPS: Record<string, string> = {
     'Health checks time out: check the app is listening on the target port, the security group allows the ALB, and the check is not slower than its timeout.',
   'Target.FailedHealthChecks':
     'Connections to targets fail: check the container port mapping and that the process has started.',
-  'Elb.InitialHealthChecking': 'Targets are still in their first health checks: wait one interval, then look again.',
+  'Elb.InitialHealthChecking':
+    'Targets are still in their first health checks: wait one interval, then look again.',
   'Target.DeregistrationInProgress': 'Targets are draining (deployment or scale-in in progress).',
   'Target.NotRegistered': 'No tasks are registered: check the service desired count and its deployments.',
-  'Target.NotInUse': 'The target group is not used by any listener rule or its AZ is not enabled on the load balancer.',
+  'Target.NotInUse':
+    'The target group is not used by any listener rule or its AZ is not enabled on the load balancer.',
 };
 
 /** Messages about the same alarm share one chat thread. */
@@ -72,7 +74,8 @@ function describeTarget(u: UnhealthyTarget): string {
 
 function describeStop(s: ClassifiedStop): string {
   const at = s.task.stoppedAt ? `${s.task.stoppedAt.slice(11, 19)}Z ` : '';
-  const exit = s.classification.evidence.exitCode !== undefined ? ` (exit ${s.classification.evidence.exitCode})` : '';
+  const exit =
+    s.classification.evidence.exitCode !== undefined ? ` (exit ${s.classification.evidence.exitCode})` : '';
   return `- ${at}task ${shortTask(s.task.taskId)}: ${s.classification.headline}${exit}`;
 }
 
@@ -89,7 +92,10 @@ interface Evidence {
   related: string[];
 }
 
-function stopsSection(stops: Extract<Enrichment, { kind: 'alb' | 'thrash' }>['stops'], evidence: Evidence): void {
+function stopsSection(
+  stops: Extract<Enrichment, { kind: 'alb' | 'thrash' }>['stops'],
+  evidence: Evidence,
+): void {
   if (!stops.ok) {
     evidence.details.push(`**Recently stopped tasks:** unavailable: ${stops.error}`);
     return;
@@ -149,7 +155,10 @@ function evidenceFor(enrichment: Enrichment): Evidence {
       evidence.facts.push(['Latency', `${result.latencyMs} ms`]);
       const lines = [`**Probe now:** ${result.detail}`];
       if (failing.length) {
-        lines.push('**Failing components:**', ...listed(failing, (c) => `- ${c.name}: ${c.state}${c.message ? `: ${c.message}` : ''}`));
+        lines.push(
+          '**Failing components:**',
+          ...listed(failing, (c) => `- ${c.name}: ${c.state}${c.message ? `: ${c.message}` : ''}`),
+        );
       } else if (!result.healthy) {
         lines.push('No component reported a failure (the endpoint itself failed).');
       } else {
@@ -169,9 +178,13 @@ function baseLinks(change: AlarmChange, subject: AlarmSubject, cluster: string):
   const region = change.region;
   if (!region) return links;
   links.push({ label: 'Alarm', url: alarmUrl(region, change.alarmName) });
-  if (subject.targetGroupArn) links.push({ label: 'Target group', url: targetGroupUrl(region, subject.targetGroupArn) });
+  if (subject.targetGroupArn)
+    links.push({ label: 'Target group', url: targetGroupUrl(region, subject.targetGroupArn) });
   if (subject.service && subject.kind !== 'deep-health' && subject.kind !== 'other') {
-    links.push({ label: `ECS service ${subject.service}`, url: ecsServiceUrl(region, cluster, subject.service) });
+    links.push({
+      label: `ECS service ${subject.service}`,
+      url: ecsServiceUrl(region, cluster, subject.service),
+    });
   }
   return links;
 }
@@ -202,7 +215,11 @@ export function incidentNotification(
   const links = baseLinks(change, subject, cluster);
   if (region && enrichment.kind === 'alb' && enrichment.targets.ok) {
     const first = enrichment.targets.value.unhealthy.find((u) => u.task)?.task;
-    if (first) links.push({ label: `Task ${shortTask(first.taskId)}`, url: ecsTaskUrl(region, cluster, first.taskId) });
+    if (first)
+      links.push({
+        label: `Task ${shortTask(first.taskId)}`,
+        url: ecsTaskUrl(region, cluster, first.taskId),
+      });
   }
   return {
     title,
@@ -220,7 +237,9 @@ export function incidentNotification(
       ['Region', change.region],
       ...evidence.facts,
     ],
-    details: [change.description ? `_${change.description}_` : '', ...evidence.details].filter(Boolean).join('\n\n'),
+    details: [change.description ? `_${change.description}_` : '', ...evidence.details]
+      .filter(Boolean)
+      .join('\n\n'),
     nextSteps: [...new Set(evidence.nextSteps)].slice(0, 6),
     links,
     keywords: ['health-alarm', kindKeyword(subject.kind), ...(subject.service ? [subject.service] : [])],
@@ -257,6 +276,8 @@ export function resolvedNotification(
     links: baseLinks(change, subject, cluster),
     keywords: ['health-alarm', kindKeyword(subject.kind), 'resolved'],
     threadId: threadIdFor(change),
-    relatedResources: [change.alarmArn, subject.targetGroupArn].filter((r): r is string => typeof r === 'string'),
+    relatedResources: [change.alarmArn, subject.targetGroupArn].filter(
+      (r): r is string => typeof r === 'string',
+    ),
   };
 }

@@ -50,7 +50,12 @@ export interface ProbePort {
 
 export interface AlarmHistoryPort {
   /** When the alarm last entered `state` at or before `before`, as ISO time; undefined if not found. */
-  lastEnteredState(alarmName: string, state: AlarmState, before: Date, signal: AbortSignal): Promise<string | undefined>;
+  lastEnteredState(
+    alarmName: string,
+    state: AlarmState,
+    before: Date,
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
 }
 
 export interface HealthAlarmDeps {

@@ -149,11 +149,14 @@ export const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema).min(1
 
 function isoTime(text: string | undefined, what: string): string {
   const ms = text === undefined ? NaN : Date.parse(text);
-  if (Number.isNaN(ms)) throw new InvalidEventError(`alarm event has an unreadable ${what}: ${JSON.stringify(text)}`);
+  if (Number.isNaN(ms))
+    throw new InvalidEventError(`alarm event has an unreadable ${what}: ${JSON.stringify(text)}`);
   return new Date(ms).toISOString();
 }
 
-function dimensionRecord(dims: Array<{ name: string; value: string }> | null | undefined): Record<string, string> {
+function dimensionRecord(
+  dims: Array<{ name: string; value: string }> | null | undefined,
+): Record<string, string> {
   return Object.fromEntries((dims ?? []).map((d) => [d.name, d.value]));
 }
 
@@ -195,7 +198,10 @@ function fromEventBridge(event: z.infer<typeof AlarmStateChangeEventSchema>): Al
   };
 }
 
-function fromSnsMessage(message: z.infer<typeof SnsAlarmMessageSchema>, topicArn: string | undefined): AlarmChange {
+function fromSnsMessage(
+  message: z.infer<typeof SnsAlarmMessageSchema>,
+  topicArn: string | undefined,
+): AlarmChange {
   const trigger = message.Trigger;
   const metrics: AlarmMetric[] = [];
   if (trigger?.MetricName && trigger.Namespace) {
@@ -239,7 +245,9 @@ function fromSnsMessage(message: z.infer<typeof SnsAlarmMessageSchema>, topicArn
  */
 export function parseAlarmEvent(event: unknown): AlarmChange[] {
   if (typeof event !== 'object' || event === null) {
-    throw new InvalidEventError(`healthAlarm expects an event object, got ${event === null ? 'null' : typeof event}`);
+    throw new InvalidEventError(
+      `healthAlarm expects an event object, got ${event === null ? 'null' : typeof event}`,
+    );
   }
   if ('Records' in event) {
     const sns = SnsEventSchema.safeParse(event);

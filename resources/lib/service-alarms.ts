@@ -58,7 +58,8 @@ function isPresent(value: CfnValue | undefined): value is CfnValue {
 export function targetGroupDimension(arn: CfnValue): CfnValue {
   if (typeof arn === 'string') {
     const value = elbDimensionFromArn(arn);
-    if (!value?.startsWith('targetgroup/')) throw new Error(`targetGroupArn is not a target group ARN: ${arn}`);
+    if (!value?.startsWith('targetgroup/'))
+      throw new Error(`targetGroupArn is not a target group ARN: ${arn}`);
     return value;
   }
   return { 'Fn::Select': [5, { 'Fn::Split': [':', arn] }] };
@@ -71,7 +72,8 @@ export function targetGroupDimension(arn: CfnValue): CfnValue {
 export function loadBalancerDimension(arn: CfnValue): CfnValue {
   if (typeof arn === 'string') {
     const value = elbDimensionFromArn(arn);
-    if (!value?.startsWith('app/')) throw new Error(`loadBalancerArn is not an application load balancer ARN: ${arn}`);
+    if (!value?.startsWith('app/'))
+      throw new Error(`loadBalancerArn is not an application load balancer ARN: ${arn}`);
     return value;
   }
   const parts = { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', arn] }] }] };
@@ -127,7 +129,8 @@ function albAlarms(stage: string, service: ServiceParam): Record<string, Resourc
 function thrashAlarm(stage: string, service: ServiceParam): Record<string, Resource> {
   const threshold = service.thrash?.threshold ?? 3;
   const periodMinutes = service.thrash?.periodMinutes ?? 10;
-  if (!Number.isInteger(threshold) || threshold < 1) throw new Error(`${service.name}: thrash.threshold must be an integer >= 1`);
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw new Error(`${service.name}: thrash.threshold must be an integer >= 1`);
   if (!Number.isInteger(periodMinutes) || periodMinutes < 1 || periodMinutes > 1440) {
     throw new Error(`${service.name}: thrash.periodMinutes must be an integer between 1 and 1440`);
   }
@@ -159,7 +162,10 @@ function thrashAlarm(stage: string, service: ServiceParam): Record<string, Resou
  * `loadBalancerArn`, a thrash alarm for every service. No alarm actions: state changes reach
  * healthAlarm through EventBridge, which sends one enriched message instead of the bare alarm.
  */
-export function serviceAlarms(services: ServiceParam[] | undefined, stage: string): { Resources: Record<string, Resource> } {
+export function serviceAlarms(
+  services: ServiceParam[] | undefined,
+  stage: string,
+): { Resources: Record<string, Resource> } {
   const list = services ?? [];
   const seen = new Set<string>();
   const resources: Record<string, Resource> = {};
@@ -168,7 +174,8 @@ export function serviceAlarms(services: ServiceParam[] | undefined, stage: strin
     const id = logicalIdPart(service.name);
     if (seen.has(id)) throw new Error(`services: "${service.name}" collides with another service name`);
     seen.add(id);
-    if (isPresent(service.targetGroupArn) && isPresent(service.loadBalancerArn)) Object.assign(resources, albAlarms(stage, service));
+    if (isPresent(service.targetGroupArn) && isPresent(service.loadBalancerArn))
+      Object.assign(resources, albAlarms(stage, service));
     Object.assign(resources, thrashAlarm(stage, service));
   }
   return { Resources: resources };
@@ -178,8 +185,13 @@ export function serviceAlarms(services: ServiceParam[] | undefined, stage: strin
  * EventBridge `detail.alarmName` filter: this stage's own alarms, plus the app's alarms by
  * prefix or exact name. An empty prefix is refused — it would match every alarm in the account.
  */
-export function alarmNameFilter(stage: string, prefixes: string[] = [], names: string[] = []): Array<string | { prefix: string }> {
-  for (const p of prefixes) if (typeof p !== 'string' || p.trim() === '') throw new Error('healthAlarm.alarmPrefixes: empty prefix');
+export function alarmNameFilter(
+  stage: string,
+  prefixes: string[] = [],
+  names: string[] = [],
+): Array<string | { prefix: string }> {
+  for (const p of prefixes)
+    if (typeof p !== 'string' || p.trim() === '') throw new Error('healthAlarm.alarmPrefixes: empty prefix');
   const filter: Array<string | { prefix: string }> = [{ prefix: `ops-sentinel-${stage}-` }];
   for (const p of new Set(prefixes)) filter.push({ prefix: p });
   for (const n of new Set(names)) if (n) filter.push(n);
@@ -190,12 +202,19 @@ export function alarmNameFilter(stage: string, prefixes: string[] = [], names: s
  * Subscriptions of healthAlarm to existing SNS topics that alarms already notify (classic
  * `AlarmActions`), with the permission for each topic to invoke the function.
  */
-export function alarmTopicSubscriptions(topicArns: CfnValue[] | undefined, functionLogicalId = 'HealthAlarmLambdaFunction') {
+export function alarmTopicSubscriptions(
+  topicArns: CfnValue[] | undefined,
+  functionLogicalId = 'HealthAlarmLambdaFunction',
+) {
   const resources: Record<string, Resource> = {};
   (topicArns ?? []).filter(isPresent).forEach((topicArn, index) => {
     resources[`HealthAlarmTopicSubscription${index + 1}`] = {
       Type: 'AWS::SNS::Subscription',
-      Properties: { TopicArn: topicArn, Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] } },
+      Properties: {
+        TopicArn: topicArn,
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
+      },
     };
     resources[`HealthAlarmTopicPermission${index + 1}`] = {
       Type: 'AWS::Lambda::Permission',

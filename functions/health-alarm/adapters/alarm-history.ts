@@ -30,7 +30,10 @@ export function cloudWatchAlarmHistory(client: CloudWatchClient): AlarmHistoryPo
           { abortSignal: signal },
         );
         const item = (out.AlarmHistoryItems ?? []).find(
-          (i) => i.Timestamp && i.Timestamp.getTime() <= before.getTime() && newStateOf(i.HistoryData, i.HistorySummary) === state,
+          (i) =>
+            i.Timestamp &&
+            i.Timestamp.getTime() <= before.getTime() &&
+            newStateOf(i.HistoryData, i.HistorySummary) === state,
         );
         return item?.Timestamp?.toISOString();
       } catch (error) {

@@ -57,7 +57,9 @@ export function ecsTasks(client: ECSClient): TasksPort {
         );
         const arns = listed.taskArns ?? [];
         if (arns.length === 0) return [];
-        const described = await client.send(new DescribeTasksCommand({ cluster, tasks: arns }), { abortSignal: signal });
+        const described = await client.send(new DescribeTasksCommand({ cluster, tasks: arns }), {
+          abortSignal: signal,
+        });
         return (described.tasks ?? []).map(toTaskInfo);
       } catch (error) {
         throw toOpsError(action, error);

@@ -14,7 +14,10 @@ export function elbTargetHealth(client: ElasticLoadBalancingV2Client): TargetHea
           abortSignal: signal,
         });
         return (out.TargetHealthDescriptions ?? []).map((d): TargetHealthEntry => {
-          const entry: TargetHealthEntry = { id: d.Target?.Id ?? '?', state: d.TargetHealth?.State ?? 'unknown' };
+          const entry: TargetHealthEntry = {
+            id: d.Target?.Id ?? '?',
+            state: d.TargetHealth?.State ?? 'unknown',
+          };
           if (d.Target?.Port !== undefined) entry.port = d.Target.Port;
           if (d.Target?.AvailabilityZone) entry.availabilityZone = d.Target.AvailabilityZone;
           if (d.TargetHealth?.Reason) entry.reason = d.TargetHealth.Reason;

@@ -22,7 +22,9 @@ export function healthProbe(healthTargetsJson: string | undefined, now: () => nu
     const parsed = HealthTargetListSchema.safeParse(raw);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new PermanentError(`HEALTH_TARGETS is invalid: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim());
+      throw new PermanentError(
+        `HEALTH_TARGETS is invalid: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim(),
+      );
     }
     targets = parsed.data;
     return targets;

@@ -1,0 +1,115 @@
+/**
+ * healthAlarm's part of the packaged CloudFormation (`serverless package --stage local`, offline):
+ * the generated alarms with both ELB dimensions, the EventBridge rule, the SNS intake, the role.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+type Resource = { Type: string; Properties: Record<string, unknown> };
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'health-alarm-pkg-'));
+  try {
+    execFileSync(
+      path.join(ROOT, 'node_modules/.bin/serverless'),
+      ['package', '--stage', 'local', '--package', dir],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+          SLS_TELEMETRY_DISABLED: '1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_REGION: 'us-east-1',
+        },
+        stdio: 'pipe',
+        timeout: 240_000,
+      },
+    );
+    resources = (
+      JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+        Resources: Record<string, Resource>;
+      }
+    ).Resources;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 300_000);
+
+it('contains the ALB alarms of the web service with both TargetGroup and LoadBalancer dimensions', () => {
+  for (const id of ['HealthAlarmAlbUnhealthyWeb', 'HealthAlarmAlbNoHealthyWeb']) {
+    expect(resources[id]!.Properties.Dimensions).toEqual([
+      { Name: 'TargetGroup', Value: 'targetgroup/django-web/6d0ecf831eec9f09' },
+      { Name: 'LoadBalancer', Value: 'app/django-alb/50dc6c495c0c9188' },
+    ]);
+  }
+  expect(resources.HealthAlarmAlbNoHealthyWeb!.Properties).toMatchObject({
+    AlarmName: 'ops-sentinel-local-alb-no-healthy-web',
+    TreatMissingData: 'breaching',
+  });
+  expect(resources.HealthAlarmThrashWorker!.Properties.AlarmName).toBe('ops-sentinel-local-thrash-worker');
+  expect(resources.HealthAlarmAlbUnhealthyWorker).toBeUndefined();
+});
+
+it('routes this stage’s alarm state changes to healthAlarm, with a dead-letter queue', () => {
+  const rule = Object.values(resources).find(
+    (r) =>
+      r.Type === 'AWS::Events::Rule' &&
+      JSON.stringify(r.Properties.Targets).includes('HealthAlarmLambdaFunction'),
+  )!;
+  expect(rule.Properties.EventPattern).toEqual({
+    source: ['aws.cloudwatch'],
+    'detail-type': ['CloudWatch Alarm State Change'],
+    detail: { alarmName: [{ prefix: 'ops-sentinel-local-' }] },
+  });
+});
+
+it('subscribes healthAlarm to the alarm intake topic that CloudWatch may publish to', () => {
+  const subscription = Object.values(resources).find(
+    (r) =>
+      r.Type === 'AWS::SNS::Subscription' && JSON.stringify(r.Properties).includes('HealthAlarmIntakeTopic'),
+  );
+  expect(subscription!.Properties).toMatchObject({
+    Protocol: 'lambda',
+    TopicArn: { Ref: 'HealthAlarmIntakeTopic' },
+  });
+  expect(JSON.stringify(resources.HealthAlarmIntakeTopicPolicy!.Properties)).toContain(
+    'cloudwatch.amazonaws.com',
+  );
+});
+
+it('gives the role read access scoped to the cluster and publish on the notification topic only', () => {
+  type Statement = { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+  const statements = (
+    resources.HealthAlarmRole!.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
+  )[0]!.PolicyDocument.Statement;
+  const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+  expect(bySid.TargetHealth).toMatchObject({
+    Action: 'elasticloadbalancing:DescribeTargetHealth',
+    Resource: '*',
+  });
+  expect(bySid.ListClusterTasks).toMatchObject({
+    Action: 'ecs:ListTasks',
+    Condition: { ArnEquals: { 'ecs:cluster': expect.anything() } },
+  });
+  expect(JSON.stringify(bySid.DescribeClusterTasks!.Resource)).toContain(':task/django-app/*');
+  expect(bySid.Notify).toMatchObject({ Action: 'sns:Publish', Resource: { Ref: 'NotificationTopic' } });
+  const onStar = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+  expect(onStar.sort()).toEqual(['ecs:ListTasks', 'elasticloadbalancing:DescribeTargetHealth']);
+});
+
+it('passes services, health targets and the healthAlarm settings to the function', () => {
+  const vars = (
+    resources.HealthAlarmLambdaFunction!.Properties.Environment as { Variables: Record<string, string> }
+  ).Variables;
+  expect(JSON.parse(vars.SERVICES!)).toContainEqual(
+    expect.objectContaining({ name: 'web', targetGroupArn: expect.stringContaining('targetgroup/') }),
+  );
+  expect(JSON.parse(vars.HEALTH_TARGETS!)).toContainEqual(expect.objectContaining({ name: 'local-app' }));
+  expect(vars).toMatchObject({ INSUFFICIENT_DATA: 'skip', ENRICHMENT_TIMEOUT_MS: '1500', DRY_RUN: 'true' });
+});
