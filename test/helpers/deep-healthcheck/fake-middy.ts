@@ -46,5 +46,6 @@ function middy(base?: (event: unknown, context: unknown) => unknown) {
   return api;
 }
 
+export {};
 module.exports = middy;
 module.exports.default = middy;
