@@ -72,7 +72,7 @@ export function measureColdStarts(runs: number, envFor: (key: string) => NodeJS.
   const baselineMs = median(Array.from({ length: runs }, () => initMs(emptyFile, baseEnv)));
   const rows = declaredFunctions().map(({ key, handlerFile }) => {
     const file = bundle(handlerFile, key);
-    const env = { ...baseEnv, ...envFor(key) };
+    const env = { ...baseEnv, ...envFor(key), POWERTOOLS_LOG_LEVEL: 'SILENT' };
     const ms = median(Array.from({ length: runs }, () => initMs(file, env)));
     return {
       function: key,

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: cold starts, core throughput, time to act on stuck deployments, probe cost and
+ * rotation time. Prints tables and writes bench/results/latest.json. Never fails on a number:
+ * these machines are noisy. `--quick` runs everything once, briefly (CI uses it to keep it working).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { measureColdStarts } from './cold-start';
+import { measureProbeCost } from './probe-cost';
+import { measureRotation } from './rotation';
+import { table } from './stats';
+import { measureThroughput } from './throughput';
+import { measureTimeToAct } from './time-to-act';
+
+const ROOT = path.resolve(__dirname, '..');
+const quick = process.argv.includes('--quick');
+const runs = quick ? 3 : 9;
+
+/** Each function's environment as the `local` stage packages it (its config is validated at init). */
+function packagedEnvironments(): Record<string, Record<string, string>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ops-sentinel-bench-'));
+  try {
+    execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local', '--package', dir], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' },
+    });
+    const template = JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { FunctionName?: string; Environment?: { Variables: Record<string, unknown> } } }>;
+    };
+    const out: Record<string, Record<string, string>> = {};
+    for (const r of Object.values(template.Resources)) {
+      if (r.Type !== 'AWS::Lambda::Function' || !r.Properties.FunctionName) continue;
+      const key = r.Properties.FunctionName.split('-').pop()!;
+      out[key] = Object.fromEntries(
+        Object.entries(r.Properties.Environment?.Variables ?? {}).map(([k, v]) => [
+          k,
+          // Intrinsics (a Ref to a table or topic) stand for names only known after deploy.
+          typeof v === 'string' ? v : `ops-sentinel-local-${k.toLowerCase()}`,
+        ]),
+      );
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const header = [
+    `# ops-sentinel benchmarks${quick ? ' (quick mode)' : ''}`,
+    '',
+    `Node ${process.version} · ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length} · ${os.platform()} ${os.arch()} · ${new Date().toISOString()}`,
+    `Medians of ${runs} runs each. Command: npm run bench${quick ? ' -- --quick' : ''}`,
+  ].join('\n');
+  console.log(header);
+  const results: Record<string, unknown> = { node: process.version, cpu: os.cpus()[0]?.model, quick, runs };
+  const out: string[] = [header];
+  const section = (title: string, rows: Array<Record<string, string | number>>) => {
+    const text = table(title, rows);
+    console.log(text);
+    out.push(text);
+  };
+
+  process.stdout.write('\n… cold starts (packaging the local stage for each function\'s environment)\n');
+  const envs = packagedEnvironments();
+  const cold = measureColdStarts(runs, (key) => envs[key] ?? {});
+  results.coldStart = cold;
+  section(`Cold start: module initialisation in a fresh Node process (empty handler: ${cold.baselineMs} ms, ${cold.baselineKB} KB)`, cold.rows);
+
+  process.stdout.write('\n… core throughput\n');
+  const throughput = measureThroughput(quick ? 200 : 2000);
+  results.throughput = throughput;
+  section('Throughput of the pure cores (one core, in-process)', throughput);
+
+  const timeToAct = measureTimeToAct();
+  results.timeToAct = timeToAct;
+  section('Time to act on a deployment, replayed timelines (minutes from deployment start)', timeToAct);
+
+  process.stdout.write('\n… probe overhead\n');
+  const probe = await measureProbeCost(quick ? 5 : 50);
+  results.probe = probe;
+  section('Deep healthcheck: the probe\'s own overhead beyond the target\'s latency (local server)', probe.overhead);
+  section('Deep healthcheck: monthly cost per target, every minute (prices in bench/pricing.ts)', probe.cost);
+
+  process.stdout.write('\n… rotation against the local PostgreSQL\n');
+  try {
+    const rotation = await measureRotation(quick ? 1 : 7);
+    results.rotation = rotation;
+    section('Secret rotation: alternating users, four steps, local PostgreSQL', rotation);
+  } catch (error) {
+    const message = `rotation not measured: ${(error as Error).message} (is PostgreSQL up on 127.0.0.1:5432?)`;
+    console.log(`\n${message}`);
+    results.rotation = { error: message };
+  }
+
+  const total = `\nTotal bench time: ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  console.log(total);
+  out.push(total);
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(ROOT, 'bench', 'results', quick ? 'quick.md' : 'latest.md'), `${out.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/** Duration of a full four-step rotation (alternating users) against the local PostgreSQL. */
+import { FakeSecretsManager } from '../test/helpers/rotate-secret/fake-secrets-manager';
+import {
+  createFixture,
+  dropFixture,
+  PG_PORT,
+  rotationDeps,
+  runFullRotation,
+  testConfig,
+} from '../test/helpers/rotate-secret/rotation';
+import { median, round } from './stats';
+
+const PREFIX = 'rot_bench';
+
+export async function measureRotation(runs: number) {
+  const fixture = await createFixture('postgres', PREFIX, 'bench-App-pw1', 'bench-Master-pw1');
+  const fake = new FakeSecretsManager();
+  try {
+    const masterArn = fake.createSecret(
+      `${PREFIX}/master`,
+      JSON.stringify({ engine: 'postgres', host: '127.0.0.1', port: PG_PORT, username: fixture.master, password: 'bench-Master-pw1' }),
+    );
+    const secretId = `${PREFIX}/app/db`;
+    fake.createSecret(
+      secretId,
+      JSON.stringify({
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port: PG_PORT,
+        username: fixture.app,
+        password: 'bench-App-pw1',
+        dbname: fixture.database,
+        masterarn: masterArn,
+        rotationStrategy: 'alternating-users',
+      }),
+    );
+    const config = testConfig({ CLUSTER_NAME: 'django-app', SECRET_CONSUMERS: '[]' });
+    const totals: number[] = [];
+    const perStep = new Map<string, number[]>();
+    for (let i = 0; i < runs; i++) {
+      const run = await runFullRotation(fake, secretId, rotationDeps(fake), config);
+      for (const s of run.steps) {
+        if (!s.result || (s.result as { outcome?: string }).outcome === 'failed') throw new Error(`rotation step ${s.step} failed`);
+        perStep.set(s.step, [...(perStep.get(s.step) ?? []), s.ms]);
+      }
+      totals.push(run.totalMs);
+    }
+    return [
+      ...[...perStep].map(([step, ms]) => ({ step, 'median ms': round(median(ms), 1) })),
+      { step: 'full rotation (4 steps)', 'median ms': round(median(totals), 1) },
+    ];
+  } finally {
+    fake.restore();
+    await dropFixture('postgres', PREFIX);
+  }
+}
