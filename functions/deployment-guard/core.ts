@@ -8,7 +8,13 @@ import { Metric, type MetricName } from '../../shared/metric-names';
 import type { Notifier } from '../../shared/notify';
 import { decide, type Decision, type Evidence } from './decide';
 import { buildNotification, type ActionReport } from './notification';
-import type { DeploymentPolicy, ServiceDeploymentView, ServiceSnapshot, Trigger } from './types';
+import type {
+  DeploymentPolicy,
+  ServiceDeploymentView,
+  ServiceSnapshot,
+  StoppedTaskView,
+  Trigger,
+} from './types';
 
 export { decide, rollbackTarget, primaryDeployment, collectSignals, rollbackEvidence } from './decide';
 export type { Decision, Evidence, StuckReason } from './decide';
@@ -33,6 +39,8 @@ export interface EcsPort {
   /** ListServiceDeployments that are still open (pending, in progress, stopping, rolling back). */
   listOpenServiceDeployments(cluster: string, service: string): Promise<ServiceDeploymentView[]>;
   listTags(serviceArn: string): Promise<Record<string, string>>;
+  /** Recently stopped tasks launched by `deploymentId` (evidence only). */
+  listStoppedTasks(cluster: string, deploymentId: string): Promise<StoppedTaskView[]>;
   /** StopServiceDeployment with stopType ROLLBACK. */
   stopWithRollback(serviceDeploymentArn: string): Promise<StopOutcome>;
   /** UpdateService back to `taskDefinition` with a new deployment (the fallback). */
@@ -178,11 +186,19 @@ async function readForAction(
 ): Promise<ServiceSnapshot | undefined> {
   const [snapshot] = await deps.ecs.describeServices(cluster, [service]);
   if (!snapshot) return undefined;
-  const [serviceDeployments, tags] = await Promise.all([
+  const primary = snapshot.deployments.find((d) => d.status === 'PRIMARY');
+  const [serviceDeployments, tags, stoppedTasks] = await Promise.all([
     deps.ecs.listOpenServiceDeployments(cluster, service),
     snapshot.serviceArn ? deps.ecs.listTags(snapshot.serviceArn) : Promise.resolve({}),
+    // Evidence only: without it the notification is vaguer, the decision is the same.
+    primary
+      ? deps.ecs.listStoppedTasks(cluster, primary.id).catch((error: unknown) => {
+          deps.log.warn('could not read stopped tasks', { service, error: describeError(error) });
+          return [];
+        })
+      : Promise.resolve([]),
   ]);
-  return { ...snapshot, serviceDeployments, tags };
+  return { ...snapshot, serviceDeployments, tags, stoppedTasks };
 }
 
 async function guardService(

@@ -56,11 +56,15 @@ const ACTION_SIGNALS: Record<string, SignalKind> = {
 };
 
 /** Stops that are not failures: the scheduler scaling in, or a person stopping a task. */
-function isRoutineStop(trigger: Extract<Trigger, { kind: 'task-stopped' }>): boolean {
+function isRoutineStop(task: { stopCode?: string; stoppedReason?: string }): boolean {
   return (
-    trigger.stopCode === 'UserInitiated' ||
-    /^Scaling activity initiated by/i.test(trigger.stoppedReason ?? '')
+    task.stopCode === 'UserInitiated' || /^Scaling activity initiated by/i.test(task.stoppedReason ?? '')
   );
+}
+
+function stopDetail(task: { stopCode?: string; stoppedReason?: string; containerReason?: string }): string {
+  const why = [task.stopCode, task.stoppedReason, task.containerReason].filter(Boolean).join(': ');
+  return `task stopped (${why || 'no reason given'})`;
 }
 
 const ROLLBACK_TEXT = /roll(?:ing|ed)?[\s-]?back/i;
@@ -100,6 +104,11 @@ export function collectSignals(
     const match = SERVICE_EVENT_SIGNALS.find(([pattern]) => pattern.test(event.message));
     if (match) signals.push({ kind: match[1], at: event.at, detail: event.message });
   }
+  for (const task of snapshot.stoppedTasks ?? []) {
+    if (task.stoppedAt.getTime() < since || isRoutineStop(task)) continue;
+    if (trigger.kind === 'task-stopped' && trigger.taskArn === task.taskArn) continue;
+    signals.push({ kind: 'task-failed', at: task.stoppedAt, detail: stopDetail(task) });
+  }
   if (trigger.kind !== 'sweep' && trigger.at.getTime() >= since) {
     if (trigger.kind === 'service-action') {
       const kind = ACTION_SIGNALS[trigger.eventName];
@@ -109,14 +118,7 @@ export function collectSignals(
       trigger.deploymentId === primary.id &&
       !isRoutineStop(trigger)
     ) {
-      const why = [trigger.stopCode, trigger.stoppedReason, trigger.containerReason]
-        .filter(Boolean)
-        .join(': ');
-      signals.push({
-        kind: 'task-failed',
-        at: trigger.at,
-        detail: `task stopped (${why || 'no reason given'})`,
-      });
+      signals.push({ kind: 'task-failed', at: trigger.at, detail: stopDetail(trigger) });
     } else if (trigger.kind === 'deployment-state' && trigger.eventName === 'SERVICE_DEPLOYMENT_FAILED') {
       signals.push({
         kind: 'deployment-failed',

@@ -67,6 +67,16 @@ export interface ServiceEventView {
   message: string;
 }
 
+/** A stopped task of the deployment (ListTasks startedBy + DescribeTasks; kept by ECS about an hour). */
+export interface StoppedTaskView {
+  taskArn: string;
+  stoppedAt: Date;
+  stopCode?: string;
+  stoppedReason?: string;
+  /** First container reason or non-zero exit code worth quoting. */
+  containerReason?: string;
+}
+
 /** What the guard has read about one service. */
 export interface ServiceSnapshot {
   cluster: string;
@@ -79,6 +89,8 @@ export interface ServiceSnapshot {
   serviceDeployments?: ServiceDeploymentView[];
   /** Only read right before acting (ListTagsForResource); undefined when not read. */
   tags?: Record<string, string>;
+  /** Only read right before acting: stopped tasks of the PRIMARY deployment, for evidence. */
+  stoppedTasks?: StoppedTaskView[];
 }
 
 export type ServiceActionName =

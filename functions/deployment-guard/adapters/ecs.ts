@@ -1,5 +1,7 @@
 import {
   DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
   ListServiceDeploymentsCommand,
   ListTagsForResourceCommand,
   StopServiceDeploymentCommand,
@@ -11,7 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { toOpsError, isRetryable, describeError } from '../../../shared/errors';
 import { MARKER_TAG, type EcsPort, type StopOutcome } from '../core';
-import type { DeploymentView, ServiceDeploymentView, ServiceSnapshot } from '../types';
+import type { DeploymentView, ServiceDeploymentView, ServiceSnapshot, StoppedTaskView } from '../types';
 
 /** DescribeServices accepts at most 10 services per call. */
 const DESCRIBE_BATCH = 10;
@@ -23,6 +25,8 @@ const OPEN_STATUSES = [
   'ROLLBACK_IN_PROGRESS',
   'STOP_REQUESTED',
 ] as const;
+/** Stopped tasks read for evidence (the newest few explain a failure). */
+const STOPPED_TASKS = 10;
 /** Errors of StopServiceDeployment after which the UpdateService fallback is the way. */
 const STOP_CONFLICT = new Set(['ConflictException']);
 
@@ -105,6 +109,40 @@ export function ecsAdapter(client: ECSClient): EcsPort {
         );
       } catch (error) {
         throw toOpsError(`ecs:ListTagsForResource ${serviceArn}`, error);
+      }
+    },
+
+    async listStoppedTasks(cluster, deploymentId) {
+      try {
+        const listed = await client.send(
+          new ListTasksCommand({
+            cluster,
+            startedBy: deploymentId,
+            desiredStatus: 'STOPPED',
+            maxResults: STOPPED_TASKS,
+          }),
+        );
+        const arns = listed.taskArns ?? [];
+        if (arns.length === 0) return [];
+        const described = await client.send(new DescribeTasksCommand({ cluster, tasks: arns }));
+        return (described.tasks ?? [])
+          .filter((t) => t.taskArn && t.stoppedAt)
+          .map((t): StoppedTaskView => {
+            const container = t.containers?.find(
+              (c) => c.reason || (c.exitCode !== undefined && c.exitCode !== 0),
+            );
+            return {
+              taskArn: t.taskArn as string,
+              stoppedAt: t.stoppedAt as Date,
+              stopCode: t.stopCode,
+              stoppedReason: t.stoppedReason,
+              containerReason: container
+                ? `${container.name ?? 'container'}: ${container.reason ?? `exit code ${container.exitCode}`}`
+                : undefined,
+            };
+          });
+      } catch (error) {
+        throw toOpsError(`ecs:ListTasks/DescribeTasks ${cluster} startedBy ${deploymentId}`, error);
       }
     },
 

@@ -57,6 +57,9 @@ export function offlineAdapters(state: OfflineState): { ecs: EcsPort; stacks: St
       async listTags(serviceArn) {
         return state.tags?.[serviceArn] ?? {};
       },
+      async listStoppedTasks() {
+        return [];
+      },
       stopWithRollback: () => readOnly('ecs:StopServiceDeployment'),
       rollbackService: () => readOnly('ecs:UpdateService'),
       markHandled: () => readOnly('ecs:TagResource'),

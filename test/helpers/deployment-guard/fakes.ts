@@ -11,6 +11,7 @@ import {
   type DeploymentPolicy,
   type ServiceDeploymentView,
   type ServiceSnapshot,
+  type StoppedTaskView,
 } from '../../../functions/deployment-guard/types';
 import { TIMELINE_START } from '../../../functions/deployment-guard/timelines';
 
@@ -39,6 +40,7 @@ export interface FakeEcs extends EcsPort {
   reads: ServiceSnapshot[][];
   serviceDeployments: ServiceDeploymentView[];
   tags: Record<string, string>;
+  stoppedTasks: StoppedTaskView[];
   stopOutcome: StopOutcome | Error;
   rollbackError?: Error;
   markError?: Error;
@@ -51,6 +53,7 @@ export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {})
     reads,
     serviceDeployments: [{ arn: SD_ARN, status: 'IN_PROGRESS', startedAt: minutes(0) }],
     tags: {},
+    stoppedTasks: [],
     stopOutcome: { outcome: 'requested' },
     async describeServices(_cluster, names) {
       ecs.calls.push(`DescribeServices ${names.join(',')}`);
@@ -65,6 +68,10 @@ export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {})
     async listTags(arn) {
       ecs.calls.push(`ListTagsForResource ${arn}`);
       return ecs.tags;
+    },
+    async listStoppedTasks(_cluster, deploymentId) {
+      ecs.calls.push(`ListTasks ${deploymentId}`);
+      return ecs.stoppedTasks;
     },
     async stopWithRollback(arn) {
       ecs.calls.push(`StopServiceDeployment ${arn}`);
