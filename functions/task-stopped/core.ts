@@ -68,15 +68,30 @@ export async function handleTaskStopped(
   const stop = classifyStop(event.detail as StoppedTaskFacts);
   const base = { taskArn: ctx.taskArn, service: ctx.service, category: stop.category, routine: stop.routine };
   if (event.detail.lastStatus && event.detail.lastStatus !== 'STOPPED') {
-    return { ...base, action: 'not-stopped', reason: `lastStatus is ${event.detail.lastStatus}, not STOPPED: ignored`, sent: [] };
+    return {
+      ...base,
+      action: 'not-stopped',
+      reason: `lastStatus is ${event.detail.lastStatus}, not STOPPED: ignored`,
+      sent: [],
+    };
   }
   deps.metrics.taskStopped(ctx.service ?? 'standalone', stop.category);
 
   if (!ctx.service) {
-    return { ...base, action: 'standalone', reason: `standalone task (group ${event.detail.group ?? 'none'}): counted, not notified`, sent: [] };
+    return {
+      ...base,
+      action: 'standalone',
+      reason: `standalone task (group ${event.detail.group ?? 'none'}): counted, not notified`,
+      sent: [],
+    };
   }
   if (settings.services.length > 0 && !settings.services.includes(ctx.service)) {
-    return { ...base, action: 'unmonitored', reason: `service ${ctx.service} is not in SERVICES: counted, not notified`, sent: [] };
+    return {
+      ...base,
+      action: 'unmonitored',
+      reason: `service ${ctx.service} is not in SERVICES: counted, not notified`,
+      sent: [],
+    };
   }
 
   const service = ctx.service;
@@ -95,9 +110,17 @@ export async function handleTaskStopped(
     }
 
     if (current?.recentTaskIds.includes(ctx.taskId)) {
-      return { ...base, action: 'duplicate', reason: 'this task was already counted (event delivered twice)', incidentCount: current.count, sent };
+      return {
+        ...base,
+        action: 'duplicate',
+        reason: 'this task was already counted (event delivered twice)',
+        incidentCount: current.count,
+        sent,
+      };
     }
-    const next = current ? extend(current, ctx, stop.category, now) : open(key, ctx, service, stop.category, now);
+    const next = current
+      ? extend(current, ctx, stop.category, now)
+      : open(key, ctx, service, stop.category, now);
     const escalate = current !== undefined && !current.escalated && next.count >= settings.escalateAfter;
     next.escalated = current?.escalated === true || escalate;
     if (!(await deps.store.save(next, current?.version))) continue;
@@ -107,7 +130,10 @@ export async function handleTaskStopped(
         ? escalationMessage(next, ctx, stop, settings.stage, ctx.region)
         : stopMessage(ctx, stop, settings.stage);
       // If publishing fails, give the claim back so the retried event sends the message.
-      const undo = () => (current ? deps.store.save({ ...current, version: next.version + 1 }, next.version) : deps.store.remove(next));
+      const undo = () =>
+        current
+          ? deps.store.save({ ...current, version: next.version + 1 }, next.version)
+          : deps.store.remove(next);
       sent.push(await publish(current ? 'escalation' : 'first', service, message, deps, undo));
       return {
         ...base,
@@ -133,7 +159,10 @@ export async function handleTaskStopped(
  * The scheduled sweep: closes every incident quiet for the quiet period and sends its
  * recovery. Every incident is tried; the first failure is rethrown afterwards.
  */
-export async function sweepIncidents(deps: TaskStoppedDeps, settings: TaskStoppedSettings): Promise<SweepOutcome> {
+export async function sweepIncidents(
+  deps: TaskStoppedDeps,
+  settings: TaskStoppedSettings,
+): Promise<SweepOutcome> {
   const open = await deps.store.listOpen();
   const sent: Sent[] = [];
   const failures: unknown[] = [];
@@ -167,14 +196,25 @@ async function routine(
     };
   }
   const sent = [await publish('routine', service, stopMessage(ctx, stop, settings.stage), deps)];
-  return { action: 'notified-routine', reason: `routine stop (${stop.category}) notified: NOTIFY_ROUTINE is on`, sent };
+  return {
+    action: 'notified-routine',
+    reason: `routine stop (${stop.category}) notified: NOTIFY_ROUTINE is on`,
+    sent,
+  };
 }
 
-async function recover(incident: Incident, now: number, deps: TaskStoppedDeps, settings: TaskStoppedSettings): Promise<Sent[]> {
+async function recover(
+  incident: Incident,
+  now: number,
+  deps: TaskStoppedDeps,
+  settings: TaskStoppedSettings,
+): Promise<Sent[]> {
   // Whoever deletes the incident sends the recovery; a lost race means someone else did.
   if (!(await deps.store.remove(incident))) return [];
   const message = recoveryMessage(incident, now, settings.quietMs, settings.stage, settings.region);
-  return [await publish('recovery', incident.service, message, deps, () => deps.store.save(incident, undefined))];
+  return [
+    await publish('recovery', incident.service, message, deps, () => deps.store.save(incident, undefined)),
+  ];
 }
 
 async function publish(

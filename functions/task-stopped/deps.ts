@@ -21,7 +21,10 @@ export function buildDeps(config: TaskStoppedConfig, env: NodeJS.ProcessEnv = pr
   };
 }
 
-export function settingsFrom(config: TaskStoppedConfig, env: NodeJS.ProcessEnv = process.env): TaskStoppedSettings {
+export function settingsFrom(
+  config: TaskStoppedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): TaskStoppedSettings {
   return {
     stage: config.STAGE,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -50,7 +53,10 @@ function buildNotifier(config: TaskStoppedConfig, env: NodeJS.ProcessEnv): Notif
   const printer = consoleNotifier(config.STAGE);
   return {
     async notify(n) {
-      logger.info(`DRY_RUN: would have called sns:Publish on ${topic}`, { topicArn: topic, subject: n.title });
+      logger.info(`DRY_RUN: would have called sns:Publish on ${topic}`, {
+        topicArn: topic,
+        subject: n.title,
+      });
       return printer.notify(n);
     },
   };

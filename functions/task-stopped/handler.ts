@@ -17,7 +17,9 @@ export const handler = middy()
   .handler(async (event: unknown) => {
     const input = parseEvent(event);
     const result =
-      input.kind === 'sweep' ? await sweepIncidents(deps, settings) : await handleTaskStopped(input.event, deps, settings);
+      input.kind === 'sweep'
+        ? await sweepIncidents(deps, settings)
+        : await handleTaskStopped(input.event, deps, settings);
     logger.info(input.kind === 'sweep' ? 'incident sweep done' : 'stopped task handled', { result });
     return result;
   });

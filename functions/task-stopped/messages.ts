@@ -31,7 +31,11 @@ export interface TaskContext {
   containerInstanceArn?: string;
 }
 
-export function taskContext(detail: TaskDetail, eventRegion: string | undefined, fallbackRegion: string): TaskContext {
+export function taskContext(
+  detail: TaskDetail,
+  eventRegion: string | undefined,
+  fallbackRegion: string,
+): TaskContext {
   const cluster = nameFromArn(detail.clusterArn) ?? detail.clusterArn;
   const clusterArn = parseArn(detail.clusterArn);
   const region = eventRegion || clusterArn?.region || fallbackRegion;
@@ -76,6 +80,11 @@ function serviceLinks(region: string, cluster: string, service: string): Link[] 
   ];
 }
 
+/** A Secrets Manager secret by its name (`django/db-AbCdEf`); anything else as given. */
+function secretLabel(arn: string): string {
+  return arn.includes(':secretsmanager:') ? (parseArn(arn)?.resource ?? arn).replace(/^secret:/, '') : arn;
+}
+
 function secretName(arn: string): string {
   // Secrets Manager appends "-" and 6 random characters to the name in the ARN.
   return (parseArn(arn)?.resource ?? arn).replace(/^secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '');
@@ -85,14 +94,17 @@ function secretName(arn: string): string {
 export function stopMessage(ctx: TaskContext, c: StopClassification, stage: string): Notification {
   const service = ctx.service ?? ctx.revision ?? ctx.taskId;
   const ev = c.evidence;
-  const exit = ev.exitCode !== undefined ? `${ev.exitCode}${ev.exitMeaning ? ` (${ev.exitMeaning})` : ''}` : undefined;
+  const exit =
+    ev.exitCode !== undefined ? `${ev.exitCode}${ev.exitMeaning ? ` (${ev.exitMeaning})` : ''}` : undefined;
   const links: Link[] = [
     { label: 'Task logs', url: ecsTaskLogsUrl(ctx.region, ctx.cluster, ctx.taskId) },
     { label: 'Task', url: ecsTaskUrl(ctx.region, ctx.cluster, ctx.taskId) },
     ...(ctx.service ? serviceLinks(ctx.region, ctx.cluster, ctx.service) : []),
   ];
-  if (ev.targetGroup?.startsWith('arn:')) links.push({ label: 'Target group', url: targetGroupUrl(ctx.region, ev.targetGroup) });
-  if (ev.secret?.includes(':secretsmanager:')) links.push({ label: 'Secret', url: secretUrl(ctx.region, secretName(ev.secret)) });
+  if (ev.targetGroup?.startsWith('arn:'))
+    links.push({ label: 'Target group', url: targetGroupUrl(ctx.region, ev.targetGroup) });
+  if (ev.secret?.includes(':secretsmanager:'))
+    links.push({ label: 'Secret', url: secretUrl(ctx.region, secretName(ev.secret)) });
   return {
     title: `${service}: task ${c.headline}`,
     severity: severityOf(c),
@@ -108,7 +120,7 @@ export function stopMessage(ctx: TaskContext, c: StopClassification, stage: stri
       ['Exit code', exit],
       ['Memory limit', ev.memoryLimitMiB !== undefined ? `${ev.memoryLimitMiB} MiB` : undefined],
       ['Target group', ev.targetGroup ? nameFromArn(ev.targetGroup.replace(/\/[0-9a-f]+$/, '')) : undefined],
-      ['Secret', ev.secret],
+      ['Secret', ev.secret && secretLabel(ev.secret)],
       ['Stop code', ctx.stopCode],
       ['Task', ctx.taskId],
       ['Stopped at', ctx.stoppedAt],
@@ -124,7 +136,9 @@ export function stopMessage(ctx: TaskContext, c: StopClassification, stage: stri
       ctx.clusterArn,
       ctx.taskDefinitionArn,
       ev.targetGroup?.startsWith('arn:') ? ev.targetGroup : undefined,
-      ev.secret,
+      // A Secrets Manager ARN would reach the reader as "arn:aws:secretsmanager:[REDACTED]" (the
+      // redactor reads `secretsmanager:...` as a credential); the Secret fact and link name it.
+      ev.secret?.includes(':secretsmanager:') ? undefined : ev.secret,
       ctx.containerInstanceArn,
     ].filter((r): r is string => Boolean(r)),
   };
@@ -176,7 +190,9 @@ export function escalationMessage(
     details: `Latest task ${latest.taskId}: ${c.explanation}`,
     nextSteps: [
       ...(i.deployments.length === 1 && i.taskDefinitions.length === 1
-        ? [`Every failure comes from deployment ${i.deployments[0]} (${i.taskDefinitions[0]}): roll back to the previous task definition if the deployment is the cause.`]
+        ? [
+            `Every failure comes from deployment ${i.deployments[0]} (${i.taskDefinitions[0]}): roll back to the previous task definition if the deployment is the cause.`,
+          ]
         : []),
       ...c.nextSteps,
     ],
@@ -193,14 +209,23 @@ export function escalationMessage(
 }
 
 /** The end of an incident: no failed stop for the quiet period. */
-export function recoveryMessage(i: Incident, now: number, quietMs: number, stage: string, region: string): Notification {
+export function recoveryMessage(
+  i: Incident,
+  now: number,
+  quietMs: number,
+  stage: string,
+  region: string,
+): Notification {
   return {
     title: `${i.service}: recovered, no failed task for ${duration(now - i.lastFailureAt)}`,
     severity: 'resolved',
     eventType: 'TaskStoppedRecovered',
     summary: `${i.service} has had no failed task since ${new Date(i.lastFailureAt).toISOString()} (quiet period ${duration(quietMs)}). The incident counted ${i.count} failed ${i.count === 1 ? 'task' : 'tasks'} over ${duration(i.lastFailureAt - i.openedAt)}: ${pattern(i)}.`,
     facts: incidentFacts(i),
-    nextSteps: ['Check that the running count is back at the desired count.', 'Write down the cause while it is fresh.'],
+    nextSteps: [
+      'Check that the running count is back at the desired count.',
+      'Write down the cause while it is fresh.',
+    ],
     links: serviceLinks(region, i.cluster, i.service),
     keywords: ['ecs', 'recovered'],
     threadId: threadId(stage, i.cluster, i.service),

@@ -57,13 +57,14 @@ const ScheduledSweep = z.object({
 });
 
 export type TaskStoppedEvent =
-  | { kind: 'task-stopped'; event: TaskStateChange }
-  | { kind: 'sweep'; event: z.infer<typeof ScheduledSweep> };
+  { kind: 'task-stopped'; event: TaskStateChange } | { kind: 'sweep'; event: z.infer<typeof ScheduledSweep> };
 
 /** Parses the incoming event or throws an `InvalidEventError` naming what is wrong. */
 export function parseEvent(input: unknown): TaskStoppedEvent {
   const kind =
-    typeof input === 'object' && input !== null ? (input as Record<string, unknown>)['detail-type'] : undefined;
+    typeof input === 'object' && input !== null
+      ? (input as Record<string, unknown>)['detail-type']
+      : undefined;
   if (kind === 'Scheduled Event') return { kind: 'sweep', event: ScheduledSweep.parse(input) };
   const result = TaskStateChange.safeParse(input);
   if (result.success) return { kind: 'task-stopped', event: result.data };

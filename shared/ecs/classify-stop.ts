@@ -1,4 +1,3 @@
-import { nameFromArn } from '../aws/arn';
 import type { StopCategory, StopClassification, StoppedTaskFacts } from './stop-types';
 
 /**
@@ -19,7 +18,11 @@ export function classifyStop(facts: StoppedTaskFacts): StopClassification {
 }
 
 /** Categories that are part of normal operation, not incidents. */
-export const ROUTINE_CATEGORIES: ReadonlySet<StopCategory> = new Set(['deployment-replacement', 'scale-in', 'user-stop']);
+export const ROUTINE_CATEGORIES: ReadonlySet<StopCategory> = new Set([
+  'deployment-replacement',
+  'scale-in',
+  'user-stop',
+]);
 const ROUTINE = ROUTINE_CATEGORIES;
 
 /** What a non-zero (or zero) exit code of a Linux process usually means. */
@@ -72,7 +75,12 @@ function text(value: unknown): string {
 }
 
 function mebibytes(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
@@ -108,7 +116,10 @@ interface Rule {
 }
 
 const rawReason = (f: Facts): string | undefined => {
-  const all = [f.reason, ...f.containers.map((c) => (c.reason ? `${c.name ?? 'container'}: ${c.reason}` : ''))]
+  const all = [
+    f.reason,
+    ...f.containers.map((c) => (c.reason ? `${c.name ?? 'container'}: ${c.reason}` : '')),
+  ]
     .filter(Boolean)
     .join(' | ');
   if (!all) return undefined;
@@ -127,12 +138,20 @@ function culprit(f: Facts, pattern?: RegExp): Container | undefined {
   );
 }
 
+/** `django/db-AbCdEf` for a Secrets Manager ARN (its name), the ARN itself for an SSM parameter. */
+function readableSecret(arn: string): string {
+  const name = /:secretsmanager:[^:]*:[^:]*:secret:(.+)$/.exec(arn)?.[1];
+  return name ?? arn;
+}
+
 const quote = (name: string | undefined) => (name ? `\`${name}\`` : 'a container');
 
 const OOM = /OutOfMemory|out of memory|\bOOM\b|memory usage/i;
 const ELB = /failed ELB health checks/i;
-const IMAGE_PULL = /CannotPullContainerError|CannotPullImageManifestError|pull image manifest|failed to resolve ref|manifest unknown/i;
-const RESOURCE_INIT = /ResourceInitializationError|unable to (pull|retrieve) secrets|CannotRetrieveSecret|secretsmanager:GetSecretValue|ssm:GetParameters/i;
+const IMAGE_PULL =
+  /CannotPullContainerError|CannotPullImageManifestError|pull image manifest|failed to resolve ref|manifest unknown/i;
+const RESOURCE_INIT =
+  /ResourceInitializationError|unable to (pull|retrieve) secrets|CannotRetrieveSecret|secretsmanager:GetSecretValue|ssm:GetParameters/i;
 const START_FAILURE =
   /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|RESOURCE:(CPU|MEMORY|PORTS|ENI|GPU)|InsufficientCapacity|capacity is unavailable|no container instances|Timeout waiting for network interface|TaskFailedToStart/i;
 const INFRASTRUCTURE =
@@ -141,7 +160,8 @@ const INFRASTRUCTURE =
 const RULES: Rule[] = [
   {
     category: 'spot-interruption',
-    when: (f) => f.stopCode === 'SpotInterruption' || /Spot Task was interrupted|spot interruption/i.test(f.allReasons),
+    when: (f) =>
+      f.stopCode === 'SpotInterruption' || /Spot Task was interrupted|spot interruption/i.test(f.allReasons),
     describe: (f) => ({
       headline: 'interrupted by Spot capacity reclaim',
       explanation:
@@ -159,19 +179,23 @@ const RULES: Rule[] = [
     when: has(RESOURCE_INIT),
     describe: (f) => {
       const secret = /arn:aws[\w-]*:(?:secretsmanager|ssm):[^\s"',)]+/.exec(f.allReasons)?.[0];
-      const permission = /not authorized to perform:? ([\w-]+:[\w-]+)/i.exec(f.allReasons)?.[1];
-      const what = [secret && `secret ${secret}`, permission && `permission ${permission}`].filter(Boolean).join(', ');
+      const permission = /not authorized to perform:? ([\w-]+):([\w-]+)/i.exec(f.allReasons);
+      // Written as "Action (service)" and by name, not "secretsmanager:..." / ARN: the notification
+      // redactor treats `secret...: value` as a credential and would blank them.
+      const action = permission ? `${permission[2]} (${permission[1]})` : undefined;
+      const label = secret && readableSecret(secret);
+      const what = [label && `secret ${label}`, action && `permission ${action}`].filter(Boolean).join(', ');
       return {
         headline: 'could not initialise its resources (secrets, registry auth or logging)',
         explanation: `ECS could not prepare the task before starting containers${what ? ` (${what})` : ''}. This happens before the application runs: the task execution role cannot read a secret or parameter, the secret does not exist, or the task has no network route to Secrets Manager/SSM/ECR/CloudWatch Logs.`,
         nextSteps: [
-          secret
-            ? `Check that ${secret} exists in this account and region, and that every key named in the task definition's valueFrom exists in it.`
+          label
+            ? `Check that ${label} exists in this account and region, and that every key named in the task definition's valueFrom exists in it.`
             : "Check every secret and parameter referenced in the task definition's `secrets` (valueFrom ARNs, JSON keys).",
-          permission
-            ? `Grant ${permission} to the task *execution* role (not the task role), plus kms:Decrypt if the secret uses a customer-managed key.`
-            : 'Check the task execution role: secretsmanager:GetSecretValue / ssm:GetParameters and kms:Decrypt for customer-managed keys.',
-          'In private subnets, check the NAT gateway or VPC endpoints for secretsmanager, ssm, ecr.api, ecr.dkr, s3 and logs.',
+          action
+            ? `Grant ${action} to the task *execution* role (not the task role), plus kms:Decrypt if the secret uses a customer-managed key.`
+            : 'Check that the task execution role may call GetSecretValue (Secrets Manager) / GetParameters (SSM), plus kms:Decrypt for customer-managed keys.',
+          'In private subnets, check the NAT gateway or VPC endpoints for Secrets Manager, SSM, ecr.api, ecr.dkr, s3 and logs.',
         ],
         evidence: { secret, rawReason: rawReason(f) },
       };
@@ -238,7 +262,8 @@ const RULES: Rule[] = [
     category: 'container-health-check',
     when: has(/failed container health checks/i),
     describe: (f) => {
-      const c = f.containers.find((x) => x.reason) ?? (f.containers.length === 1 ? f.containers[0] : undefined);
+      const c =
+        f.containers.find((x) => x.reason) ?? (f.containers.length === 1 ? f.containers[0] : undefined);
       return {
         headline: 'killed by its container health check',
         explanation: `The HEALTHCHECK command in the task definition${c?.name ? ` for ${quote(c.name)}` : ''} failed more times in a row than its retries allow, so ECS stopped the task. Either the app is really unhealthy, or the check itself is wrong (a tool like curl missing from a slim image, a wrong port, a too short timeout or startPeriod).`,
@@ -279,7 +304,9 @@ const RULES: Rule[] = [
   {
     category: 'infrastructure',
     when: (f) =>
-      f.stopCode === 'InfrastructureHealth' || f.stopCode === 'TerminationNotice' || INFRASTRUCTURE.test(f.allReasons),
+      f.stopCode === 'InfrastructureHealth' ||
+      f.stopCode === 'TerminationNotice' ||
+      INFRASTRUCTURE.test(f.allReasons),
     describe: (f) => ({
       headline: 'stopped by the underlying infrastructure',
       explanation:
@@ -320,14 +347,16 @@ const RULES: Rule[] = [
     when: (f) => f.stopCode === 'UserInitiated' || /stopped by user|StopTask/i.test(f.reason),
     describe: (f) => ({
       headline: 'stopped by a person or a tool (StopTask)',
-      explanation: 'Someone or something called StopTask on this task (console, CLI, CI pipeline). This is routine.',
+      explanation:
+        'Someone or something called StopTask on this task (console, CLI, CI pipeline). This is routine.',
       nextSteps: ['Nothing to do, unless nobody expected it: then look up the StopTask call in CloudTrail.'],
       evidence: { rawReason: rawReason(f) },
     }),
   },
   {
     category: 'essential-exit',
-    when: (f) => f.stopCode === 'EssentialContainerExited' || /Essential container in task exited/i.test(f.reason),
+    when: (f) =>
+      f.stopCode === 'EssentialContainerExited' || /Essential container in task exited/i.test(f.reason),
     describe: (f) => {
       const c = culprit(f);
       const code = c?.exitCode;

@@ -30,7 +30,10 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
       await send();
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error)?.name === 'ConditionalCheckFailedException'
+      ) {
         return false;
       }
       throw toOpsError(`dynamodb:${action} ${tableName}`, error);
@@ -40,7 +43,9 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
   return {
     async get(k) {
       try {
-        const out = await client.send(new GetItemCommand({ TableName: tableName, Key: key(k), ConsistentRead: true }));
+        const out = await client.send(
+          new GetItemCommand({ TableName: tableName, Key: key(k), ConsistentRead: true }),
+        );
         return out.Item ? fromItem(out.Item) : undefined;
       } catch (error) {
         throw toOpsError(`dynamodb:GetItem ${tableName}`, error);
@@ -48,14 +53,22 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
     },
     save(incident, expectedVersion) {
       const condition =
-        expectedVersion === undefined ? { ConditionExpression: 'attribute_not_exists(pk)' } : versionIs(expectedVersion);
+        expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : versionIs(expectedVersion);
       return conditional('PutItem', () =>
         client.send(new PutItemCommand({ TableName: tableName, Item: toItem(incident), ...condition })),
       );
     },
     remove(incident) {
       return conditional('DeleteItem', () =>
-        client.send(new DeleteItemCommand({ TableName: tableName, Key: key(incident.key), ...versionIs(incident.version) })),
+        client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: key(incident.key),
+            ...versionIs(incident.version),
+          }),
+        ),
       );
     },
     async listOpen() {
@@ -112,7 +125,13 @@ export function fromItem(item: Item): Incident | undefined {
   const pk = s('pk');
   const service = s('service');
   const cluster = s('cluster');
-  if (!pk || !service || !cluster || !Number.isFinite(num('version')) || !Number.isFinite(num('lastFailureAt'))) {
+  if (
+    !pk ||
+    !service ||
+    !cluster ||
+    !Number.isFinite(num('version')) ||
+    !Number.isFinite(num('lastFailureAt'))
+  ) {
     return undefined;
   }
   return {
@@ -124,7 +143,9 @@ export function fromItem(item: Item): Incident | undefined {
     openedAt: num('openedAt'),
     lastFailureAt: num('lastFailureAt'),
     count: num('count') || 0,
-    categories: Object.fromEntries(Object.entries(item.categories?.M ?? {}).map(([c, v]) => [c, Number(v.N) || 0])),
+    categories: Object.fromEntries(
+      Object.entries(item.categories?.M ?? {}).map(([c, v]) => [c, Number(v.N) || 0]),
+    ),
     taskDefinitions: strings('taskDefinitions'),
     deployments: strings('deployments'),
     escalated: item.escalated?.BOOL === true,

@@ -2,24 +2,30 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { Dimension, Metric } from '../../../shared/metric-names';
 import type { StopMetrics } from '../ports';
 
-type MetricSink = Pick<Metrics, 'singleMetric'>;
-
 /**
- * EMF metrics through Powertools, each flushed at once as a single metric. The Powertools
- * default `service` dimension is cleared: the dashboard and the thrash alarm address
- * `TasksStopped` by exactly Service + Category.
+ * EMF metrics through Powertools. The dashboard and the thrash alarm address `TasksStopped` by
+ * exactly Service + Category, so the Powertools default `service` dimension is cleared (this
+ * function's bundle is the only user of its `metrics` instance). `TasksStopped` is buffered and
+ * flushed by the logMetrics middleware (one stopped task per invocation); notification counts
+ * carry other dimensions, so each is a single metric flushed at once.
  */
-export function powertoolsStopMetrics(metrics: MetricSink): StopMetrics {
-  const emit = (name: string, dimensions: Record<string, string>) => {
-    const single = metrics.singleMetric();
-    single.clearDefaultDimensions();
-    single.addDimensions(dimensions);
-    single.addMetric(name, MetricUnit.Count, 1);
-  };
+export function powertoolsStopMetrics(metrics: Metrics): StopMetrics {
+  metrics.clearDefaultDimensions();
   return {
-    taskStopped: (service, category) =>
-      emit(Metric.TasksStopped, { [Dimension.Service]: service, [Dimension.Category]: category }),
-    notification: (service, sent) =>
-      emit(sent ? Metric.StopNotificationsSent : Metric.StopNotificationsSuppressed, { [Dimension.Service]: service }),
+    taskStopped(service, category) {
+      metrics.addDimension(Dimension.Service, service);
+      metrics.addDimension(Dimension.Category, category);
+      metrics.addMetric(Metric.TasksStopped, MetricUnit.Count, 1);
+    },
+    notification(service, sent) {
+      const single = metrics.singleMetric();
+      single.clearDefaultDimensions();
+      single.addDimension(Dimension.Service, service);
+      single.addMetric(
+        sent ? Metric.StopNotificationsSent : Metric.StopNotificationsSuppressed,
+        MetricUnit.Count,
+        1,
+      );
+    },
   };
 }

@@ -86,8 +86,12 @@ describe('classifyStop on the sample events', () => {
     expect(result.evidence.secret).toBe(
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:django/db-credentials-AbCdEf',
     );
-    expect(result.explanation).toContain('permission secretsmanager:GetSecretValue');
-    expect(result.nextSteps[1]).toContain('Grant secretsmanager:GetSecretValue to the task *execution* role');
+    expect(result.explanation).toContain(
+      '(secret django/db-credentials-AbCdEf, permission GetSecretValue (secretsmanager))',
+    );
+    expect(result.nextSteps[1]).toContain(
+      'Grant GetSecretValue (secretsmanager) to the task *execution* role',
+    );
   });
 
   it('keeps the raw reason of an image pull failure', () => {

@@ -1,0 +1,278 @@
+import type { Context } from 'aws-lambda';
+// Imported outside the isolated registry: the jest matchers recognise only this module's mocks.
+import { mockClient } from 'aws-sdk-client-mock';
+import { sampleEvent, withTask } from '../../helpers/task-stopped/events';
+import { statefulTable } from '../../helpers/task-stopped/fake-dynamodb';
+
+// @middy/core is ESM-only; jest runs CommonJS. The stand-in runs the same middleware hooks.
+jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-prod-notifications';
+const TABLE = 'ops-sentinel-prod-task-stopped-incidents';
+const T0 = Date.parse('2026-11-20T10:16:00Z');
+const ENV = {
+  STAGE: 'prod',
+  NOTIFY_TOPIC_ARN: TOPIC,
+  STATE_TABLE_NAME: TABLE,
+  DRY_RUN: 'false',
+  SERVICES: JSON.stringify([
+    { name: 'web', targetGroupArn: '', deployment: { mode: 'notify' } },
+    { name: 'worker' },
+  ]),
+  NOTIFY_ROUTINE: 'false',
+  ESCALATE_AFTER: '3',
+  RECOVERY_QUIET_MINUTES: '15',
+};
+
+const context = { functionName: 'ops-sentinel-prod-taskStopped', awsRequestId: 'req-1' } as Context;
+let clock = T0;
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+type Sns = typeof import('@aws-sdk/client-sns');
+type Ddb = typeof import('@aws-sdk/client-dynamodb');
+
+/**
+ * Loads handler.ts afresh with `env` (its config is read at cold start), with the SNS and
+ * DynamoDB clients of that fresh module registry mocked; DynamoDB keeps state in a Map.
+ */
+function loadHandler(env: Record<string, string> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, ENV, env);
+  try {
+    let loaded: ReturnType<typeof load> | undefined;
+    /* eslint-disable @typescript-eslint/no-require-imports -- a fresh registry needs require() */
+    const load = () => {
+      const sdk = {
+        sns: require('@aws-sdk/client-sns') as Sns,
+        ddb: require('@aws-sdk/client-dynamodb') as Ddb,
+      };
+      const sns = mockClient(sdk.sns.SNSClient);
+      sns.on(sdk.sns.PublishCommand).resolves({ MessageId: 'msg-1' });
+      const ddb = mockClient(sdk.ddb.DynamoDBClient);
+      const table = statefulTable(ddb, sdk.ddb);
+      const { handler } = require('../../../functions/task-stopped/handler') as { handler: Handler };
+      return { handler, sdk, sns, ddb, table, published: () => published(sns, sdk.sns) };
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    jest.isolateModules(() => {
+      loaded = load();
+    });
+    return loaded!;
+  } finally {
+    process.env = saved;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function published(sns: ReturnType<typeof mockClient<any, any, any>>, sdk: Sns) {
+  return sns.commandCalls(sdk.PublishCommand).map((c) => {
+    const input = c.args[0].input;
+    const message = JSON.parse(input.Message!) as { default: string; email: string };
+    return { ...input, chat: JSON.parse(message.default), email: message.email };
+  });
+}
+
+beforeEach(() => {
+  clock = T0;
+  jest.spyOn(Date, 'now').mockImplementation(() => clock);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('taskStopped handler', () => {
+  it('publishes the out-of-memory explanation with facts, next steps, links and ARNs', async () => {
+    const t = loadHandler();
+
+    await t.handler(sampleEvent('out-of-memory'), context);
+
+    expect(t.sns).toHaveReceivedCommandTimes(t.sdk.sns.PublishCommand, 1);
+    const [message] = t.published();
+    expect(message!.TopicArn).toBe(TOPIC);
+    expect(message!.MessageStructure).toBe('json');
+    expect(message!.Subject).toBe('[CRITICAL] prod web: task killed for running out of memory (django)');
+    expect(message!.email).toBe(EXPECTED_OOM_EMAIL);
+    expect(message!.chat.metadata).toEqual({
+      threadId: 'ops-sentinel/prod/django-app/web',
+      summary: expect.stringContaining('The `django` container used more than its memory limit of 512 MiB'),
+      eventType: 'TaskStopped',
+      relatedResources: [
+        'arn:aws:ecs:us-east-1:123456789012:task/django-app/2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7',
+        'arn:aws:ecs:us-east-1:123456789012:service/django-app/web',
+        'arn:aws:ecs:us-east-1:123456789012:cluster/django-app',
+        'arn:aws:ecs:us-east-1:123456789012:task-definition/django-web:42',
+      ],
+      additionalContext: { severity: 'critical', stage: 'prod' },
+    });
+    expect(message!.chat.content.keywords).toEqual(['ecs', 'out-of-memory', 'prod']);
+  });
+
+  it('publishes an ELB health-check kill naming the target group, with its console link', async () => {
+    const t = loadHandler();
+
+    await t.handler(sampleEvent('elb-health-check'), context);
+
+    const [message] = t.published();
+    expect(message!.Subject).toBe('[CRITICAL] prod web: task killed by ELB health checks (django-web-tg)');
+    expect(message!.chat.content.title).toBe(
+      ':red_circle: web: task killed by ELB health checks (django-web-tg)',
+    );
+    expect(message!.chat.content.description).toContain('*Target group:* django-web-tg');
+    expect(message!.chat.content.description).toContain(
+      '<https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#TargetGroup:targetGroupArn=arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/django-web-tg/6d0ecf831eec9f09|Target group>',
+    );
+    expect(message!.chat.metadata.relatedResources).toContain(
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/django-web-tg/6d0ecf831eec9f09',
+    );
+  });
+
+  it('publishes a secrets failure of a task that never started (no containers) with the secret and permission', async () => {
+    const t = loadHandler();
+
+    await t.handler(sampleEvent('secrets-init'), context);
+
+    const [message] = t.published();
+    expect(message!.Subject).toBe(
+      '[CRITICAL] prod web: task could not initialise its resources (secrets, registry auth or logging)',
+    );
+    expect(message!.email).toContain('Secret          : django/db-credentials-AbCdEf');
+    expect(message!.email).toContain('Deployment      : ecs-svc/6049314059687234567');
+    expect(message!.email).toContain(
+      'Secret: https://us-east-1.console.aws.amazon.com/secretsmanager/secret?name=django%2Fdb-credentials&region=us-east-1',
+    );
+    expect(message!.chat.content.nextSteps[1]).toBe(
+      'Grant GetSecretValue (secretsmanager) to the task *execution* role (not the task role), plus kms:Decrypt if the secret uses a customer-managed key.',
+    );
+  });
+
+  it.each(['deployment-replacement', 'scale-in', 'user-stop'])(
+    'publishes nothing for a routine %s',
+    async (name) => {
+      const t = loadHandler();
+
+      const result = await t.handler(sampleEvent(name), context);
+
+      expect(result).toMatchObject({ action: 'suppressed-routine', routine: true });
+      expect(t.sns).not.toHaveReceivedCommand(t.sdk.sns.PublishCommand);
+      expect(t.ddb).not.toHaveReceivedCommand(t.sdk.ddb.PutItemCommand);
+    },
+  );
+
+  it('publishes routine stops as INFO when NOTIFY_ROUTINE is true', async () => {
+    const t = loadHandler({ NOTIFY_ROUTINE: 'true' });
+
+    await t.handler(sampleEvent('scale-in'), context);
+
+    expect(t.published().map((m) => m.Subject)).toEqual(['[INFO] prod worker: task stopped by a scale-in']);
+  });
+
+  it('groups a crash loop into first, escalation and recovery in one thread', async () => {
+    const t = loadHandler();
+
+    for (let i = 0; i < 50; i++) {
+      await t.handler(
+        withTask(sampleEvent(i % 2 ? 'elb-health-check' : 'out-of-memory'), `loop${i}`),
+        context,
+      );
+      clock += 12_000;
+    }
+    const afterLoop = t.published().length;
+    clock += 15 * 60_000;
+    await t.handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }, context);
+
+    const messages = t.published();
+    expect(afterLoop).toBe(2);
+    expect(messages.map((m) => m.Subject)).toEqual([
+      '[CRITICAL] prod web: task killed for running out of memory (django)',
+      '[CRITICAL] prod web: crash loop, 3 tasks stopped in less than a minute',
+      '[RESOLVED] prod web: recovered, no failed task for 15 min',
+    ]);
+    expect(messages.map((m) => m.chat.metadata.threadId)).toEqual(
+      Array(3).fill('ops-sentinel/prod/django-app/web'),
+    );
+    expect(messages[2]!.email).toContain('Failed tasks     : 50');
+    expect(messages[2]!.email).toContain('Pattern          : elb-health-check ×25, out-of-memory ×25');
+    expect(t.table.size).toBe(0);
+  });
+
+  it('rejects an event that is not an ECS task state change with a specific error', async () => {
+    const t = loadHandler();
+
+    await expect(
+      t.handler({ 'detail-type': 'ECS Task State Change', detail: { taskArn: 'x' } }, context),
+    ).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message:
+        'taskStopped expects an "ECS Task State Change" or "Scheduled Event" EventBridge event (got detail-type "ECS Task State Change"): detail.taskArn: Invalid string: must start with "arn:"; detail.clusterArn: Invalid input: expected string, received undefined',
+    });
+  });
+
+  it('fails the invocation (so Lambda retries) when SNS is down, keeping no claim in the table', async () => {
+    const t = loadHandler();
+    t.sns
+      .on(t.sdk.sns.PublishCommand)
+      .rejects(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }));
+
+    await expect(t.handler(sampleEvent('essential-exit'), context)).rejects.toMatchObject({
+      name: 'RetryableError',
+    });
+    expect(t.table.size).toBe(0);
+  });
+
+  it('names the bad variable when SERVICES is not valid JSON', () => {
+    expect(() => loadHandler({ SERVICES: '[web' })).toThrow('SERVICES is invalid: not valid JSON');
+  });
+
+  it('prints instead of publishing in dry-run, and says which call it would have made', async () => {
+    const lines: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((text: unknown) => void lines.push(String(text)));
+    const t = loadHandler({ DRY_RUN: 'true' });
+
+    const result = await t.handler(sampleEvent('image-pull'), context);
+
+    expect(result).toMatchObject({ action: 'notified-first', sent: [{ kind: 'first', channel: 'console' }] });
+    expect(t.sns).not.toHaveReceivedCommand(t.sdk.sns.PublishCommand);
+    expect(t.ddb.calls()).toHaveLength(0);
+    expect(lines.join('\n')).toContain(
+      'Subject: [CRITICAL] prod web: task could not pull its container image',
+    );
+  });
+});
+
+const EXPECTED_OOM_EMAIL = [
+  'web: task killed for running out of memory (django)',
+  '',
+  'The `django` container used more than its memory limit of 512 MiB and the kernel killed it (exit 137). With Django this is usually too many gunicorn workers for the memory, a leak that grows per request, or one request loading a huge queryset.',
+  '',
+  'Service         : web',
+  'Cluster         : django-app',
+  'Task definition : django-web:42',
+  'Deployment      : ecs-svc/4837192837465012345',
+  'Category        : out-of-memory',
+  'Container       : django',
+  'Exit code       : 137 (killed (SIGKILL) — out of memory, or it did not stop within the stop timeout after SIGTERM)',
+  'Memory limit    : 512 MiB',
+  'Stop code       : EssentialContainerExited',
+  'Task            : 2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7',
+  'Stopped at      : 2026-11-20T10:15:42.120Z',
+  '',
+  'Reason reported by ECS: Essential container in task exited | django: OutOfMemoryError: Container killed due to memory usage',
+  '',
+  'Next steps:',
+  '  1. Look at the MemoryUtilization of the service just before the kill (CloudWatch / Container Insights).',
+  '  2. Raise the memory above 512 MiB in the task definition, or lower the gunicorn worker count (--workers) / Celery concurrency.',
+  '  3. Bound worker lifetime (gunicorn --max-requests, Celery --max-tasks-per-child) and look for querysets loaded whole instead of iterated.',
+  '',
+  'Links:',
+  '  Task logs: https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/django-app/tasks/2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7/logs?region=us-east-1',
+  '  Task: https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/django-app/tasks/2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7/configuration?region=us-east-1',
+  '  Service: https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/django-app/services/web/health?region=us-east-1',
+  '  Deployments: https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/django-app/services/web/deployments?region=us-east-1',
+  '',
+  'Resources:',
+  '  arn:aws:ecs:us-east-1:123456789012:task/django-app/2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7',
+  '  arn:aws:ecs:us-east-1:123456789012:service/django-app/web',
+  '  arn:aws:ecs:us-east-1:123456789012:cluster/django-app',
+  '  arn:aws:ecs:us-east-1:123456789012:task-definition/django-web:42',
+  '',
+  '-- ops-sentinel (prod) · TaskStopped',
+].join('\n');
