@@ -49,12 +49,18 @@ export function cleanReason(text: string): string {
 
 function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  let out = Buffer.from(text, 'utf8').subarray(0, Math.max(0, maxBytes)).toString('utf8');
-  // A cut multi-byte character decodes to U+FFFD: drop it.
-  out = out.replace(/\uFFFD+$/, '');
-  while (Buffer.byteLength(out, 'utf8') > maxBytes) out = out.slice(0, -1);
-  return out;
+  const chars = Array.from(text);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (Buffer.byteLength(chars.slice(0, mid).join(''), 'utf8') <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return chars.slice(0, lo).join('');
 }
+
+const byteLength = (body: string) => Buffer.byteLength(body, 'utf8');
 
 /** The JSON body, guaranteed to be at most 4096 bytes: Reason is shortened first, then Data dropped. */
 export function buildResponseBody(fields: ResponseFields): string {
@@ -63,20 +69,22 @@ export function buildResponseBody(fields: ResponseFields): string {
     PhysicalResourceId: truncateUtf8(fields.PhysicalResourceId, MAX_PHYSICAL_ID_BYTES),
     Reason: cleanReason(fields.Reason),
   };
-  let body = JSON.stringify(base);
-  let reason = base.Reason;
-  while (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES && reason.length > 0) {
-    const excess = Buffer.byteLength(body, 'utf8') - MAX_BODY_BYTES;
-    const keep = Buffer.byteLength(reason, 'utf8') - excess - Buffer.byteLength(TRUNCATED, 'utf8');
-    reason = keep > 0 ? truncateUtf8(reason, keep) : '';
-    body = JSON.stringify({ ...base, Reason: reason ? `${reason}${TRUNCATED}` : TRUNCATED.trim() });
-    if (!reason) break;
+  const body = JSON.stringify(base);
+  if (byteLength(body) <= MAX_BODY_BYTES) return body;
+  // Longest prefix of the reason (whole characters, measured after JSON escaping) that fits.
+  const chars = Array.from(base.Reason);
+  const withPrefix = (n: number) => JSON.stringify({ ...base, Reason: `${chars.slice(0, n).join('')}${TRUNCATED}`.trim() });
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (byteLength(withPrefix(mid)) <= MAX_BODY_BYTES) lo = mid;
+    else hi = mid - 1;
   }
-  if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
-    const { Data: _dropped, ...rest } = base;
-    body = JSON.stringify({ ...rest, Reason: 'Response data too large; dropped' });
-  }
-  return body;
+  const shortened = withPrefix(lo);
+  if (byteLength(shortened) <= MAX_BODY_BYTES) return shortened;
+  const { Data: _dropped, ...rest } = base;
+  return JSON.stringify({ ...rest, Reason: `Response Data too large (dropped). ${truncateUtf8(base.Reason, 1024)}` });
 }
 
 /** `https://host/path` without the query string: the signature in a pre-signed URL is a credential. */

@@ -68,6 +68,12 @@ const PrivilegeList = z.preprocess(
   z.array(z.string().min(1)).min(1),
 );
 
+/** Checked field by field (so every bad name is reported); engine-specific lengths in superRefine. */
+const Identifier = z.string().superRefine((value, ctx) => {
+  const problem = identifierProblem(value, 64);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const HOST_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
 const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
 
@@ -86,9 +92,9 @@ export const DbIamUserProperties = z
       .preprocess(trimmed, z.string().regex(HOST_PATTERN, 'must be a host name or IP address'))
       .optional(),
     Port: z.coerce.number().int().min(1).max(65535).optional(),
-    Database: z.preprocess(trimmed, z.string()),
-    Username: z.preprocess(trimmed, z.string()),
-    Schema: z.preprocess(trimmed, z.string()).default('public'),
+    Database: z.preprocess(trimmed, Identifier),
+    Username: z.preprocess(trimmed, Identifier),
+    Schema: z.preprocess(trimmed, Identifier).default('public'),
     MasterSecretArn: z.preprocess(
       trimmed,
       z.string().regex(SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN'),
