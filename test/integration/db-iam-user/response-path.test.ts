@@ -126,7 +126,7 @@ describe('the CloudFormation response', () => {
     const body = JSON.parse(put!.body) as Record<string, string>;
     expect(body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'dbiamuser:create-failed:AppDbUser' });
     expect(
-      body.Reason.startsWith(
+      String(body.Reason).startsWith(
         `RetryableError: secretsmanager:GetSecretValue ${SECRET_ARN} failed: InternalServiceError: boom xxx`,
       ),
     ).toBe(true);
