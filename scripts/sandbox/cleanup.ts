@@ -1,0 +1,70 @@
+/**
+ * Everything the sandbox starts registers how to stop it here. `stopAll` runs the stoppers in
+ * reverse order of start, once, each bounded in time, so Ctrl-C and a failed step both leave
+ * nothing running.
+ */
+export interface Stopper {
+  name: string;
+  stop: () => Promise<void>;
+}
+
+export class Cleanup {
+  private readonly stoppers: Stopper[] = [];
+  /** PIDs of child processes started (for the end-to-end test's "nothing left running" check). */
+  readonly pids: number[] = [];
+  private stopping?: Promise<string[]>;
+
+  add(name: string, stop: () => Promise<void>, pid?: number): void {
+    this.stoppers.push({ name, stop });
+    if (pid) this.pids.push(pid);
+  }
+
+  /** Stops everything; resolves with the names of what failed to stop (empty when all went well). */
+  stopAll(log: (line: string) => void = () => undefined): Promise<string[]> {
+    this.stopping ??= (async () => {
+      const failed: string[] = [];
+      for (const s of [...this.stoppers].reverse()) {
+        try {
+          await withTimeout(s.stop(), 8_000, `${s.name} did not stop within 8 s`);
+          log(`stopped ${s.name}`);
+        } catch (error) {
+          failed.push(s.name);
+          log(`could not stop ${s.name}: ${(error as Error).message}`);
+        }
+      }
+      return failed;
+    })();
+    return this.stopping;
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** True while a process with this pid exists. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** PIDs of the direct children of this process right now (`ps`, so Linux and macOS alike). */
+export async function childPids(): Promise<number[]> {
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise<string>((resolve) =>
+    execFile('ps', ['-A', '-o', 'pid=,ppid=,comm='], (error, stdout) => resolve(error ? '' : stdout)),
+  );
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, ppid, comm]) => Number(ppid) === process.pid && Number(pid) > 0 && comm !== 'ps')
+    .map(([pid]) => Number(pid));
+}

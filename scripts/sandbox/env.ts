@@ -1,0 +1,24 @@
+/**
+ * Process-wide environment of the sandbox, applied before any function module is loaded: the
+ * shared Powertools logger and metrics read these once, when first imported.
+ * No AWS account is used: dummy credentials, and no EC2 metadata probing.
+ */
+const defaults: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: 'sandbox',
+  AWS_SECRET_ACCESS_KEY: 'sandbox',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  // The provider-level environment of serverless.yml for the local stage.
+  STAGE: 'local',
+  CLUSTER_NAME: 'django-app',
+  DASHBOARD_URL: '',
+  POWERTOOLS_SERVICE_NAME: 'ops-sentinel',
+  POWERTOOLS_METRICS_NAMESPACE: 'OpsSentinel',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  SLS_TELEMETRY_DISABLED: '1',
+};
+for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
+// Pretty multi-line logs would defeat the log capture (one JSON object per line).
+delete process.env.POWERTOOLS_DEV;
+
+export {};

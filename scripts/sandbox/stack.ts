@@ -1,0 +1,73 @@
+/**
+ * The local parts the functions run against. Each `start*` registers its stopper with the
+ * cleanup before returning, so an interrupted start still stops what already runs.
+ */
+import { existsSync } from 'node:fs';
+import { startDjangoHealthApp } from '../../test/helpers/django-health-app/start';
+import { startResponseServer, type ResponseServer } from '../../test/helpers/db-iam-user/response-server';
+import { startFauxqs } from '../../test/helpers/queue-drift/fauxqs';
+import type { Cleanup } from './cleanup';
+import { startHealthFallback } from './health-fallback';
+import { createInbox, type NotificationInbox } from './notifications';
+import { startPostgres, type SandboxPostgres } from './postgres';
+
+export interface HealthTarget {
+  /** The django-health-check endpoint, e.g. http://127.0.0.1:41234/ht/ */
+  url: string;
+  kind: 'django-health-check app (/usr/bin/python3)' | 'Node stand-in (Django not installed)';
+  /** Why the fallback was used, when it was. */
+  note?: string;
+}
+
+/**
+ * SQS and SNS: an emulator the sandbox starts (fauxqs), unless AWS_ENDPOINT_URL already points at
+ * a full emulator (LocalStack, moto), which then serves them as it serves every other service.
+ */
+export async function startQueues(cleanup: Cleanup): Promise<{ endpoint: string; kind: string }> {
+  const external = process.env.AWS_ENDPOINT_URL;
+  if (external) return { endpoint: external, kind: 'the emulator at AWS_ENDPOINT_URL' };
+  const fauxqs = await startFauxqs();
+  cleanup.add(`fauxqs (pid ${fauxqs.pid})`, () => fauxqs.stop(), fauxqs.pid);
+  // Only SQS and SNS go to fauxqs: other services keep their normal endpoint resolution.
+  process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;
+  process.env.AWS_ENDPOINT_URL_SNS = fauxqs.endpoint;
+  return { endpoint: fauxqs.endpoint, kind: `fauxqs (pid ${fauxqs.pid})` };
+}
+
+export async function startNotifications(suffix: string): Promise<NotificationInbox> {
+  const inbox = await createInbox(suffix);
+  // Every function publishes here; no cleanup needed, the topic lives in the emulator.
+  process.env.NOTIFY_TOPIC_ARN = inbox.topicArn;
+  return inbox;
+}
+
+export async function startDatabase(cleanup: Cleanup): Promise<SandboxPostgres> {
+  const pg = await startPostgres();
+  cleanup.add(`PostgreSQL (${pg.kind}, port ${pg.port})`, () => pg.stop());
+  return pg;
+}
+
+/** The real django-health-check app with its cache down; a Node stand-in without Django. */
+export async function startHealthTarget(cleanup: Cleanup): Promise<HealthTarget> {
+  const python = '/usr/bin/python3';
+  let problem = existsSync(python) ? undefined : `${python} not found`;
+  if (!problem) {
+    try {
+      const app = await startDjangoHealthApp({ mode: 'cache-broken', python, startTimeoutMs: 20_000 });
+      cleanup.add('django-health-check app', () => app.stop());
+      return { url: app.url, kind: 'django-health-check app (/usr/bin/python3)' };
+    } catch (error) {
+      problem = (error as Error).message.split('\n').filter(Boolean).pop() ?? 'failed to start';
+    }
+  }
+  const fallback = await startHealthFallback();
+  cleanup.add('health stand-in server', () => fallback.stop());
+  return { url: fallback.url, kind: 'Node stand-in (Django not installed)', note: problem };
+}
+
+/** Stands in for CloudFormation's pre-signed ResponseURL (custom resource responses). */
+export async function startResponseUrl(cleanup: Cleanup): Promise<ResponseServer> {
+  const server = await startResponseServer();
+  cleanup.add('CloudFormation ResponseURL server', () => server.close());
+  return server;
+}
