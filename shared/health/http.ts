@@ -166,7 +166,11 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeRespon
         }
         chunks.push(chunk);
       });
-      res.once('end', () => resolve({ ...base, body: Buffer.concat(chunks), tooLarge: false }));
+      res.once('end', () => {
+        resolve({ ...base, body: Buffer.concat(chunks), tooLarge: false });
+        // One probe, one connection: nothing is left open while the Lambda environment sleeps.
+        req.destroy();
+      });
       res.once('error', fail);
       res.once('aborted', () => fail(new Error('response aborted')));
     });
