@@ -1,0 +1,330 @@
+import {
+  CancelUpdateStackCommand,
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ECSServiceException,
+  ListServiceDeploymentsCommand,
+  ListTagsForResourceCommand,
+  ListTasksCommand,
+  StopServiceDeploymentCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { stackAdapter } from '../../../functions/deployment-guard/adapters/cloudformation';
+import { ecsAdapter } from '../../../functions/deployment-guard/adapters/ecs';
+import { runGuard } from '../../../functions/deployment-guard/core';
+import { PermanentError, RetryableError } from '../../../shared/errors';
+import {
+  NEW_TD,
+  OLD_TD,
+  SD_ARN,
+  SERVICE_ARN,
+  fakeStacks,
+  guardConfig,
+  harness,
+  minutes,
+} from '../../helpers/deployment-guard/fakes';
+
+const ecsMock = mockClient(ECSClient);
+const cfnMock = mockClient(CloudFormationClient);
+const ecs = ecsAdapter(new ECSClient({ region: 'us-east-1' }));
+const stacks = stackAdapter(new CloudFormationClient({ region: 'us-east-1' }));
+
+const ecsError = (name: string, status = 400) =>
+  new ECSServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    message: `${name} message`,
+  });
+
+const stuckService = {
+  serviceName: 'web',
+  serviceArn: SERVICE_ARN,
+  status: 'ACTIVE',
+  deployments: [
+    {
+      id: 'ecs-svc/2',
+      status: 'PRIMARY',
+      taskDefinition: NEW_TD,
+      rolloutState: 'IN_PROGRESS' as const,
+      desiredCount: 4,
+      runningCount: 0,
+      pendingCount: 1,
+      failedTasks: 5,
+      createdAt: minutes(0),
+      updatedAt: minutes(4),
+    },
+    {
+      id: 'ecs-svc/1',
+      status: 'ACTIVE',
+      taskDefinition: OLD_TD,
+      rolloutState: 'COMPLETED' as const,
+      desiredCount: 4,
+      runningCount: 4,
+      pendingCount: 0,
+      failedTasks: 0,
+      createdAt: minutes(-600),
+      updatedAt: minutes(-590),
+    },
+  ],
+  events: [
+    {
+      id: 'e1',
+      createdAt: minutes(4.5),
+      message: '(service web) is unable to consistently start tasks successfully.',
+    },
+  ],
+};
+
+beforeEach(() => {
+  ecsMock.reset();
+  cfnMock.reset();
+});
+
+describe('ecsAdapter', () => {
+  it('describes services in batches of 10 and maps deployments and the event log', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [stuckService] });
+    const names = Array.from({ length: 12 }, (_, i) => (i === 0 ? 'web' : `svc${i}`));
+
+    const [snapshot] = await ecs.describeServices('django-app', names);
+
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeServicesCommand, 2);
+    expect(ecsMock).toHaveReceivedNthCommandWith(1, DescribeServicesCommand, {
+      cluster: 'django-app',
+      services: names.slice(0, 10),
+    });
+    expect(ecsMock).toHaveReceivedNthCommandWith(2, DescribeServicesCommand, {
+      cluster: 'django-app',
+      services: names.slice(10),
+    });
+    expect(snapshot).toMatchObject({
+      cluster: 'django-app',
+      service: 'web',
+      serviceArn: SERVICE_ARN,
+      deployments: [
+        { id: 'ecs-svc/2', failedTasks: 5, rolloutState: 'IN_PROGRESS', updatedAt: minutes(4) },
+        { status: 'ACTIVE' },
+      ],
+      events: [{ at: minutes(4.5) }],
+    });
+  });
+
+  it('turns throttling into a RetryableError and access denied into a PermanentError', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .rejectsOnce(ecsError('ThrottlingException'))
+      .rejects(ecsError('AccessDeniedException'));
+
+    await expect(ecs.describeServices('django-app', ['web'])).rejects.toBeInstanceOf(RetryableError);
+    const denied = ecs.describeServices('django-app', ['web']);
+    await expect(denied).rejects.toBeInstanceOf(PermanentError);
+    await expect(denied).rejects.toThrow(
+      'ecs:DescribeServices django-app/web failed: AccessDeniedException: AccessDeniedException message',
+    );
+  });
+
+  it('lists the open service deployments of the service', async () => {
+    ecsMock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS', startedAt: minutes(0) }],
+    });
+
+    const open = await ecs.listOpenServiceDeployments('django-app', 'web');
+
+    expect(ecsMock).toHaveReceivedCommandWith(ListServiceDeploymentsCommand, {
+      cluster: 'django-app',
+      service: 'web',
+      status: ['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED'],
+      maxResults: 20,
+    });
+    expect(open).toEqual([
+      {
+        arn: SD_ARN,
+        status: 'IN_PROGRESS',
+        startedAt: minutes(0),
+        createdAt: undefined,
+        statusReason: undefined,
+      },
+    ]);
+  });
+
+  it('treats a region without ListServiceDeployments as "no service deployment" (fallback path)', async () => {
+    ecsMock.on(ListServiceDeploymentsCommand).rejects(ecsError('UnsupportedFeatureException'));
+    await expect(ecs.listOpenServiceDeployments('django-app', 'web')).resolves.toEqual([]);
+  });
+
+  it('sends StopServiceDeployment with stopType ROLLBACK', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
+
+    await expect(ecs.stopWithRollback(SD_ARN)).resolves.toEqual({ outcome: 'requested' });
+    expect(ecsMock).toHaveReceivedCommandWith(StopServiceDeploymentCommand, {
+      serviceDeploymentArn: SD_ARN,
+      stopType: 'ROLLBACK',
+    });
+  });
+
+  it('classifies StopServiceDeployment errors: conflict, rejection, retryable', async () => {
+    ecsMock
+      .on(StopServiceDeploymentCommand)
+      .rejectsOnce(ecsError('ConflictException'))
+      .rejectsOnce(ecsError('InvalidParameterException'))
+      .rejectsOnce(ecsError('ServerException', 500));
+
+    await expect(ecs.stopWithRollback(SD_ARN)).resolves.toMatchObject({ outcome: 'conflict' });
+    await expect(ecs.stopWithRollback(SD_ARN)).resolves.toEqual({
+      outcome: 'rejected',
+      reason: 'InvalidParameterException: InvalidParameterException message',
+    });
+    await expect(ecs.stopWithRollback(SD_ARN)).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  it('rolls back with UpdateService to the previous task definition and a new deployment', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({});
+
+    await ecs.rollbackService('django-app', 'web', OLD_TD);
+
+    expect(ecsMock).toHaveReceivedCommandWith(UpdateServiceCommand, {
+      cluster: 'django-app',
+      service: 'web',
+      taskDefinition: OLD_TD,
+      forceNewDeployment: true,
+    });
+  });
+
+  it('writes only the marker tag and reads tags as a map', async () => {
+    ecsMock.on(TagResourceCommand).resolves({});
+    ecsMock
+      .on(ListTagsForResourceCommand)
+      .resolves({ tags: [{ key: 'aws:cloudformation:stack-name', value: 'django-app-prod' }] });
+
+    await ecs.markHandled(SERVICE_ARN, 'ecs-svc/2 rolled-back');
+
+    expect(ecsMock).toHaveReceivedCommandWith(TagResourceCommand, {
+      resourceArn: SERVICE_ARN,
+      tags: [{ key: 'ops-sentinel:deployment-guard', value: 'ecs-svc/2 rolled-back' }],
+    });
+    await expect(ecs.listTags(SERVICE_ARN)).resolves.toEqual({
+      'aws:cloudformation:stack-name': 'django-app-prod',
+    });
+  });
+
+  it('reads the stopped tasks started by the deployment, with the container reason', async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: ['arn:task/1'] });
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: 'arn:task/1',
+          stoppedAt: minutes(1.2),
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'CannotPullContainerError: not found',
+          containers: [{ name: 'web', reason: 'CannotPullContainerError: not found' }],
+        },
+      ],
+    });
+
+    const stopped = await ecs.listStoppedTasks('django-app', 'ecs-svc/2');
+
+    expect(ecsMock).toHaveReceivedCommandWith(ListTasksCommand, {
+      cluster: 'django-app',
+      startedBy: 'ecs-svc/2',
+      desiredStatus: 'STOPPED',
+      maxResults: 10,
+    });
+    expect(ecsMock).toHaveReceivedCommandWith(DescribeTasksCommand, {
+      cluster: 'django-app',
+      tasks: ['arn:task/1'],
+    });
+    expect(stopped).toEqual([
+      {
+        taskArn: 'arn:task/1',
+        stoppedAt: minutes(1.2),
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: not found',
+        containerReason: 'web: CannotPullContainerError: not found',
+      },
+    ]);
+  });
+});
+
+describe('stackAdapter', () => {
+  it('reads the stack status and cancels the update', async () => {
+    cfnMock.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'django-app-prod', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: minutes(0) }],
+    });
+    cfnMock.on(CancelUpdateStackCommand).resolves({});
+
+    await expect(stacks.status('django-app-prod')).resolves.toBe('UPDATE_IN_PROGRESS');
+    await stacks.cancelUpdate('django-app-prod');
+
+    expect(cfnMock).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'django-app-prod' });
+    expect(cfnMock).toHaveReceivedCommandWith(CancelUpdateStackCommand, { StackName: 'django-app-prod' });
+  });
+
+  it('answers undefined for a stack that does not exist', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(
+      new CloudFormationServiceException({
+        name: 'ValidationError',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Stack with id django-app-prod does not exist',
+      }),
+    );
+    await expect(stacks.status('django-app-prod')).resolves.toBeUndefined();
+  });
+});
+
+describe('guard over the real ECS adapter', () => {
+  it('falls back to UpdateService when StopServiceDeployment is rejected, then cancels the stack update', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [stuckService] });
+    ecsMock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS', startedAt: minutes(0) }],
+    });
+    ecsMock
+      .on(ListTagsForResourceCommand)
+      .resolves({ tags: [{ key: 'aws:cloudformation:stack-name', value: 'django-app-prod' }] });
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecsMock.on(StopServiceDeploymentCommand).rejects(ecsError('InvalidParameterException'));
+    ecsMock.on(UpdateServiceCommand).resolves({});
+    ecsMock.on(TagResourceCommand).resolves({});
+    cfnMock.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'django-app-prod', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: minutes(0) }],
+    });
+    cfnMock.on(CancelUpdateStackCommand).resolves({});
+    const h = harness(fakeEcsUnused(), { startMinute: 6, stacks: fakeStacks() });
+
+    const result = await runGuard(
+      { kind: 'sweep', at: minutes(6) },
+      { ...h.deps, ecs, stacks },
+      guardConfig({ cancelStackUpdate: true }),
+    );
+
+    expect(result.services[0]).toMatchObject({ action: 'rollback', result: 'requested' });
+    expect(ecsMock).toHaveReceivedCommandWith(StopServiceDeploymentCommand, {
+      serviceDeploymentArn: SD_ARN,
+      stopType: 'ROLLBACK',
+    });
+    expect(ecsMock).toHaveReceivedCommandWith(UpdateServiceCommand, {
+      cluster: 'django-app',
+      service: 'web',
+      taskDefinition: OLD_TD,
+      forceNewDeployment: true,
+    });
+    expect(cfnMock).toHaveReceivedCommandWith(CancelUpdateStackCommand, { StackName: 'django-app-prod' });
+    const order = ecsMock.calls().map((c) => c.args[0].constructor.name);
+    expect(order.indexOf('UpdateServiceCommand')).toBeGreaterThan(
+      order.indexOf('StopServiceDeploymentCommand'),
+    );
+  });
+});
+
+function fakeEcsUnused() {
+  // harness() needs an EcsPort; the test replaces it with the real adapter.
+  return { calls: [] } as unknown as Parameters<typeof harness>[0];
+}
