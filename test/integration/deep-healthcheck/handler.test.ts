@@ -29,7 +29,13 @@ const context = {
 } as unknown as Context;
 
 const sm = mockClient(SecretsManagerClient);
-const savedEnv = { ...process.env };
+const ENV_KEYS = [
+  'HEALTH_TARGETS',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_DEV',
+  'POWERTOOLS_METRICS_DISABLED',
+] as const;
+const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 let good: TestServer;
 let broken: TestServer;
 let printed: string[];
@@ -55,7 +61,10 @@ beforeAll(async () => {
   handler = require('../../../functions/deep-healthcheck/handler').handler;
 });
 afterAll(async () => {
-  process.env = savedEnv;
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
   await Promise.all([good.stop(), broken.stop()]);
   clearRegisteredSecrets();
 });
