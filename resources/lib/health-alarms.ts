@@ -4,7 +4,8 @@
  * - one alarm per target, `ops-sentinel-<stage>-health-<target>`, on `TargetHealthy` (failing in
  *   N of the last M probe periods, missing data = failing). healthAlarm picks these up by name
  *   prefix and adds the failing components;
- * - the deepHealthcheck role's read access to exactly the token secrets of the targets.
+ * - read access to exactly the token secrets of the targets, for the deepHealthcheck role and the
+ *   healthAlarm role (which probes a target once when its alarm fires).
  */
 import { createHash } from 'node:crypto';
 import { HealthTargetListSchema, type HealthTarget } from '../../shared/health/target';
@@ -96,7 +97,8 @@ export function healthTargetResources(targetsParam: unknown, stage: string, sche
       Type: 'AWS::IAM::Policy',
       Properties: {
         PolicyName: 'deep-healthcheck-tokens',
-        Roles: [{ Ref: 'DeepHealthcheckRole' }],
+        // healthAlarm probes a target once when its alarm fires (shared/health/probe.ts), with the same token.
+        Roles: [{ Ref: 'DeepHealthcheckRole' }, { Ref: 'HealthAlarmRole' }],
         PolicyDocument: {
           Version: '2012-10-17',
           Statement: [

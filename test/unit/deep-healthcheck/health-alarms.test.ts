@@ -1,3 +1,4 @@
+import { validateTemplate } from '../../helpers/cfn-spec';
 import {
   healthTargetResources,
   schedulePeriodSeconds,
@@ -43,14 +44,14 @@ describe('healthTargetResources', () => {
     });
   });
 
-  it('lets the role read exactly the token secrets of the targets', () => {
+  it('lets deepHealthcheck and healthAlarm read exactly the token secrets of the targets', () => {
     const { Resources } = healthTargetResources(targets, 'prod', 'rate(1 minute)') as {
       Resources: Record<string, Resource>;
     };
 
     expect(Resources.DeepHealthcheckTokenPolicy!.Properties).toEqual({
       PolicyName: 'deep-healthcheck-tokens',
-      Roles: [{ Ref: 'DeepHealthcheckRole' }],
+      Roles: [{ Ref: 'DeepHealthcheckRole' }, { Ref: 'HealthAlarmRole' }],
       PolicyDocument: {
         Version: '2012-10-17',
         Statement: [
@@ -119,5 +120,21 @@ describe('secretResources', () => {
           'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/x-??????',
       },
     ]);
+  });
+});
+
+describe('generated resources against the CloudFormation spec', () => {
+  it('are valid resources with valid properties and references', () => {
+    const role = {
+      Type: 'AWS::IAM::Role',
+      Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } },
+    };
+    const { Resources } = healthTargetResources(targets, 'prod', 'rate(1 minute)');
+
+    const errors = validateTemplate({
+      Resources: { ...Resources, DeepHealthcheckRole: role, HealthAlarmRole: role },
+    });
+
+    expect(errors).toEqual([]);
   });
 });
