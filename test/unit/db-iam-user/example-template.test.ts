@@ -5,10 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import { DbIamUserProperties } from '../../../functions/db-iam-user/schema';
 import { validateTemplate } from '../../helpers/cfn-spec';
 import { SECRET_ARN } from '../../helpers/db-iam-user/events';
+
+// js-yaml comes with osls (no type declarations installed); the example uses no short-form tags.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = require('js-yaml') as { load(text: string): unknown };
 
 type Template = Parameters<typeof validateTemplate>[0] & {
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
