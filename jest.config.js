@@ -7,7 +7,10 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['ts-jest', { transpilation: true }] },
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-setup.ts', '<rootDir>/test/helpers/leak-scan/setup.ts'],
+  // Secret-leak scan over everything the whole suite printed or notified (fails the run on a leak).
+  globalSetup: '<rootDir>/test/helpers/leak-scan/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/leak-scan/teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };
