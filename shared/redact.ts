@@ -25,7 +25,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@]{1,200}:)[^\s@/]{1,500}@/gi, `$1${REDACTED}@`],
   // "password": "value" or password=value or password: value
   [
-    /((?:"|')?[A-Za-z0-9_-]{0,40}(?:pass(?:word|wd)?|secret|token|api[-_]?key)[A-Za-z0-9_-]{0,40}(?:"|')?\s{0,5}[:=]\s{0,5})("[^"]{0,1000}"|'[^']{0,1000}'|[^\s,;&}"']{1,1000})/gi,
+    /((?:"|')?[A-Za-z0-9_-]{0,40}(?:pass(?:word|wd)?|secret(?!smanager)|token|api[-_]?key)[A-Za-z0-9_-]{0,40}(?:"|')?\s{0,5}[:=]\s{0,5})("[^"]{0,1000}"|'[^']{0,1000}'|[^\s,;&}"']{1,1000})/gi,
     `$1${REDACTED}`,
   ],
   // Authorization: Bearer xxx / Token xxx / Basic xxx

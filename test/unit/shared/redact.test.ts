@@ -38,3 +38,10 @@ describe('redactDeep', () => {
     ).toEqual({ username: 'app', password: '[REDACTED]', nested: { apiKey: '[REDACTED]', note: 'uses [REDACTED]' }, list: ['token=[REDACTED]'] });
   });
 });
+
+describe('redact keeps identifiers readable', () => {
+  it('does not mistake a Secrets Manager ARN for a secret value', () => {
+    const text = 'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf failed';
+    expect(redact(text)).toBe(text);
+  });
+});
