@@ -229,6 +229,6 @@ export function recoveryMessage(
     links: serviceLinks(region, i.cluster, i.service),
     keywords: ['ecs', 'recovered'],
     threadId: threadId(stage, i.cluster, i.service),
-    relatedResources: [i.serviceArn, i.clusterArn],
+    relatedResources: [i.serviceArn, i.clusterArn].filter(Boolean),
   };
 }
