@@ -23,9 +23,9 @@ const SECRET_KEY = /pass(word|wd)?|secret|token|api[-_]?key|authorization|creden
 const PATTERNS: Array<[RegExp, string]> = [
   // scheme://user:password@host
   [/(\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@]{1,200}:)[^\s@/]{1,500}@/gi, `$1${REDACTED}@`],
-  // "password": "value" or password=value or password: value
+  // "password": "value" or password=value or password: value — but not ARN parts (`:secret:NAME`)
   [
-    /((?:"|')?[A-Za-z0-9_-]{0,40}(?:pass(?:word|wd)?|secret(?!smanager)|token|api[-_]?key)[A-Za-z0-9_-]{0,40}(?:"|')?\s{0,5}[:=]\s{0,5})("[^"]{0,1000}"|'[^']{0,1000}'|[^\s,;&}"']{1,1000})/gi,
+    /((?<![:\w-])(?:"|')?[A-Za-z0-9_-]{0,40}(?:pass(?:word|wd)?|secret(?!smanager)|token|api[-_]?key)[A-Za-z0-9_-]{0,40}(?:"|')?\s{0,5}[:=]\s{0,5})("[^"]{0,1000}"|'[^']{0,1000}'|[^\s,;&}"']{1,1000})/gi,
     `$1${REDACTED}`,
   ],
   // Authorization: Bearer xxx / Token xxx / Basic xxx
