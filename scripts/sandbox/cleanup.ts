@@ -1,7 +1,8 @@
 /**
- * Everything the sandbox starts registers how to stop it here. `stopAll` runs the stoppers in
- * reverse order of start, once, each bounded in time, so Ctrl-C and a failed step both leave
- * nothing running.
+ * Everything the sandbox starts registers how to stop it here. `stopAll` waits for starts still
+ * under way, then runs the stoppers in reverse order of start, once, each bounded in time, so
+ * Ctrl-C and a failed step both leave nothing running. Something registered after `stopAll`
+ * began is stopped at once.
  */
 export interface Stopper {
   name: string;
@@ -10,18 +11,32 @@ export interface Stopper {
 
 export class Cleanup {
   private readonly stoppers: Stopper[] = [];
-  /** PIDs of child processes started (for the end-to-end test's "nothing left running" check). */
-  readonly pids: number[] = [];
+  private readonly pending = new Set<Promise<unknown>>();
   private stopping?: Promise<string[]>;
 
-  add(name: string, stop: () => Promise<void>, pid?: number): void {
+  add(name: string, stop: () => Promise<void>): void {
+    if (this.stopping) {
+      void stop().catch(() => undefined);
+      return;
+    }
     this.stoppers.push({ name, stop });
-    if (pid) this.pids.push(pid);
+  }
+
+  /** A start under way: `stopAll` waits for it (up to 30 s) so that what it starts is stopped too. */
+  track<T>(start: Promise<T>): Promise<T> {
+    this.pending.add(start);
+    void start.catch(() => undefined).finally(() => this.pending.delete(start));
+    return start;
   }
 
   /** Stops everything; resolves with the names of what failed to stop (empty when all went well). */
   stopAll(log: (line: string) => void = () => undefined): Promise<string[]> {
     this.stopping ??= (async () => {
+      if (this.pending.size > 0) {
+        await withTimeout(Promise.allSettled([...this.pending]), 30_000, 'starts did not settle').catch(
+          () => undefined,
+        );
+      }
       const failed: string[] = [];
       for (const s of [...this.stoppers].reverse()) {
         try {

@@ -14,11 +14,13 @@ const defaults: Record<string, string> = {
   DASHBOARD_URL: '',
   POWERTOOLS_SERVICE_NAME: 'ops-sentinel',
   POWERTOOLS_METRICS_NAMESPACE: 'OpsSentinel',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
   SLS_TELEMETRY_DISABLED: '1',
 };
 for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
-// Pretty multi-line logs would defeat the log capture (one JSON object per line).
+// The report is built from what the functions log and the metrics they emit (captured, not
+// shown): both must be on, one JSON object per line (no pretty-printed dev logs).
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 delete process.env.POWERTOOLS_DEV;
+delete process.env.POWERTOOLS_METRICS_DISABLED;
 
 export {};

@@ -15,13 +15,7 @@ import { childPids, Cleanup, isRunning } from './cleanup';
 import { dim, renderReport, say, timed, type SandboxReport } from './report';
 import { SCENARIOS } from './scenarios';
 import type { SandboxContext, ScenarioReport } from './scenarios/types';
-import {
-  startDatabase,
-  startHealthTarget,
-  startNotifications,
-  startQueues,
-  startResponseUrl,
-} from './stack';
+import { startDatabase, startHealthTarget, startNotifications, startQueues, startResponseUrl } from './stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -34,7 +28,15 @@ export interface SandboxOptions {
 export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxReport> {
   const started = Date.now();
   const cleanup = options.cleanup ?? new Cleanup();
-  const report: SandboxReport = { ok: false, totalMs: 0, parts: [], scenarios: [], childPids: [], stopFailures: [], notes: [] };
+  const report: SandboxReport = {
+    ok: false,
+    totalMs: 0,
+    parts: [],
+    scenarios: [],
+    childPids: [],
+    stopFailures: [],
+    notes: [],
+  };
   const suffix = `${process.pid}`;
   say(`ops-sentinel sandbox ${dim(`(stage local, no AWS account; run ${suffix})`)}`);
   try {
@@ -42,22 +44,47 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
     say('Starting the local stack …');
     const before = new Set(await childPids());
     const [queues, postgres, health, responseUrl] = await Promise.all([
-      timed('SQS/SNS emulator', () => startQueues(cleanup), (q) => `${q.kind} at ${q.endpoint}`),
-      timed('PostgreSQL', () => startDatabase(cleanup), (pg) => `${pg.kind} on 127.0.0.1:${pg.port}`),
-      timed('health target', () => startHealthTarget(cleanup), (h) => `${h.kind} at ${h.url}`),
-      timed('CloudFormation ResponseURL', () => startResponseUrl(cleanup), (s) => s.url().split('/cloud')[0]!),
+      timed(
+        'SQS/SNS emulator',
+        () => cleanup.track(startQueues(cleanup)),
+        (q) => `${q.kind} at ${q.endpoint}`,
+      ),
+      timed(
+        'PostgreSQL',
+        () => cleanup.track(startDatabase(cleanup)),
+        (pg) => `${pg.kind} on 127.0.0.1:${pg.port}`,
+      ),
+      timed(
+        'health target',
+        () => cleanup.track(startHealthTarget(cleanup)),
+        (h) => `${h.kind} at ${h.url}`,
+      ),
+      timed(
+        'CloudFormation ResponseURL',
+        () => cleanup.track(startResponseUrl(cleanup)),
+        (s) => s.url().split('/cloud')[0]!,
+      ),
     ]);
-    const inbox = await timed('SNS topic + subscribed SQS queue', () => startNotifications(suffix), (i) => i.topicArn);
+    const inbox = await timed(
+      'SNS topic + subscribed SQS queue',
+      () => startNotifications(suffix),
+      (i) => i.topicArn,
+    );
     report.childPids = (await childPids()).filter((pid) => !before.has(pid));
+    say(`  ${dim(`child processes: ${report.childPids.join(', ') || 'none'}`)}`);
     report.parts.push(
       { name: 'SQS/SNS', detail: `${queues.kind} at ${queues.endpoint}` },
       { name: 'notifications', detail: `SNS ${inbox.topicArn} → SQS ${inbox.queueUrl}` },
       { name: 'PostgreSQL', detail: `${postgres.kind} on 127.0.0.1:${postgres.port}` },
       { name: 'health target', detail: `${health.kind}: ${health.url} (cache component failing)` },
       { name: 'CFN ResponseURL', detail: responseUrl.url().split('?')[0]! },
-      { name: 'other AWS APIs', detail: 'ECS, CloudWatch, Secrets Manager, CloudFormation, DynamoDB: dry run + in-memory fakes' },
+      {
+        name: 'other AWS APIs',
+        detail: 'ECS, CloudWatch, Secrets Manager, CloudFormation, DynamoDB: dry run + in-memory fakes',
+      },
     );
-    if (health.note) report.notes.push(`Django could not run (${health.note}): a Node stand-in serves the same JSON`);
+    if (health.note)
+      report.notes.push(`Django could not run (${health.note}): a Node stand-in serves the same JSON`);
 
     // 2. The seven functions, one after the other (each reads its own environment at load).
     const ctx: SandboxContext = {
@@ -67,6 +94,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
       postgres,
       health,
       responseUrl,
+      onCleanup: (name, stop) => cleanup.add(name, stop),
       progress: (line) => say(`      ${dim(line)}`),
     };
     await inbox.drain(0);
@@ -82,19 +110,31 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
   }
   report.totalMs = Date.now() - started;
   report.ok =
-    report.scenarios.length === SCENARIOS.length && report.scenarios.every((s) => s.ok) && report.stopFailures.length === 0;
+    report.scenarios.length === SCENARIOS.length &&
+    report.scenarios.every((s) => s.ok) &&
+    report.stopFailures.length === 0;
   for (const line of renderReport(report)) say(line);
   if (options.jsonFile) writeFileSync(options.jsonFile, JSON.stringify(report, null, 2));
   return report;
 }
 
-async function runScenario(scenario: (typeof SCENARIOS)[number], ctx: SandboxContext): Promise<ScenarioReport> {
+async function runScenario(
+  scenario: (typeof SCENARIOS)[number],
+  ctx: SandboxContext,
+): Promise<ScenarioReport> {
   const started = Date.now();
   say(`Running ${scenario.fn} — ${scenario.title} …`);
   let report: ScenarioReport;
   try {
     const body = await scenario.run(ctx);
-    report = { fn: scenario.fn, title: scenario.title, ...body, notifications: [], ok: body.verified.every((v) => v.ok), ms: 0 };
+    report = {
+      fn: scenario.fn,
+      title: scenario.title,
+      ...body,
+      notifications: [],
+      ok: body.verified.every((v) => v.ok),
+      ms: 0,
+    };
   } catch (error) {
     report = {
       fn: scenario.fn,
@@ -133,7 +173,9 @@ if (require.main === module) {
     if (interrupted) return;
     interrupted = true;
     say(`\n${signal}: stopping everything the sandbox started …`);
-    void cleanup.stopAll((line) => say(`  ${dim(line)}`)).then((failed) => process.exit(failed.length ? 1 : 130));
+    void cleanup
+      .stopAll((line) => say(`  ${dim(line)}`))
+      .then((failed) => process.exit(failed.length ? 1 : 130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

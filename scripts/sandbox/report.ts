@@ -31,7 +31,11 @@ export function say(line = ''): void {
  * Runs one step and prints a line when it ends (steps may run in parallel, so nothing is
  * printed half-way): `  ✔ fauxqs (SQS/SNS emulator) http://127.0.0.1:40503 (1.2 s)`.
  */
-export async function timed<T>(label: string, fn: () => Promise<T>, detail?: (value: T) => string): Promise<T> {
+export async function timed<T>(
+  label: string,
+  fn: () => Promise<T>,
+  detail?: (value: T) => string,
+): Promise<T> {
   const started = Date.now();
   const took = () => dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
   try {
@@ -64,7 +68,10 @@ export function renderScenario(r: ScenarioReport, index: number, total: number):
     ...block('input', r.input),
     ...block('decided', r.decided),
     ...block('did', r.did),
-    ...block('dry run', r.wouldCall.map((c) => yellow(c))),
+    ...block(
+      'dry run',
+      r.wouldCall.map((c) => yellow(c)),
+    ),
     ...block(
       'verified',
       r.verified.map((v) => `${v.ok ? green('✔') : red('✘')} ${v.check}`),

@@ -27,7 +27,7 @@ export async function startQueues(cleanup: Cleanup): Promise<{ endpoint: string;
   const external = process.env.AWS_ENDPOINT_URL;
   if (external) return { endpoint: external, kind: 'the emulator at AWS_ENDPOINT_URL' };
   const fauxqs = await startFauxqs();
-  cleanup.add(`fauxqs (pid ${fauxqs.pid})`, () => fauxqs.stop(), fauxqs.pid);
+  cleanup.add(`fauxqs (pid ${fauxqs.pid})`, () => fauxqs.stop());
   // Only SQS and SNS go to fauxqs: other services keep their normal endpoint resolution.
   process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;
   process.env.AWS_ENDPOINT_URL_SNS = fauxqs.endpoint;

@@ -19,8 +19,16 @@ export const dbIamUser: Scenario = {
     const pg = ctx.postgres;
     const database = `sandbox_app_${ctx.suffix}`;
     const username = `sandbox_iam_${ctx.suffix}`;
+    const dropAll = () =>
+      asAdmin(pg, 'postgres', async (db) => {
+        await db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await db.query(`DROP ROLE IF EXISTS ${username}`);
+      });
+    ctx.onCleanup(`database ${database} and user ${username} (if left)`, dropAll);
     await asAdmin(pg, 'postgres', async (db) => {
-      await db.query(`DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+      await db.query(
+        `DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
       await db.query(`CREATE DATABASE ${database}`);
     });
     ctx.progress(`created database ${database} (role rds_iam stands in for RDS's)`);
@@ -38,11 +46,23 @@ export const dbIamUser: Scenario = {
           ...event,
           ...extra,
           ResponseURL: ctx.responseUrl.url(`${file.replace(/\W/g, '-')}-${ctx.suffix}`),
-          ResourceProperties: { ...props, Host: pg.host, Port: String(pg.port), Database: database, Username: username, OnDelete: 'drop' },
+          ResourceProperties: {
+            ...props,
+            Host: pg.host,
+            Port: String(pg.port),
+            Database: database,
+            Username: username,
+            OnDelete: 'drop',
+          },
         };
       };
 
-      const created = await invoke<InvocationResult>(handler, 'dbIamUser', request('db-iam-user/create.json'), env);
+      const created = await invoke<InvocationResult>(
+        handler,
+        'dbIamUser',
+        request('db-iam-user/create.json'),
+        env,
+      );
       const createResponse = ctx.responseUrl.accepted().at(-1);
       const afterCreate = await inspectUser(pg, database, username);
       ctx.progress(`Create → ${created.result.status}; user ${username} exists: ${afterCreate.exists}`);
@@ -67,30 +87,44 @@ export const dbIamUser: Scenario = {
           `Delete: ${deleted.result.status} ${deleted.result.reason}`,
         ],
         did: [
-          ...created.result.changes.map((sql) => `SQL (create): ${sql}`),
-          ...deleted.result.changes.map((sql) => `SQL (delete): ${sql}`),
+          ...summarizeSql('create', created.result.changes),
+          ...summarizeSql('delete', deleted.result.changes),
           `CloudFormation response PUT (create): Status=${String(createResponse?.Status)} PhysicalResourceId=${String(createResponse?.PhysicalResourceId)}`,
           `CloudFormation response PUT (delete): Status=${String(deleteResponse?.Status)}`,
         ],
         wouldCall: [...wouldCalls(created.captured), ...wouldCalls(deleted.captured)],
         verified: [
-          { check: `after Create, user ${username} exists and can log in`, ok: afterCreate.exists && afterCreate.canLogin },
+          {
+            check: `after Create, user ${username} exists and can log in`,
+            ok: afterCreate.exists && afterCreate.canLogin,
+          },
           { check: 'after Create, it is a member of rds_iam (IAM authentication)', ok: afterCreate.rdsIam },
           { check: `after Create, it may connect to ${database}`, ok: afterCreate.canConnect },
-          { check: 'CloudFormation got SUCCESS for Create and Delete', ok: createResponse?.Status === 'SUCCESS' && deleteResponse?.Status === 'SUCCESS' },
+          {
+            check: 'CloudFormation got SUCCESS for Create and Delete',
+            ok: createResponse?.Status === 'SUCCESS' && deleteResponse?.Status === 'SUCCESS',
+          },
           { check: 'after Delete (OnDelete=drop), the user is gone', ok: !afterDelete.exists },
         ],
-        noNotificationBecause: 'none by design: a custom resource answers CloudFormation (the ResponseURL PUT above)',
+        noNotificationBecause:
+          'none by design: a custom resource answers CloudFormation (the ResponseURL PUT above)',
       };
     } finally {
-      await asAdmin(pg, 'postgres', async (db) => {
-        await db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await db.query(`DROP ROLE IF EXISTS ${username}`);
-      });
+      await dropAll();
       ctx.progress(`dropped database ${database} and user ${username}`);
     }
   },
 };
+
+/** The first statements in full, then how many more (the whole list is in the JSON report). */
+function summarizeSql(request: string, statements: string[], shown = 3): string[] {
+  const lines = statements
+    .slice(0, shown)
+    .map((sql) => `SQL (${request}): ${sql.length > 110 ? `${sql.slice(0, 109)}…` : sql}`);
+  if (statements.length > shown)
+    lines.push(`SQL (${request}): … and ${statements.length - shown} more statements`);
+  return lines;
+}
 
 interface UserState {
   exists: boolean;
@@ -109,11 +143,20 @@ async function inspectUser(pg: SandboxPostgres, database: string, user: string):
       [user, database],
     );
     const row = rows[0];
-    return { exists: !!row, canLogin: !!row?.rolcanlogin, rdsIam: !!row?.rds_iam, canConnect: !!row?.can_connect };
+    return {
+      exists: !!row,
+      canLogin: !!row?.rolcanlogin,
+      rdsIam: !!row?.rds_iam,
+      canConnect: !!row?.can_connect,
+    };
   });
 }
 
-export async function asAdmin<T>(pg: SandboxPostgres, database: string, fn: (db: DbConnection) => Promise<T>): Promise<T> {
+export async function asAdmin<T>(
+  pg: SandboxPostgres,
+  database: string,
+  fn: (db: DbConnection) => Promise<T>,
+): Promise<T> {
   const db = await connect({
     engine: 'postgres',
     host: pg.host,

@@ -17,7 +17,10 @@ export const deploymentGuard: Scenario = {
   title: 'stuck ECS deployment (bad image) → rollback, planned in dry run',
   async run(ctx) {
     const env = {
-      SERVICES: JSON.stringify([{ name: 'web', deployment: { mode: 'rollback' } }, { name: 'worker', deployment: { mode: 'notify' } }]),
+      SERVICES: JSON.stringify([
+        { name: 'web', deployment: { mode: 'rollback' } },
+        { name: 'worker', deployment: { mode: 'notify' } },
+      ]),
       APP_STACK_PREFIX: 'django-app',
       DEPLOYMENT_GUARD_OFFLINE_STATE: path.join(ctx.root, STATE),
       DRY_RUN: 'true',

@@ -6,7 +6,8 @@ export function sampleEvent(root: string, relative: string): Record<string, unkn
   return JSON.parse(readFileSync(path.join(root, 'events', relative), 'utf8')) as Record<string, unknown>;
 }
 
-export const HANDLER_VIA = 'handler.ts in-process (middy + Powertools, same code as `serverless invoke local`)';
+export const HANDLER_VIA =
+  'handler.ts in-process (middy + Powertools, same code as `serverless invoke local`)';
 
 /** The `services` stage param of the local stage, as the SERVICES variable. */
 export const LOCAL_SERVICES = JSON.stringify([

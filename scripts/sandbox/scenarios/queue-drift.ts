@@ -38,7 +38,9 @@ export const queueDrift: Scenario = {
       env,
     );
 
-    const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
+    const after = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }),
+    );
     const drift = captured.metrics.find((m) => m.name === 'VisibilityTimeoutDrift');
     return {
       via: HANDLER_VIA,

@@ -31,12 +31,19 @@ export const rotateSecretScenario: Scenario = {
     const master = `${prefix}_master`;
     const secretName = 'django-app/db';
     const fake = new FakeSecretsManager();
+    ctx.onCleanup(`database ${prefix} and its users (if left)`, () => dropFixture(pg, prefix));
     await createFixture(pg, prefix, app, master);
     ctx.progress(`created database ${prefix}, users ${app} and ${master}`);
     try {
       const masterArn = fake.createSecret(
         'django-app/db-master',
-        JSON.stringify({ engine: 'postgres', host: pg.host, port: pg.port, username: master, password: 'Sandbox-master-1' }),
+        JSON.stringify({
+          engine: 'postgres',
+          host: pg.host,
+          port: pg.port,
+          username: master,
+          password: 'Sandbox-master-1',
+        }),
       );
       fake.createSecret(
         secretName,
@@ -54,7 +61,9 @@ export const rotateSecretScenario: Scenario = {
       const recordedEcs: string[] = [];
       const ecs: EcsPort = {
         async forceNewDeployment(cluster, service) {
-          recordedEcs.push(`ecs:UpdateService {"cluster":"${cluster}","service":"${service}","forceNewDeployment":true}`);
+          recordedEcs.push(
+            `ecs:UpdateService {"cluster":"${cluster}","service":"${service}","forceNewDeployment":true}`,
+          );
           return {};
         },
       };
@@ -64,13 +73,20 @@ export const rotateSecretScenario: Scenario = {
         DB_SSL_MODE: 'disable',
         SECRET_CONSUMERS: JSON.stringify([{ secret: 'django-app/db', services: ['web', 'worker'] }]),
       });
-      const deps: RotationDeps = { secrets: secretsManagerAdapter(fake.client), db: { connect }, ecs, notifier: notifierFromEnv() };
+      const deps: RotationDeps = {
+        secrets: secretsManagerAdapter(fake.client),
+        db: { connect },
+        ecs,
+        notifier: notifierFromEnv(),
+      };
 
       const token = fake.startRotation(secretName);
       const results: RotationResult[] = [];
       const { captured } = await capture(async () => {
         for (const Step of ROTATION_STEPS) {
-          results.push(await rotateSecret({ SecretId: secretName, ClientRequestToken: token, Step }, deps, config));
+          results.push(
+            await rotateSecret({ SecretId: secretName, ClientRequestToken: token, Step }, deps, config),
+          );
         }
       });
       fake.completeRotation(secretName);
@@ -85,16 +101,26 @@ export const rotateSecretScenario: Scenario = {
           `SECRET_CONSUMERS=[{secret: django-app/db, services: [web, worker]}], CLUSTER_NAME=django-app`,
         ],
         decided: results.map(
-          (r) => `${r.step}: ${r.outcome}${r.strategy ? ` (${r.strategy}, from ${r.strategySource})` : ''}${r.reason ? ` — ${r.reason}` : ''}`,
+          (r) =>
+            `${r.step}: ${r.outcome}${r.strategy ? ` (${r.strategy}, from ${r.strategySource})` : ''}${r.reason ? ` — ${r.reason}` : ''}`,
         ),
         did: [
           ...results.flatMap((r) => r.actions.map((a) => `${r.step}: ${a}`)),
           `secret stages now: AWSCURRENT → user ${current.username}, AWSPREVIOUS → user ${app}`,
         ],
-        wouldCall: [...recordedEcs.map((c) => `${c} (ECS has no local emulator: recorded, not sent)`), ...wouldCalls(captured)],
+        wouldCall: [
+          ...recordedEcs.map((c) => `${c} (ECS has no local emulator: recorded, not sent)`),
+          ...wouldCalls(captured),
+        ],
         verified: [
-          { check: 'all four steps completed', ok: results.length === 4 && results.every((r) => r.outcome !== 'dry-run') },
-          { check: `the new AWSCURRENT user ${current.username} logs in to PostgreSQL`, ok: loginWorks && current.username !== app },
+          {
+            check: 'all four steps completed',
+            ok: results.length === 4 && results.every((r) => r.outcome !== 'dry-run'),
+          },
+          {
+            check: `the new AWSCURRENT user ${current.username} logs in to PostgreSQL`,
+            ok: loginWorks && current.username !== app,
+          },
           { check: `the old user ${app} still logs in (running tasks keep working)`, ok: oldStillWorks },
         ],
       };
@@ -106,12 +132,21 @@ export const rotateSecretScenario: Scenario = {
   },
 };
 
-async function createFixture(pg: SandboxPostgres, prefix: string, app: string, master: string): Promise<void> {
+async function createFixture(
+  pg: SandboxPostgres,
+  prefix: string,
+  app: string,
+  master: string,
+): Promise<void> {
   await dropFixture(pg, prefix);
   await asAdmin(pg, 'postgres', async (db) => {
-    await db.query(`DO $$ BEGIN CREATE ROLE ${PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await db.query(
+      `DO $$ BEGIN CREATE ROLE ${PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+    );
     await db.query(`CREATE DATABASE ${prefix}`);
-    await db.query(`CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD 'Sandbox-master-1' IN ROLE ${PASSWORD_ROLE}`);
+    await db.query(
+      `CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD 'Sandbox-master-1' IN ROLE ${PASSWORD_ROLE}`,
+    );
     await db.query(`CREATE ROLE ${app} LOGIN PASSWORD 'Sandbox-app-1' IN ROLE ${PASSWORD_ROLE}`);
   });
   await asAdmin(pg, prefix, async (db) => {
@@ -124,7 +159,9 @@ async function createFixture(pg: SandboxPostgres, prefix: string, app: string, m
 async function dropFixture(pg: SandboxPostgres, prefix: string): Promise<void> {
   await asAdmin(pg, 'postgres', async (db) => {
     await db.query(`DROP DATABASE IF EXISTS ${prefix} WITH (FORCE)`);
-    const roles = await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname LIKE $1', [`${prefix}\\_%`]);
+    const roles = await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname LIKE $1', [
+      `${prefix}\\_%`,
+    ]);
     for (const { rolname } of roles) {
       await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
       await db.query(`DROP ROLE IF EXISTS "${rolname}"`);
@@ -132,9 +169,23 @@ async function dropFixture(pg: SandboxPostgres, prefix: string): Promise<void> {
   });
 }
 
-async function canLogin(pg: SandboxPostgres, database: string, user: string, password: string): Promise<boolean> {
+async function canLogin(
+  pg: SandboxPostgres,
+  database: string,
+  user: string,
+  password: string,
+): Promise<boolean> {
   try {
-    const db = await connect({ engine: 'postgres', host: pg.host, port: pg.port, user, password, database, ssl: 'disable', connectTimeoutMs: 3_000 });
+    const db = await connect({
+      engine: 'postgres',
+      host: pg.host,
+      port: pg.port,
+      user,
+      password,
+      database,
+      ssl: 'disable',
+      connectTimeoutMs: 3_000,
+    });
     try {
       await db.query('SELECT 1');
       return true;

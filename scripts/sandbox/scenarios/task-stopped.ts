@@ -27,7 +27,12 @@ export const taskStopped: Scenario = {
     const outcomes: StopOutcome[] = [];
     const logs: Captured[] = [];
     for (const file of EVENTS) {
-      const { result, captured } = await invoke<StopOutcome>(handler, 'taskStopped', sampleEvent(ctx.root, file), env);
+      const { result, captured } = await invoke<StopOutcome>(
+        handler,
+        'taskStopped',
+        sampleEvent(ctx.root, file),
+        env,
+      );
       outcomes.push(result);
       logs.push(captured);
       ctx.progress(`${file}: ${result.category} → ${result.action}`);
@@ -39,7 +44,9 @@ export const taskStopped: Scenario = {
         ...EVENTS.map((f) => `events/${f} (ECS Task State Change, service web)`),
         'STATE_TABLE_NAME unset: incidents kept in memory (DynamoDB has no local emulator here)',
       ],
-      decided: outcomes.map((o) => `${o.category}${o.routine ? ' (routine)' : ''} → ${o.action}: ${o.reason}`),
+      decided: outcomes.map(
+        (o) => `${o.category}${o.routine ? ' (routine)' : ''} → ${o.action}: ${o.reason}`,
+      ),
       did: outcomes.map(
         (o, i) =>
           `event ${i + 1}: ${o.sent.length ? o.sent.map((s) => `sent ${s.kind} "${s.subject}" via ${s.channel}`).join('; ') : 'no message'}${o.incidentCount ? ` (incident count ${o.incidentCount})` : ''}`,

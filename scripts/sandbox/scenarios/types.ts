@@ -13,6 +13,8 @@ export interface SandboxContext {
   postgres: SandboxPostgres;
   health: HealthTarget;
   responseUrl: ResponseServer;
+  /** Registers a stopper (e.g. drop a database) that also runs on Ctrl-C. */
+  onCleanup(name: string, stop: () => Promise<void>): void;
   /** Prints a progress line while the scenario runs. */
   progress(line: string): void;
 }
