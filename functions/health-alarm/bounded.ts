@@ -20,7 +20,8 @@ export function enrichmentError(error: unknown): string {
     name && root.message && !root.message.startsWith(name)
       ? `${name}: ${root.message}`
       : root.message || name;
-  return cap(text);
+  const status = (root as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return cap(status && !text.includes(String(status)) ? `${text} (HTTP ${status})` : text);
 }
 
 function cap(text: string): string {
