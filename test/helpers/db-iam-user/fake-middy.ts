@@ -49,3 +49,5 @@ function middy(base?: Fn) {
 
 module.exports = middy;
 module.exports.default = middy;
+
+export {};
