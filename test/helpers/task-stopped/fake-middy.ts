@@ -49,3 +49,6 @@ function middy(base?: Fn) {
 
 module.exports = middy;
 module.exports.default = middy;
+
+// A module, not a global script: its names must not clash with other helpers' files.
+export {};
