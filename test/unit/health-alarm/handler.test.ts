@@ -52,7 +52,9 @@ function loadHandler(env: Record<string, string> = {}) {
         ...jest.requireActual('@aws-sdk/client-elastic-load-balancing-v2'),
       } as Sdk;
       const mocks = mocksFor(sdk);
-      const { handler } = jest.requireActual('../../../functions/health-alarm/handler') as { handler: Handler };
+      const { handler } = jest.requireActual('../../../functions/health-alarm/handler') as {
+        handler: Handler;
+      };
       loaded = { handler, sdk, mocks };
     });
   } finally {
