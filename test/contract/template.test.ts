@@ -2,42 +2,14 @@
  * The packaged CloudFormation is a test subject: `serverless package` runs offline for each
  * stage, and the result is checked against the resource specification and for IAM breadth.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { broadIamStatements, validateTemplate } from '../helpers/cfn-spec';
-
-const ROOT = path.resolve(__dirname, '../..');
-type Template = Parameters<typeof validateTemplate>[0] & { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
-
-function packageStage(stage: string): Template {
-  const dir = mkdtempSync(path.join(tmpdir(), `ops-sentinel-${stage}-`));
-  try {
-    execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', dir], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-        SLS_TELEMETRY_DISABLED: '1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: 'us-east-1',
-      },
-      stdio: 'pipe',
-      timeout: 240_000,
-    });
-    return JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { packagedTemplate, type PackagedTemplate as Template } from '../helpers/packaged-template';
 
 const stages = ['prod', 'dev', 'local'] as const;
 const templates: Partial<Record<(typeof stages)[number], Template>> = {};
 
 beforeAll(() => {
-  for (const stage of stages) templates[stage] = packageStage(stage);
+  for (const stage of stages) templates[stage] = packagedTemplate(stage);
 }, 600_000);
 
 const byType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
