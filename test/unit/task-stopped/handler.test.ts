@@ -106,23 +106,68 @@ describe('taskStopped handler', () => {
     expect(message!.chat.content.keywords).toEqual(['ecs', 'out-of-memory', 'prod']);
   });
 
-  it('publishes an ELB health-check kill naming the target group, with its console link', async () => {
+  it('publishes an ELB health-check kill to chat with the target group, links and ARNs', async () => {
     const t = loadHandler();
 
     await t.handler(sampleEvent('elb-health-check'), context);
 
     const [message] = t.published();
+    const consoleUrl = 'https://us-east-1.console.aws.amazon.com';
+    const task = `${consoleUrl}/ecs/v2/clusters/django-app/tasks/0f3c2b1a9e8d4c7b8a6f5e4d3c2b1a09`;
+    const service = `${consoleUrl}/ecs/v2/clusters/django-app/services/web`;
     expect(message!.Subject).toBe('[CRITICAL] prod web: task killed by ELB health checks (django-web-tg)');
-    expect(message!.chat.content.title).toBe(
-      ':red_circle: web: task killed by ELB health checks (django-web-tg)',
-    );
-    expect(message!.chat.content.description).toContain('*Target group:* django-web-tg');
-    expect(message!.chat.content.description).toContain(
-      '<https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#TargetGroup:targetGroupArn=arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/django-web-tg/6d0ecf831eec9f09|Target group>',
-    );
-    expect(message!.chat.metadata.relatedResources).toContain(
-      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/django-web-tg/6d0ecf831eec9f09',
-    );
+    expect(message!.chat).toEqual({
+      version: '1.0',
+      source: 'custom',
+      content: {
+        textType: 'client-markdown',
+        title: ':red_circle: web: task killed by ELB health checks (django-web-tg)',
+        description: [
+          ELB_EXPLANATION,
+          '',
+          [
+            '*Service:* web',
+            '*Cluster:* django-app',
+            '*Task definition:* django-web:42',
+            '*Deployment:* ecs-svc/4837192837465012345',
+            '*Category:* elb-health-check',
+            '*Target group:* django-web-tg',
+            '*Stop code:* ServiceSchedulerInitiated',
+            '*Task:* 0f3c2b1a9e8d4c7b8a6f5e4d3c2b1a09',
+            '*Stopped at:* 2026-11-20T10:15:42.120Z',
+          ].join('\n'),
+          '',
+          `Reason reported by ECS: Task failed ELB health checks in (target-group ${TG})`,
+          '',
+          [
+            `<${task}/logs?region=us-east-1|Task logs>`,
+            `<${task}/configuration?region=us-east-1|Task>`,
+            `<${service}/health?region=us-east-1|Service>`,
+            `<${service}/deployments?region=us-east-1|Deployments>`,
+            `<${consoleUrl}/ec2/home?region=us-east-1#TargetGroup:targetGroupArn=${TG}|Target group>`,
+          ].join(' · '),
+        ].join('\n'),
+        nextSteps: [
+          'Open the task logs around the stop time: look for 400 DisallowedHost, 500s or timeouts on the health check path.',
+          "Compare the target group's health check path, port and success codes with what the app serves; allow the task IP in ALLOWED_HOSTS or answer health checks before host validation.",
+          "If the app needs time to start, raise the service's healthCheckGracePeriodSeconds or the target group's thresholds.",
+        ],
+        keywords: ['ecs', 'elb-health-check', 'prod'],
+      },
+      metadata: {
+        summary: ELB_EXPLANATION,
+        eventType: 'TaskStopped',
+        threadId: 'ops-sentinel/prod/django-app/web',
+        relatedResources: [
+          'arn:aws:ecs:us-east-1:123456789012:task/django-app/0f3c2b1a9e8d4c7b8a6f5e4d3c2b1a09',
+          'arn:aws:ecs:us-east-1:123456789012:service/django-app/web',
+          'arn:aws:ecs:us-east-1:123456789012:cluster/django-app',
+          'arn:aws:ecs:us-east-1:123456789012:task-definition/django-web:42',
+          TG,
+        ],
+        additionalContext: { severity: 'critical', stage: 'prod' },
+      },
+    });
   });
 
   it('publishes a secrets failure of a task that never started (no containers) with the secret and permission', async () => {
@@ -237,6 +282,10 @@ describe('taskStopped handler', () => {
     );
   });
 });
+
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/django-web-tg/6d0ecf831eec9f09';
+const ELB_EXPLANATION =
+  "The load balancer target group django-web-tg marked the task unhealthy and ECS replaced it. The app did not answer the health check path with a success code in time: slow start (migrations, warm-up), a wrong path or port, or Django answering 400 because the health checker's Host header (the task's private IP) is not in ALLOWED_HOSTS.";
 
 const EXPECTED_OOM_EMAIL = [
   'web: task killed for running out of memory (django)',
