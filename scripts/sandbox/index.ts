@@ -99,6 +99,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
     };
     await inbox.drain(0);
     for (const scenario of SCENARIOS) report.scenarios.push(await runScenario(scenario, ctx));
+    if (report.scenarios.some((s) => s.notifications.some((n) => n.delivered === 'whole structure'))) {
+      report.notes.push(
+        'the emulator delivered the whole MessageStructure=json body to SQS (SNS delivers only its `default`): the sandbox read `default` out of it',
+      );
+    }
   } catch (error) {
     report.notes.push(`the sandbox stopped early: ${(error as Error).message}`);
   } finally {

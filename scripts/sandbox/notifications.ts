@@ -25,6 +25,12 @@ export interface ReceivedNotification {
   severity?: string;
   nextSteps: string[];
   snsMessageId?: string;
+  /**
+   * `default body`: SQS got the `default` of the MessageStructure=json message, as SNS does.
+   * `whole structure`: the emulator delivered the whole JSON structure (fauxqs 1.9 does); the
+   * `default` body was taken out of it.
+   */
+  delivered: 'default body' | 'whole structure';
 }
 
 export interface NotificationInbox {
@@ -93,7 +99,11 @@ interface ChatbotBody {
 export function parseDelivery(body: string): ReceivedNotification {
   const envelope = tryJson(body) as { Subject?: string; Message?: string; MessageId?: string } | undefined;
   let message: unknown = tryJson(envelope?.Message ?? body);
-  if (isObject(message) && typeof message.default === 'string') message = tryJson(message.default);
+  let delivered: ReceivedNotification['delivered'] = 'default body';
+  if (isObject(message) && typeof message.default === 'string') {
+    message = tryJson(message.default);
+    delivered = 'whole structure';
+  }
   const chat = (isObject(message) ? message : {}) as ChatbotBody;
   return {
     subject: envelope?.Subject,
@@ -103,6 +113,7 @@ export function parseDelivery(body: string): ReceivedNotification {
     severity: chat.metadata?.additionalContext?.severity,
     nextSteps: chat.content?.nextSteps ?? [],
     snsMessageId: envelope?.MessageId,
+    delivered,
   };
 }
 

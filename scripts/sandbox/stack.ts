@@ -14,7 +14,7 @@ import { startPostgres, type SandboxPostgres } from './postgres';
 export interface HealthTarget {
   /** The django-health-check endpoint, e.g. http://127.0.0.1:41234/ht/ */
   url: string;
-  kind: 'django-health-check app (/usr/bin/python3)' | 'Node stand-in (Django not installed)';
+  kind: 'django-health-check app (Django, real)' | 'Node stand-in (Django not available)';
   /** Why the fallback was used, when it was. */
   note?: string;
 }
@@ -47,22 +47,26 @@ export async function startDatabase(cleanup: Cleanup): Promise<SandboxPostgres> 
   return pg;
 }
 
-/** The real django-health-check app with its cache down; a Node stand-in without Django. */
+/**
+ * The real django-health-check app with its cache down; a Node stand-in without Django.
+ * `SANDBOX_PYTHON` names another Python (default /usr/bin/python3: Debian's, which sees
+ * python3-django and python3-django-health-check; a pyenv shim would not).
+ */
 export async function startHealthTarget(cleanup: Cleanup): Promise<HealthTarget> {
-  const python = '/usr/bin/python3';
+  const python = process.env.SANDBOX_PYTHON || '/usr/bin/python3';
   let problem = existsSync(python) ? undefined : `${python} not found`;
   if (!problem) {
     try {
       const app = await startDjangoHealthApp({ mode: 'cache-broken', python, startTimeoutMs: 20_000 });
       cleanup.add('django-health-check app', () => app.stop());
-      return { url: app.url, kind: 'django-health-check app (/usr/bin/python3)' };
+      return { url: app.url, kind: 'django-health-check app (Django, real)' };
     } catch (error) {
       problem = (error as Error).message.split('\n').filter(Boolean).pop() ?? 'failed to start';
     }
   }
   const fallback = await startHealthFallback();
   cleanup.add('health stand-in server', () => fallback.stop());
-  return { url: fallback.url, kind: 'Node stand-in (Django not installed)', note: problem };
+  return { url: fallback.url, kind: 'Node stand-in (Django not available)', note: problem };
 }
 
 /** Stands in for CloudFormation's pre-signed ResponseURL (custom resource responses). */

@@ -1,6 +1,7 @@
 /**
- * queueDrift on fauxqs: the Celery queue exists with VisibilityTimeout 30 s while the app expects
- * 360 s. Remediation is on but DRY_RUN is set, so the fix is only described.
+ * queueDrift on the SQS emulator: the Celery queue exists with VisibilityTimeout 30 s while the
+ * app expects 360 s. SQS has a local emulator, so this is no dry run: with `remediate: true` the
+ * function sets the attribute back itself, and the queue is checked afterwards.
  */
 import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -16,7 +17,7 @@ const EXPECTED = 360;
 
 export const queueDrift: Scenario = {
   fn: 'queueDrift',
-  title: 'Celery queue VisibilityTimeout drift (SQS on fauxqs)',
+  title: 'Celery queue VisibilityTimeout drift, found and fixed on the SQS emulator',
   async run(ctx) {
     const sqs = new SQSClient({ ...clientConfig(), useQueueUrlAsEndpoint: false });
     const { QueueUrl } = await sqs.send(
@@ -28,7 +29,7 @@ export const queueDrift: Scenario = {
       QUEUES: JSON.stringify([{ name: QUEUE, expectedVisibilityTimeout: EXPECTED, remediate: true }]),
       QUEUE_PREFIX: '',
       EPISODE_TABLE: '',
-      DRY_RUN: 'true',
+      DRY_RUN: 'false',
     };
     const handler = await loadHandler(path.join(ctx.root, 'functions/queue-drift/handler.ts'), env);
     const { result, captured } = await invoke<DriftReport>(
@@ -46,8 +47,8 @@ export const queueDrift: Scenario = {
       via: HANDLER_VIA,
       input: [
         'events/queue-drift/scheduled.json (EventBridge schedule)',
-        `QUEUES=[{name: ${QUEUE}, expectedVisibilityTimeout: ${EXPECTED}, remediate: true}], DRY_RUN=true`,
-        `fauxqs queue ${QUEUE}: VisibilityTimeout=${DRIFTED}`,
+        `QUEUES=[{name: ${QUEUE}, expectedVisibilityTimeout: ${EXPECTED}, remediate: true}], DRY_RUN=false (SQS is emulated)`,
+        `queue ${QUEUE} on the emulator: VisibilityTimeout=${DRIFTED}`,
       ],
       decided: result.findings.map((f) => `${f.kind} (${f.severity}) on ${f.queue}: ${f.message}`),
       did: [
@@ -64,8 +65,8 @@ export const queueDrift: Scenario = {
           ok: result.findings.some((f) => f.kind === 'VisibilityTimeoutDrift' && f.queue === QUEUE),
         },
         {
-          check: `dry run left the queue unchanged (VisibilityTimeout still ${DRIFTED})`,
-          ok: after.Attributes?.VisibilityTimeout === String(DRIFTED),
+          check: `the queue was remediated (VisibilityTimeout now ${EXPECTED} on the emulator)`,
+          ok: after.Attributes?.VisibilityTimeout === String(EXPECTED),
         },
       ],
     };

@@ -80,14 +80,16 @@ describe('npm start (scripts/sandbox)', () => {
     expect(run.output).toContain('7/7 functions ran as expected');
   });
 
-  it('finds the drifted Celery queue on the emulator and only describes the fix (dry run)', () => {
+  it('finds the drifted Celery queue on the emulator and sets it back to the app value', () => {
     const drift = report.scenarios.find((s) => s.fn === 'queueDrift')!;
     expect(drift.decided.join('\n')).toMatch(
       /VisibilityTimeoutDrift \(critical\) on celery: VisibilityTimeout is 30 s but the app expects 360 s/,
     );
-    expect(drift.wouldCall.join('\n')).toMatch(/would call sqs:SetQueueAttributes .*VisibilityTimeout=360/);
+    expect(drift.did.join('\n')).toMatch(
+      /remediation applied: sqs:SetQueueAttributes .*VisibilityTimeout=360/,
+    );
     expect(drift.verified).toContainEqual({
-      check: 'dry run left the queue unchanged (VisibilityTimeout still 30)',
+      check: 'the queue was remediated (VisibilityTimeout now 360 on the emulator)',
       ok: true,
     });
   });
@@ -97,7 +99,9 @@ describe('npm start (scripts/sandbox)', () => {
     expect(drift.notifications).toEqual([
       expect.objectContaining({
         // The SNS Subject is only present because the message went through the topic.
-        subject: '[CRITICAL] local celery: VisibilityTimeout drifted from the app setting',
+        subject: expect.stringMatching(
+          /^\[CRITICAL\] local celery: VisibilityTimeout drifted from the app setting/,
+        ),
         title: expect.stringContaining('celery: VisibilityTimeout drifted'),
         eventType: 'QueueDrift',
         snsMessageId: expect.any(String),
