@@ -1,0 +1,78 @@
+/**
+ * The event property every function gets: for each generated event (and, sometimes, the same
+ * event delivered twice), the invocation ends in a handled outcome, its notifications carry no
+ * `undefined`/`NaN`/`[object Object]`, and the event object is left as it came.
+ */
+import fc from 'fast-check';
+import type { Figures } from './figures-store';
+import { badTokens, firstDifference, outcomeOf, outcomeProblems, snapshot, unchanged, type Outcome } from './outcome';
+
+export interface PropertyTarget {
+  fn: string;
+  /** One invocation, as Lambda makes it. */
+  invoke(event: unknown): Promise<unknown>;
+  /** Subject + body of every notification sent so far (SNS Publish inputs or a recording notifier). */
+  notifications(): string[];
+  isSkip(result: unknown): boolean;
+  /**
+   * A known bug in the function for this event (returns the one-line description), excluded from
+   * the property so the suite stays green until the lead fixes it. Every use is listed in the report.
+   */
+  knownBug?(event: unknown, outcome: Outcome): string | undefined;
+}
+
+export interface PropertyRun {
+  tried: number;
+  knownBugs: Map<string, { count: number; example: string }>;
+}
+
+export async function assertEventsHandled(
+  target: PropertyTarget,
+  events: fc.Arbitrary<unknown>,
+  figures: Figures,
+  options: { numRuns: number; seed?: number },
+): Promise<PropertyRun> {
+  const run: PropertyRun = { tried: 0, knownBugs: new Map() };
+  await fc.assert(
+    fc.asyncProperty(events, fc.integer({ min: 0, max: 9 }), async (event, dice) => {
+      const twice = dice === 0; // duplicated delivery for one case in ten
+      const before = snapshot(event);
+      const sentBefore = target.notifications().length;
+      const outcomes = [await outcomeOf(() => target.invoke(event), target.isSkip)];
+      if (twice) outcomes.push(await outcomeOf(() => target.invoke(event), target.isSkip));
+      const texts = target.notifications().slice(sentBefore);
+      const bad = texts.flatMap((t) => badTokens(t, event).map((token) => `notification contains ${token}: ${t.slice(0, 300)}`));
+
+      const problems = outcomes.flatMap(outcomeProblems).concat(bad);
+      if (!unchanged(before, event)) problems.push(`the event object was mutated by the invocation: ${firstDifference(before, event)}`);
+
+      const bug = problems.length > 0 ? target.knownBug?.(event, outcomes[0]!) : undefined;
+      for (const o of outcomes) {
+        run.tried += 1;
+        figures.count(target.fn, 'properties', bug ? 'error' : o.kind, bug ? 0 : bad.length);
+      }
+      if (bug) {
+        const seen = run.knownBugs.get(bug) ?? { count: 0, example: short(event) };
+        seen.count += 1;
+        run.knownBugs.set(bug, seen);
+        return;
+      }
+      if (problems.length > 0) {
+        throw new Error(`${target.fn}: ${problems.join('\n')}\nevent: ${short(event)}`);
+      }
+    }),
+    { numRuns: options.numRuns, seed: options.seed, endOnFailure: false },
+  );
+  for (const [description, { count, example }] of run.knownBugs) figures.knownBug(target.fn, description, count, example);
+  return run;
+}
+
+export function short(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 400 ? `${text.slice(0, 400)}… (${text.length} chars)` : text;
+}
