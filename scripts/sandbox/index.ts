@@ -80,7 +80,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
       { name: 'CFN ResponseURL', detail: responseUrl.url().split('?')[0]! },
       {
         name: 'other AWS APIs',
-        detail: 'ECS, CloudWatch, Secrets Manager, CloudFormation, DynamoDB: dry run + in-memory fakes',
+        detail: process.env.AWS_ENDPOINT_URL
+          ? `DynamoDB on ${process.env.AWS_ENDPOINT_URL}; ECS, CloudWatch, Secrets Manager, CloudFormation: dry run + recorded state/in-memory fakes`
+          : 'ECS, CloudWatch, Secrets Manager, CloudFormation, DynamoDB: dry run + recorded state/in-memory fakes',
       },
     );
     if (health.note)
@@ -91,6 +93,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
       root: ROOT,
       suffix,
       inbox,
+      fullEmulator: process.env.AWS_ENDPOINT_URL || undefined,
       postgres,
       health,
       responseUrl,

@@ -9,6 +9,7 @@ import { clientConfig } from '../../../shared/aws/client-config';
 import type { DriftReport } from '../../../functions/queue-drift/core';
 import { invoke, loadHandler, wouldCalls } from '../invoke';
 import { HANDLER_VIA, sampleEvent } from './events';
+import { emulatorTable } from './tables';
 import type { Scenario } from './types';
 
 const QUEUE = 'celery';
@@ -25,10 +26,17 @@ export const queueDrift: Scenario = {
     );
     ctx.progress(`created queue ${QUEUE} with VisibilityTimeout=${DRIFTED} (the app expects ${EXPECTED})`);
 
+    // Episodes in DynamoDB when a full emulator serves it, else in memory (as `invoke local`).
+    const table = ctx.fullEmulator
+      ? await emulatorTable(ctx, 'ops-sentinel-local-queue-drift-episodes', {
+          hash: 'scope',
+          range: 'episode',
+        })
+      : '';
     const env = {
       QUEUES: JSON.stringify([{ name: QUEUE, expectedVisibilityTimeout: EXPECTED, remediate: true }]),
       QUEUE_PREFIX: '',
-      EPISODE_TABLE: '',
+      EPISODE_TABLE: table,
       DRY_RUN: 'false',
     };
     const handler = await loadHandler(path.join(ctx.root, 'functions/queue-drift/handler.ts'), env);

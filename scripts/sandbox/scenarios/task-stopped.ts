@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { StopOutcome } from '../../../functions/task-stopped/core';
 import { invoke, loadHandler, wouldCalls, type Captured } from '../invoke';
 import { HANDLER_VIA, LOCAL_SERVICES, sampleEvent } from './events';
+import { emulatorTable } from './tables';
 import type { Scenario } from './types';
 
 const EVENTS = ['task-stopped/out-of-memory.json', 'task-stopped/elb-health-check.json'];
@@ -15,12 +16,16 @@ export const taskStopped: Scenario = {
   fn: 'taskStopped',
   title: 'web tasks stopping: classify, open one incident, group the next failure',
   async run(ctx) {
+    // Incidents in DynamoDB when a full emulator serves it, else in memory (as `invoke local`).
+    const table = ctx.fullEmulator
+      ? await emulatorTable(ctx, 'ops-sentinel-local-task-stopped-incidents', { hash: 'pk' })
+      : '';
     const env = {
       SERVICES: LOCAL_SERVICES,
       NOTIFY_ROUTINE: 'false',
       ESCALATE_AFTER: '3',
       RECOVERY_QUIET_MINUTES: '15',
-      STATE_TABLE_NAME: '',
+      STATE_TABLE_NAME: table,
       DRY_RUN: 'false',
     };
     const handler = await loadHandler(path.join(ctx.root, 'functions/task-stopped/handler.ts'), env);
@@ -42,7 +47,9 @@ export const taskStopped: Scenario = {
       via: HANDLER_VIA,
       input: [
         ...EVENTS.map((f) => `events/${f} (ECS Task State Change, service web)`),
-        'STATE_TABLE_NAME unset: incidents kept in memory (DynamoDB has no local emulator here)',
+        table
+          ? `STATE_TABLE_NAME=${table} (DynamoDB on ${ctx.fullEmulator})`
+          : 'STATE_TABLE_NAME unset: incidents kept in memory (no DynamoDB emulator; set AWS_ENDPOINT_URL for one)',
       ],
       decided: outcomes.map(
         (o) => `${o.category}${o.routine ? ' (routine)' : ''} → ${o.action}: ${o.reason}`,

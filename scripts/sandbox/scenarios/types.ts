@@ -10,6 +10,8 @@ export interface SandboxContext {
   /** Unique per run, for database and user names (other runs and tests may share the server). */
   suffix: string;
   inbox: NotificationInbox;
+  /** AWS_ENDPOINT_URL when a full emulator (LocalStack, moto) serves every AWS API; unset otherwise. */
+  fullEmulator?: string;
   postgres: SandboxPostgres;
   health: HealthTarget;
   responseUrl: ResponseServer;
