@@ -3,7 +3,14 @@ import { secretUrl } from '../../shared/links';
 import type { Notification } from '../../shared/notify';
 import { registerSecret } from '../../shared/redact';
 import { AWSCURRENT, AWSPENDING, type RotationDeps, type SecretMetadata } from './ports';
-import { jsonObject, STRATEGIES, type RotateSecretConfig, type RotationEvent, type StrategyName } from './schema';
+import {
+  jsonObject,
+  secretNameOf,
+  STRATEGIES,
+  type RotateSecretConfig,
+  type RotationEvent,
+  type StrategyName,
+} from './schema';
 import type { StepContext, StepOutcome, Strategy } from './strategies/context';
 import { currentVersionId } from './strategies/context';
 import { alternatingUsersStrategy, singleUserStrategy } from './strategies/database';
@@ -17,10 +24,13 @@ const STRATEGY_IMPL: Record<StrategyName, Strategy> = {
   'random-value': randomValueStrategy,
 };
 
+/** Field names avoid "secret"/"token": the logger redacts values under such keys. */
 export interface RotationResult {
-  secret: string;
+  /** The secret's name. */
+  name: string;
   step: RotationEvent['Step'];
-  token: string;
+  /** The ClientRequestToken: the version being rotated in. */
+  versionId: string;
   strategy?: StrategyName;
   /** Where the strategy came from: the secret's `rotationStrategy` field, its tag, or the default. */
   strategySource?: 'secret field' | 'tag' | 'default';
@@ -37,7 +47,10 @@ export interface RotationResult {
  * `ops-sentinel:rotation-strategy`, else `alternating-users` for a JSON secret with an `engine`
  * and `random-value` for anything else.
  */
-export function chooseStrategy(meta: SecretMetadata, currentValue: string): { strategy: StrategyName; source: NonNullable<RotationResult['strategySource']> } {
+export function chooseStrategy(
+  meta: SecretMetadata,
+  currentValue: string,
+): { strategy: StrategyName; source: NonNullable<RotationResult['strategySource']> } {
   const fromField = jsonObject(currentValue)?.rotationStrategy;
   const fromTag = meta.tags[TAG_STRATEGY];
   const pick = (value: unknown, source: 'secret field' | 'tag') => {
@@ -61,16 +74,24 @@ export function chooseStrategy(meta: SecretMetadata, currentValue: string): { st
 export function guard(meta: SecretMetadata, token: string): string | undefined {
   if (!meta.rotationEnabled) throw new PermanentError(`Rotation is not enabled for secret ${meta.name}`);
   const stages = meta.versions[token];
-  if (!stages) throw new PermanentError(`Version ${token} of secret ${meta.name} is unknown: it has no stage for rotation`);
+  if (!stages)
+    throw new PermanentError(
+      `Version ${token} of secret ${meta.name} is unknown: it has no stage for rotation`,
+    );
   if (stages.includes(AWSCURRENT)) return `version ${token} is already AWSCURRENT`;
   if (!stages.includes(AWSPENDING)) {
-    throw new PermanentError(`Version ${token} of secret ${meta.name} is not AWSPENDING (stages: ${stages.join(', ') || 'none'})`);
+    throw new PermanentError(
+      `Version ${token} of secret ${meta.name} is not AWSPENDING (stages: ${stages.join(', ') || 'none'})`,
+    );
   }
   return undefined;
 }
 
 /** Consumers (ECS services) whose configured `secret` names this one: name, ARN, or `prefix*`. */
-export function consumersOf(meta: SecretMetadata, config: RotateSecretConfig): Array<{ cluster: string; service: string }> {
+export function consumersOf(
+  meta: SecretMetadata,
+  config: RotateSecretConfig,
+): Array<{ cluster: string; service: string }> {
   const matches = (pattern: string) =>
     pattern.endsWith('*')
       ? meta.name.startsWith(pattern.slice(0, -1)) || meta.arn.startsWith(pattern.slice(0, -1))
@@ -88,7 +109,8 @@ async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationRe
   const move = `UpdateSecretVersionStage ${ctx.meta.name} AWSCURRENT → ${token} (from ${from ?? 'none'})`;
   if (ctx.config.DRY_RUN) {
     ctx.actions.push(`would ${move}`);
-    for (const c of consumers) ctx.actions.push(`would UpdateService ${c.cluster}/${c.service} forceNewDeployment`);
+    for (const c of consumers)
+      ctx.actions.push(`would UpdateService ${c.cluster}/${c.service} forceNewDeployment`);
     return { outcome: 'dry-run', users };
   }
   await ctx.deps.secrets.moveCurrent(SecretId, token, from);
@@ -111,18 +133,29 @@ async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationRe
   return { outcome: 'done', users };
 }
 
-function finishNotification(ctx: StepContext, result: RotationResult, users: StepOutcome['users']): Notification {
+function finishNotification(
+  ctx: StepContext,
+  result: RotationResult,
+  users: StepOutcome['users'],
+): Notification {
   const failed = result.redeployFailed ?? [];
   const redeployed = result.redeployed ?? [];
-  const userChange = users?.current && users.pending && users.current !== users.pending ? ` The app now logs in as ${users.pending} (was ${users.current}).` : '';
+  const userChange =
+    users?.current && users.pending && users.current !== users.pending
+      ? ` The app now logs in as ${users.pending} (was ${users.current}).`
+      : '';
   return {
     title: `${ctx.meta.name}: secret rotated${failed.length ? ', redeploy failed' : ''}`,
     severity: failed.length ? 'warning' : 'info',
     eventType: 'SecretRotated',
     summary:
       `Secret ${ctx.meta.name} was rotated (${ctx.strategy}); AWSCURRENT is now version ${ctx.event.ClientRequestToken}.${userChange}` +
-      (redeployed.length ? ` New ECS deployments started for ${redeployed.join(', ')} so tasks read the new value.` : '') +
-      (failed.length ? ` Redeploy FAILED for ${failed.map((f) => f.service).join(', ')}: running tasks keep the old value until replaced.` : ''),
+      (redeployed.length
+        ? ` New ECS deployments started for ${redeployed.join(', ')} so tasks read the new value.`
+        : '') +
+      (failed.length
+        ? ` Redeploy FAILED for ${failed.map((f) => f.service).join(', ')}: running tasks keep the old value until replaced.`
+        : ''),
     facts: [
       ['Secret', ctx.meta.name],
       ['Strategy', ctx.strategy],
@@ -137,13 +170,17 @@ function finishNotification(ctx: StepContext, result: RotationResult, users: Ste
       return `aws ecs update-service --cluster ${cluster} --service ${service} --force-new-deployment`;
     }),
     links: [{ label: 'Secret', url: secretUrl(ctx.config.AWS_REGION, ctx.meta.name) }],
-    relatedResources: [ctx.meta.arn],
     keywords: ['rotation', ctx.strategy],
   };
 }
 
-function failureNotification(event: RotationEvent, error: unknown, config: RotateSecretConfig, meta?: SecretMetadata): Notification {
-  const name = meta?.name ?? event.SecretId;
+function failureNotification(
+  event: RotationEvent,
+  error: unknown,
+  config: RotateSecretConfig,
+  meta?: SecretMetadata,
+): Notification {
+  const name = meta?.name ?? secretNameOf(event.SecretId);
   return {
     title: `${name}: rotation failed at ${event.Step}`,
     severity: 'critical',
@@ -154,9 +191,10 @@ function failureNotification(event: RotationEvent, error: unknown, config: Rotat
       ['Step', event.Step],
       ['Version', event.ClientRequestToken],
     ],
-    nextSteps: ['Fix the cause above, then run `aws secretsmanager rotate-secret --secret-id ' + name + '` again.'],
+    nextSteps: [
+      'Fix the cause above, then run `aws secretsmanager rotate-secret --secret-id ' + name + '` again.',
+    ],
     links: [{ label: 'Secret', url: secretUrl(config.AWS_REGION, name) }],
-    ...(meta ? { relatedResources: [meta.arn] } : {}),
     keywords: ['rotation'],
   };
 }
@@ -166,12 +204,22 @@ function failureNotification(event: RotationEvent, error: unknown, config: Rotat
  * failure at any point, converges. Throws on failure so Secrets Manager retries; a failure no
  * retry can fix is also notified.
  */
-export async function rotateSecret(event: RotationEvent, deps: RotationDeps, config: RotateSecretConfig): Promise<RotationResult> {
-  const result: RotationResult = { secret: event.SecretId, step: event.Step, token: event.ClientRequestToken, outcome: 'done', actions: [] };
+export async function rotateSecret(
+  event: RotationEvent,
+  deps: RotationDeps,
+  config: RotateSecretConfig,
+): Promise<RotationResult> {
+  const result: RotationResult = {
+    name: secretNameOf(event.SecretId),
+    step: event.Step,
+    versionId: event.ClientRequestToken,
+    outcome: 'done',
+    actions: [],
+  };
   let meta: SecretMetadata | undefined;
   try {
     meta = await deps.secrets.describe(event.SecretId);
-    result.secret = meta.name;
+    result.name = meta.name;
     const stop = guard(meta, event.ClientRequestToken);
     if (stop) return { ...result, outcome: 'no-op', reason: stop };
     const current = await deps.secrets.getValue(event.SecretId, { stage: AWSCURRENT });
@@ -185,7 +233,8 @@ export async function rotateSecret(event: RotationEvent, deps: RotationDeps, con
     let outcome: StepOutcome;
     if (event.Step === 'finishSecret') {
       outcome = await finishSecret(ctx, impl, result);
-      if (outcome.outcome === 'done') await deps.notifier.notify(finishNotification(ctx, result, outcome.users));
+      if (outcome.outcome === 'done')
+        await deps.notifier.notify(finishNotification(ctx, result, outcome.users));
     } else {
       outcome = await impl[event.Step](ctx);
     }

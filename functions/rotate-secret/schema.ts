@@ -18,7 +18,9 @@ export type RotationEvent = z.infer<typeof RotationEvent>;
 export function parseRotationEvent(input: unknown): RotationEvent {
   const result = RotationEvent.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`);
+  const problems = result.error.issues.map(
+    (i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`,
+  );
   throw new InvalidEventError(
     `Not a Secrets Manager rotation event ({SecretId, ClientRequestToken, Step}): ${problems.join('; ')}`,
   );
@@ -56,6 +58,8 @@ export const RotateSecretConfig = z.object({
   DB_CONNECT_TIMEOUT_MS: envInt(500, 60_000).default(5_000),
   PASSWORD_LENGTH: envInt(16, 4096).default(32),
   PASSWORD_EXCLUDE_CHARACTERS: z.string().default(DEFAULT_EXCLUDE_CHARACTERS),
+  /** `local` stage only: a JSON file of secrets read instead of Secrets Manager (with DRY_RUN). */
+  LOCAL_SECRETS_STATE: z.string().optional(),
 });
 export type RotateSecretConfig = z.infer<typeof RotateSecretConfig>;
 
@@ -80,11 +84,23 @@ export function engineOf(engine: string): Engine {
   const e = engine.toLowerCase();
   if (['postgres', 'postgresql', 'aurora-postgresql'].includes(e)) return 'postgres';
   if (['mysql', 'mariadb', 'aurora-mysql', 'aurora'].includes(e)) return 'mysql';
-  throw new PermanentError(`Unsupported database engine "${engine}" (expected postgres, aurora-postgresql, mysql, mariadb or aurora-mysql)`);
+  throw new PermanentError(
+    `Unsupported database engine "${engine}" (expected postgres, aurora-postgresql, mysql, mariadb or aurora-mysql)`,
+  );
 }
 
 export function portOf(secret: DbSecret): number {
   return secret.port ?? (engineOf(secret.engine) === 'postgres' ? 5432 : 3306);
+}
+
+/**
+ * The secret's name from a Secrets Manager ARN (`...:secret:NAME-AbCdEf`), or the id itself.
+ * Notifications and messages name secrets by name: ARNs contain "secretsmanager:", which the
+ * shared redactor reads as a `secret: value` pair.
+ */
+export function secretNameOf(secretId: string): string {
+  const match = /^arn:[^:]+:secretsmanager:[^:]*:\d*:secret:(.+)-[A-Za-z0-9]{6}$/.exec(secretId);
+  return match?.[1] ?? secretId;
 }
 
 /** Parses JSON text; `undefined` when the text is not a JSON object. */
@@ -102,7 +118,10 @@ export function jsonObject(text: string): Record<string, unknown> | undefined {
 /** Parses a database secret, naming the secret, version and bad fields (never the values). */
 export function parseDbSecret(text: string, what: string): DbSecret {
   const obj = jsonObject(text);
-  if (!obj) throw new PermanentError(`${what} is not a JSON object; a database secret needs engine, host, username, password`);
+  if (!obj)
+    throw new PermanentError(
+      `${what} is not a JSON object; a database secret needs engine, host, username, password`,
+    );
   const result = DbSecret.safeParse(obj);
   if (!result.success) {
     const fields = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);

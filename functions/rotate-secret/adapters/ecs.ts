@@ -6,7 +6,9 @@ export function ecsAdapter(client: ECSClient): EcsPort {
   return {
     async forceNewDeployment(cluster, service) {
       try {
-        const out = await client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
+        const out = await client.send(
+          new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }),
+        );
         const primary = out.service?.deployments?.find((d) => d.status === 'PRIMARY');
         return primary?.id ? { deploymentId: primary.id } : {};
       } catch (error) {

@@ -28,7 +28,7 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
           tags: Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
         };
       } catch (error) {
-        throw toOpsError(`secretsmanager:DescribeSecret ${secretId}`, error);
+        throw toOpsError(`Secrets Manager DescribeSecret ${secretId}`, error);
       }
     },
     async getValue(secretId, { versionId, stage }) {
@@ -45,19 +45,27 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
         return { versionId: out.VersionId ?? '', value: out.SecretString, stages: out.VersionStages ?? [] };
       } catch (error) {
         if (errorName(error) === 'ResourceNotFoundException') return undefined;
-        throw toOpsError(`secretsmanager:GetSecretValue ${secretId} ${versionId ?? ''} ${stage ?? ''}`.trim(), error);
+        throw toOpsError(
+          `Secrets Manager GetSecretValue ${secretId} ${versionId ?? ''} ${stage ?? ''}`.trim(),
+          error,
+        );
       }
     },
     async putPending(secretId, token, value) {
       registerSecret(value);
       try {
         await client.send(
-          new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: value, VersionStages: [AWSPENDING] }),
+          new PutSecretValueCommand({
+            SecretId: secretId,
+            ClientRequestToken: token,
+            SecretString: value,
+            VersionStages: [AWSPENDING],
+          }),
         );
         return 'stored';
       } catch (error) {
         if (errorName(error) === 'ResourceExistsException') return 'exists-with-other-value';
-        throw toOpsError(`secretsmanager:PutSecretValue ${secretId} ${token}`, error);
+        throw toOpsError(`Secrets Manager PutSecretValue ${secretId} ${token}`, error);
       }
     },
     async randomPassword({ length, excludeCharacters, excludePunctuation }) {
@@ -75,7 +83,7 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
         registerSecret(out.RandomPassword);
         return out.RandomPassword;
       } catch (error) {
-        throw toOpsError('secretsmanager:GetRandomPassword', error);
+        throw toOpsError('Secrets Manager GetRandomPassword', error);
       }
     },
     async moveCurrent(secretId, toVersionId, fromVersionId) {
@@ -89,7 +97,10 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
           }),
         );
       } catch (error) {
-        throw toOpsError(`secretsmanager:UpdateSecretVersionStage ${secretId} AWSCURRENT → ${toVersionId}`, error);
+        throw toOpsError(
+          `Secrets Manager UpdateSecretVersionStage ${secretId} AWSCURRENT → ${toVersionId}`,
+          error,
+        );
       }
     },
   };

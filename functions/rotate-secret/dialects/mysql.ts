@@ -54,9 +54,18 @@ export const mysqlDialect: Dialect = {
     sql: `SELECT plugin = 'AWSAuthenticationPlugin' AS iam FROM mysql.user WHERE User = ?`,
     params: [user],
   }),
-  accounts: (user) => ({ sql: 'SELECT Host AS host FROM mysql.user WHERE User = ? ORDER BY Host', params: [user] }),
-  createUser: (user, host, password) => ({ sql: 'CREATE USER ?@? IDENTIFIED BY ?', params: [user, host, password] }),
-  setPassword: (user, host, password) => ({ sql: 'ALTER USER ?@? IDENTIFIED BY ?', params: [user, host, password] }),
+  accounts: (user) => ({
+    sql: 'SELECT Host AS host FROM mysql.user WHERE User = ? ORDER BY Host',
+    params: [user],
+  }),
+  createUser: (user, host, password) => ({
+    sql: 'CREATE USER ?@? IDENTIFIED BY ?',
+    params: [user, host, password],
+  }),
+  setPassword: (user, host, password) => ({
+    sql: 'ALTER USER ?@? IDENTIFIED BY ?',
+    params: [user, host, password],
+  }),
   serverVersion: { sql: 'SELECT VERSION() AS version' },
   // MariaDB requires the CREATE USER privilege for ALTER USER even on oneself; SET PASSWORD does not.
   // MySQL 8 has no PASSWORD() function, and lets any user ALTER USER CURRENT_USER().
@@ -70,6 +79,8 @@ export const mysqlDialect: Dialect = {
       .map((row) => String(Object.values(row)[0] ?? ''))
       .filter((line) => line.length > 0)
       .map((line) => privilegeOf(line, holder, grantee, host)),
-  resetPrivileges: (user, host) => [{ sql: 'REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', params: [user, host] }],
+  resetPrivileges: (user, host) => [
+    { sql: 'REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', params: [user, host] },
+  ],
   test: { sql: 'SELECT 1 AS ok' },
 };

@@ -54,7 +54,9 @@ function privilegeOf(row: Record<string, unknown>, user: string): Privilege {
   }
   return {
     key: `${privilege} ON ${kind} ${object}${grantable ? ' GRANTABLE' : ''}`,
-    grant: { sql: `GRANT ${privilege} ON ${kind} ${object} TO ${to}${grantable ? ' WITH GRANT OPTION' : ''}` },
+    grant: {
+      sql: `GRANT ${privilege} ON ${kind} ${object} TO ${to}${grantable ? ' WITH GRANT OPTION' : ''}`,
+    },
     revoke: { sql: `REVOKE ${privilege} ON ${kind} ${object} FROM ${to}` },
   };
 }
@@ -76,7 +78,9 @@ export const postgresDialect: Dialect = {
     sql: `ALTER ROLE ${quoteIdent(user)} WITH LOGIN PASSWORD ${quoteLiteral(password)}`,
   }),
   serverVersion: { sql: 'SELECT version() AS version' },
-  setOwnPassword: (user, password) => ({ sql: `ALTER ROLE ${quoteIdent(user)} WITH PASSWORD ${quoteLiteral(password)}` }),
+  setOwnPassword: (user, password) => ({
+    sql: `ALTER ROLE ${quoteIdent(user)} WITH PASSWORD ${quoteLiteral(password)}`,
+  }),
   listPrivileges: (user) => ({ sql: LIST_PRIVILEGES, params: [user] }),
   privileges: (rows, _holder, grantee) => rows.map((row) => privilegeOf(row, grantee)),
   resetPrivileges: () => [],

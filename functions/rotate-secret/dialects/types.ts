@@ -32,7 +32,12 @@ export interface Dialect {
   /** Query listing `user`'s privileges; rows are turned into `Privilege`s by `privileges`. */
   listPrivileges(user: string, host: string): Statement;
   /** Rows listed for `holder`, as privileges whose grant/revoke statements name `grantee`. */
-  privileges(rows: Array<Record<string, unknown>>, holder: string, grantee: string, host: string): Privilege[];
+  privileges(
+    rows: Array<Record<string, unknown>>,
+    holder: string,
+    grantee: string,
+    host: string,
+  ): Privilege[];
   /**
    * When privileges differ: statements that drop every object privilege before all of the
    * source's privileges are granted again (MySQL). Empty when the dialect revokes item by item.

@@ -32,7 +32,10 @@ export interface Strategy {
 
 export async function readPending(ctx: StepContext): Promise<SecretVersion> {
   const { SecretId, ClientRequestToken } = ctx.event;
-  const pending = await ctx.deps.secrets.getValue(SecretId, { versionId: ClientRequestToken, stage: 'AWSPENDING' });
+  const pending = await ctx.deps.secrets.getValue(SecretId, {
+    versionId: ClientRequestToken,
+    stage: 'AWSPENDING',
+  });
   if (!pending) {
     throw new PermanentError(
       `Secret ${ctx.meta.name} has no AWSPENDING value for version ${ClientRequestToken}: createSecret has not stored it`,

@@ -10,7 +10,9 @@ export const CLONE_SUFFIX = '_clone';
 
 /** `app` ↔ `app_clone` (the AWS templates' naming, so secrets rotated by them keep working). */
 export function otherUser(username: string): string {
-  return username.endsWith(CLONE_SUFFIX) ? username.slice(0, -CLONE_SUFFIX.length) : `${username}${CLONE_SUFFIX}`;
+  return username.endsWith(CLONE_SUFFIX)
+    ? username.slice(0, -CLONE_SUFFIX.length)
+    : `${username}${CLONE_SUFFIX}`;
 }
 
 const AUTH_CODES = new Set(['28P01', '28000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR']);
@@ -21,7 +23,11 @@ export function isAuthFailure(error: unknown): boolean {
   return error instanceof PermanentError && typeof code === 'string' && AUTH_CODES.has(code);
 }
 
-export function connectOptions(secret: DbSecret, config: RotateSecretConfig, database = secret.dbname): DbConnectOptions {
+export function connectOptions(
+  secret: DbSecret,
+  config: RotateSecretConfig,
+  database = secret.dbname,
+): DbConnectOptions {
   return {
     engine: engineOf(secret.engine),
     host: secret.host,
@@ -46,7 +52,12 @@ function parse(text: string, what: string): DbSecret {
 }
 
 /** Refuses a pending version that names another server or an unexpected user. */
-export function checkSameTarget(current: DbSecret, pending: DbSecret, expectedUser: string, secretName: string): void {
+export function checkSameTarget(
+  current: DbSecret,
+  pending: DbSecret,
+  expectedUser: string,
+  secretName: string,
+): void {
   if (where(current) !== where(pending)) {
     throw new PermanentError(
       `Refusing to rotate ${secretName}: AWSPENDING names ${where(pending)} but AWSCURRENT names ${where(current)}`,
@@ -79,7 +90,13 @@ async function run(db: DbConnection, statement: Statement): Promise<Array<Record
   return db.query<Record<string, unknown>>(statement.sql, statement.params ?? []);
 }
 
-async function refuseIamUser(db: DbConnection, dialect: Dialect, user: string, secretName: string, strict: boolean) {
+async function refuseIamUser(
+  db: DbConnection,
+  dialect: Dialect,
+  user: string,
+  secretName: string,
+  strict: boolean,
+) {
   let rows: Array<Record<string, unknown>>;
   try {
     rows = await run(db, dialect.isIamUser(user));
@@ -88,11 +105,18 @@ async function refuseIamUser(db: DbConnection, dialect: Dialect, user: string, s
     if (!strict && error instanceof PermanentError) return;
     throw error;
   }
-  if (rows.some((r) => r.iam === true || r.iam === 1 || r.iam === '1' || r.iam === 't')) throw iamRefusal(user, secretName);
+  if (rows.some((r) => r.iam === true || r.iam === 1 || r.iam === '1' || r.iam === 't'))
+    throw iamRefusal(user, secretName);
 }
 
 /** Makes `to`'s privileges identical to `from`'s (run every rotation: grants drift). Returns what changed. */
-export async function copyPrivileges(db: DbConnection, dialect: Dialect, from: string, to: string, host: string): Promise<string[]> {
+export async function copyPrivileges(
+  db: DbConnection,
+  dialect: Dialect,
+  from: string,
+  to: string,
+  host: string,
+): Promise<string[]> {
   const source = dialect.privileges(await run(db, dialect.listPrivileges(from, host)), from, to, host);
   const target = dialect.privileges(await run(db, dialect.listPrivileges(to, host)), to, to, host);
   const sourceKeys = new Set(source.map((p) => p.key));
@@ -199,12 +223,16 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
   if (!pending.password) throw iamRefusal(pending.username, name);
   const dialect = dialectOf(current);
   checkUserName(dialect, pending.username, name);
-  if (!current.masterarn) throw new PermanentError(`Secret ${name} has no "masterarn": alternating-users needs the master secret`);
+  if (!current.masterarn)
+    throw new PermanentError(`Secret ${name} has no "masterarn": alternating-users needs the master secret`);
   const masterVersion = await ctx.deps.secrets.getValue(current.masterarn, { stage: 'AWSCURRENT' });
-  if (!masterVersion) throw new PermanentError(`Master secret ${current.masterarn} of ${name} has no AWSCURRENT value`);
+  if (!masterVersion)
+    throw new PermanentError(`Master secret ${current.masterarn} of ${name} has no AWSCURRENT value`);
   const master = parse(masterVersion.value, `master secret ${current.masterarn}`);
   if (where(master) !== where(current)) {
-    throw new PermanentError(`Refusing to rotate ${name}: its master secret names ${where(master)} but the secret names ${where(current)}`);
+    throw new PermanentError(
+      `Refusing to rotate ${name}: its master secret names ${where(master)} but the secret names ${where(current)}`,
+    );
   }
   const users = { current: current.username, pending: pending.username };
   if (ctx.config.DRY_RUN) {
@@ -219,9 +247,13 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
     await refuseIamUser(db, dialect, pending.username, name, true);
     const hosts = (await run(db, dialect.accounts(current.username))).map((r) => String(r.host ?? ''));
     if (hosts.length === 0) {
-      throw new PermanentError(`Cannot rotate ${name}: user ${current.username} (AWSCURRENT) does not exist on ${where(current)}`);
+      throw new PermanentError(
+        `Cannot rotate ${name}: user ${current.username} (AWSCURRENT) does not exist on ${where(current)}`,
+      );
     }
-    const pendingHosts = new Set((await run(db, dialect.accounts(pending.username))).map((r) => String(r.host ?? '')));
+    const pendingHosts = new Set(
+      (await run(db, dialect.accounts(pending.username))).map((r) => String(r.host ?? '')),
+    );
     for (const host of hosts) {
       const account = host ? `${pending.username}@${host}` : pending.username;
       if (pendingHosts.has(host)) {
@@ -233,7 +265,9 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
       }
       const changes = await copyPrivileges(db, dialect, current.username, pending.username, host);
       ctx.actions.push(
-        changes.length ? `privileges of ${account} made identical to ${current.username}: ${changes.join('; ')}` : `privileges of ${account} already identical to ${current.username}`,
+        changes.length
+          ? `privileges of ${account} made identical to ${current.username}: ${changes.join('; ')}`
+          : `privileges of ${account} already identical to ${current.username}`,
       );
     }
   } finally {
@@ -250,7 +284,9 @@ async function setSingleUser(ctx: StepContext): Promise<StepOutcome> {
   if (!pending.password) throw iamRefusal(pending.username, name);
   const users = { current: current.username, pending: pending.username };
   if (ctx.config.DRY_RUN) {
-    ctx.actions.push(`would log in to ${where(current)} as ${current.username} (current, then previous password) and change its password`);
+    ctx.actions.push(
+      `would log in to ${where(current)} as ${current.username} (current, then previous password) and change its password`,
+    );
     return { outcome: 'dry-run', users };
   }
   const already = await tryLogin(ctx, pending);
@@ -278,7 +314,10 @@ async function setSingleUser(ctx: StepContext): Promise<StepOutcome> {
     const dialect = dialectOf(current);
     await refuseIamUser(db, dialect, current.username, name, false);
     const [versionRow] = await run(db, dialect.serverVersion);
-    await run(db, dialect.setOwnPassword(current.username, pending.password, String(versionRow?.version ?? '')));
+    await run(
+      db,
+      dialect.setOwnPassword(current.username, pending.password, String(versionRow?.version ?? '')),
+    );
   } finally {
     await db.close();
   }

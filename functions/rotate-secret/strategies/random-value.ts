@@ -24,11 +24,15 @@ export function randomValueSettings(meta: SecretMetadata): RandomValueSettings {
   const lengthTag = meta.tags[TAG_RANDOM_LENGTH];
   const length = lengthTag === undefined ? 64 : Number(lengthTag);
   if (!Number.isInteger(length) || length < 8 || length > 4096) {
-    throw new PermanentError(`Tag ${TAG_RANDOM_LENGTH} of ${meta.name} must be an integer from 8 to 4096, got "${lengthTag}"`);
+    throw new PermanentError(
+      `Tag ${TAG_RANDOM_LENGTH} of ${meta.name} must be an integer from 8 to 4096, got "${lengthTag}"`,
+    );
   }
   const alphabet = meta.tags[TAG_RANDOM_ALPHABET] ?? 'full';
   if (alphabet !== 'full' && alphabet !== 'alphanumeric') {
-    throw new PermanentError(`Tag ${TAG_RANDOM_ALPHABET} of ${meta.name} must be "full" or "alphanumeric", got "${alphabet}"`);
+    throw new PermanentError(
+      `Tag ${TAG_RANDOM_ALPHABET} of ${meta.name} must be "full" or "alphanumeric", got "${alphabet}"`,
+    );
   }
   const key = meta.tags[TAG_RANDOM_KEY] || undefined;
   return { length, alphabet, ...(key ? { key } : {}) };
@@ -39,7 +43,9 @@ function valueOf(text: string, settings: RandomValueSettings, what: string): str
   const obj = jsonObject(text);
   const value = obj?.[settings.key];
   if (typeof value !== 'string') {
-    throw new PermanentError(`${what} is not a JSON object with a string "${settings.key}" (tag ${TAG_RANDOM_KEY})`);
+    throw new PermanentError(
+      `${what} is not a JSON object with a string "${settings.key}" (tag ${TAG_RANDOM_KEY})`,
+    );
   }
   return value;
 }

@@ -36,7 +36,8 @@ interface FakeSecret {
   versions: Map<string, FakeVersion>;
 }
 
-type CommandName = 'DescribeSecret' | 'GetSecretValue' | 'PutSecretValue' | 'UpdateSecretVersionStage' | 'GetRandomPassword';
+type CommandName =
+  'DescribeSecret' | 'GetSecretValue' | 'PutSecretValue' | 'UpdateSecretVersionStage' | 'GetRandomPassword';
 
 /** An error shaped like the SDK's throttling error (retryable). */
 export function throttlingError(): Error {
@@ -63,9 +64,15 @@ export class FakeSecretsManager {
   private readonly queuedPasswords: string[] = [];
 
   constructor() {
-    this.mock.on(DescribeSecretCommand).callsFake((input) => this.guarded('DescribeSecret', () => this.describe(input)));
-    this.mock.on(GetSecretValueCommand).callsFake((input) => this.guarded('GetSecretValue', () => this.getValue(input)));
-    this.mock.on(PutSecretValueCommand).callsFake((input) => this.guarded('PutSecretValue', () => this.putValue(input)));
+    this.mock
+      .on(DescribeSecretCommand)
+      .callsFake((input) => this.guarded('DescribeSecret', () => this.describe(input)));
+    this.mock
+      .on(GetSecretValueCommand)
+      .callsFake((input) => this.guarded('GetSecretValue', () => this.getValue(input)));
+    this.mock
+      .on(PutSecretValueCommand)
+      .callsFake((input) => this.guarded('PutSecretValue', () => this.putValue(input)));
     this.mock
       .on(UpdateSecretVersionStageCommand)
       .callsFake((input) => this.guarded('UpdateSecretVersionStage', () => this.updateStage(input)));
@@ -75,7 +82,11 @@ export class FakeSecretsManager {
   }
 
   /** Creates a secret whose first version is AWSCURRENT. Returns its ARN. */
-  createSecret(name: string, value: string, options: { tags?: Record<string, string>; rotationEnabled?: boolean } = {}): string {
+  createSecret(
+    name: string,
+    value: string,
+    options: { tags?: Record<string, string>; rotationEnabled?: boolean } = {},
+  ): string {
     const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-${randomBytes(3).toString('hex')}`;
     const secret: FakeSecret = {
       arn,
@@ -101,7 +112,8 @@ export class FakeSecretsManager {
 
   /** What the service does once finishSecret succeeded: AWSPENDING is removed. */
   completeRotation(secretId: string): void {
-    for (const v of this.find(secretId).versions.values()) if (v.stages.has(CURRENT)) v.stages.delete(PENDING);
+    for (const v of this.find(secretId).versions.values())
+      if (v.stages.has(CURRENT)) v.stages.delete(PENDING);
   }
 
   /** Writes a value directly, as a person would in the console (no rotation). */
@@ -169,14 +181,19 @@ export class FakeSecretsManager {
 
   private find(secretId: string | undefined): FakeSecret {
     const secret = [...this.secrets.values()].find((s) => s.name === secretId || s.arn === secretId);
-    if (!secret) throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", ...meta });
+    if (!secret)
+      throw new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret.",
+        ...meta,
+      });
     return secret;
   }
 
   /** Moves `stage` to `versionId`; moving AWSCURRENT labels the old current AWSPREVIOUS. */
   private attach(secret: FakeSecret, stage: string, versionId: string): void {
     const target = secret.versions.get(versionId);
-    if (!target) throw new InvalidParameterException({ message: `version ${versionId} does not exist`, ...meta });
+    if (!target)
+      throw new InvalidParameterException({ message: `version ${versionId} does not exist`, ...meta });
     for (const [id, v] of secret.versions) {
       if (id === versionId || !v.stages.has(stage)) continue;
       v.stages.delete(stage);
@@ -204,20 +221,35 @@ export class FakeSecretsManager {
     const secret = this.find(input.SecretId);
     const stage = input.VersionStage ?? (input.VersionId ? undefined : CURRENT);
     const notFound = () =>
-      new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for the version.", ...meta });
+      new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret value for the version.",
+        ...meta,
+      });
     const entry = input.VersionId
       ? ([input.VersionId, secret.versions.get(input.VersionId)] as const)
       : [...secret.versions].find(([, v]) => v.stages.has(stage!));
     const [id, version] = entry ?? [];
     if (!id || !version || version.value === undefined) throw notFound();
     if (stage && !version.stages.has(stage)) throw notFound();
-    return { ARN: secret.arn, Name: secret.name, VersionId: id, SecretString: version.value, VersionStages: [...version.stages] };
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: id,
+      SecretString: version.value,
+      VersionStages: [...version.stages],
+    };
   }
 
-  private putValue(input: { SecretId?: string; ClientRequestToken?: string; SecretString?: string; VersionStages?: string[] }) {
+  private putValue(input: {
+    SecretId?: string;
+    ClientRequestToken?: string;
+    SecretString?: string;
+    VersionStages?: string[];
+  }) {
     const secret = this.find(input.SecretId);
     const token = input.ClientRequestToken ?? randomUUID();
-    if (input.SecretString === undefined) throw new InvalidRequestException({ message: 'SecretString is required', ...meta });
+    if (input.SecretString === undefined)
+      throw new InvalidRequestException({ message: 'SecretString is required', ...meta });
     const existing = secret.versions.get(token);
     if (existing?.value !== undefined) {
       if (existing.value !== input.SecretString) {
@@ -232,10 +264,20 @@ export class FakeSecretsManager {
       secret.versions.set(token, { value: input.SecretString, stages: new Set() });
     }
     for (const stage of input.VersionStages ?? [CURRENT]) this.attach(secret, stage, token);
-    return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...secret.versions.get(token)!.stages] };
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: token,
+      VersionStages: [...secret.versions.get(token)!.stages],
+    };
   }
 
-  private updateStage(input: { SecretId?: string; VersionStage?: string; MoveToVersionId?: string; RemoveFromVersionId?: string }) {
+  private updateStage(input: {
+    SecretId?: string;
+    VersionStage?: string;
+    MoveToVersionId?: string;
+    RemoveFromVersionId?: string;
+  }) {
     const secret = this.find(input.SecretId);
     const stage = input.VersionStage;
     if (!stage) throw new InvalidParameterException({ message: 'VersionStage is required', ...meta });

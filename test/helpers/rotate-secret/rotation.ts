@@ -8,7 +8,11 @@ import { connect, type DbConnectOptions, type DbConnection, type Engine } from '
 import type { Notification, Notifier } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
 import type { DbPort, EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
-import { ROTATION_STEPS, RotateSecretConfig, type RotationStep } from '../../../functions/rotate-secret/schema';
+import {
+  ROTATION_STEPS,
+  RotateSecretConfig,
+  type RotationStep,
+} from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
 import type { FakeSecretsManager } from './fake-secrets-manager';
 
@@ -92,7 +96,11 @@ export async function runFullRotation(
   const start = performance.now();
   for (const step of ROTATION_STEPS) {
     const t0 = performance.now();
-    const result = await rotateSecret({ SecretId: secretId, ClientRequestToken: token, Step: step }, deps, config);
+    const result = await rotateSecret(
+      { SecretId: secretId, ClientRequestToken: token, Step: step },
+      deps,
+      config,
+    );
     steps.push({ step, ms: performance.now() - t0, result });
   }
   fake.completeRotation(secretId);
@@ -103,11 +111,30 @@ export async function runFullRotation(
 
 export function adminOptions(engine: Engine, database?: string): DbConnectOptions {
   return engine === 'postgres'
-    ? { engine, host: '127.0.0.1', port: PG_PORT, user: 'postgres', database: database ?? 'postgres', ssl: 'disable' }
-    : { engine, host: '127.0.0.1', port: MYSQL_PORT, user: 'root', password: '', ...(database ? { database } : {}), ssl: 'disable' };
+    ? {
+        engine,
+        host: '127.0.0.1',
+        port: PG_PORT,
+        user: 'postgres',
+        database: database ?? 'postgres',
+        ssl: 'disable',
+      }
+    : {
+        engine,
+        host: '127.0.0.1',
+        port: MYSQL_PORT,
+        user: 'root',
+        password: '',
+        ...(database ? { database } : {}),
+        ssl: 'disable',
+      };
 }
 
-export async function asAdmin<T>(engine: Engine, fn: (db: DbConnection) => Promise<T>, database?: string): Promise<T> {
+export async function asAdmin<T>(
+  engine: Engine,
+  fn: (db: DbConnection) => Promise<T>,
+  database?: string,
+): Promise<T> {
   const db = await connect(adminOptions(engine, database));
   try {
     return await fn(db);
@@ -117,7 +144,12 @@ export async function asAdmin<T>(engine: Engine, fn: (db: DbConnection) => Promi
 }
 
 /** True when `user`/`password` log in and run a query. */
-export async function canLogin(engine: Engine, user: string, password: string, database?: string): Promise<boolean> {
+export async function canLogin(
+  engine: Engine,
+  user: string,
+  password: string,
+  database?: string,
+): Promise<boolean> {
   try {
     const db = await connect({ ...adminOptions(engine, database), user, password, connectTimeoutMs: 3000 });
     try {
@@ -136,16 +168,27 @@ export async function canLogin(engine: Engine, user: string, password: string, d
  * it, and a master user `${prefix}_master` able to create users and grant. Passwords are enforced
  * (PostgreSQL: membership of rot_password_auth).
  */
-export async function createFixture(engine: Engine, prefix: string, appPassword: string, masterPassword: string) {
+export async function createFixture(
+  engine: Engine,
+  prefix: string,
+  appPassword: string,
+  masterPassword: string,
+) {
   await dropFixture(engine, prefix);
   const app = `${prefix}_app`;
   const master = `${prefix}_master`;
   if (engine === 'postgres') {
     await asAdmin(engine, async (db) => {
-      await db.query(`DO $$ BEGIN CREATE ROLE ${PG_PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
-      await db.query(`DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+      await db.query(
+        `DO $$ BEGIN CREATE ROLE ${PG_PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
+      await db.query(
+        `DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
       await db.query(`CREATE DATABASE ${prefix}`);
-      await db.query(`CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD '${masterPassword}' IN ROLE ${PG_PASSWORD_ROLE}`);
+      await db.query(
+        `CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD '${masterPassword}' IN ROLE ${PG_PASSWORD_ROLE}`,
+      );
       await db.query(`CREATE ROLE ${app} LOGIN PASSWORD '${appPassword}' IN ROLE ${PG_PASSWORD_ROLE}`);
     });
     await asAdmin(
@@ -179,14 +222,20 @@ export async function dropFixture(engine: Engine, prefix: string): Promise<void>
         [prefix],
       );
       await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      const roles = await db.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1`, [`${prefix}\\_%`]);
+      const roles = await db.query<{ rolname: string }>(
+        `SELECT rolname FROM pg_roles WHERE rolname LIKE $1`,
+        [`${prefix}\\_%`],
+      );
       for (const { rolname } of roles) {
         await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
         await db.query(`DROP ROLE IF EXISTS "${rolname}"`);
       }
     } else {
       await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      const users = await db.query<{ User: string; Host: string }>('SELECT User, Host FROM mysql.user WHERE User LIKE ?', [`${prefix}\\_%`]);
+      const users = await db.query<{ User: string; Host: string }>(
+        'SELECT User, Host FROM mysql.user WHERE User LIKE ?',
+        [`${prefix}\\_%`],
+      );
       for (const u of users) await db.query('DROP USER ?@?', [u.User, u.Host]);
     }
   });
@@ -196,7 +245,9 @@ export async function dropFixture(engine: Engine, prefix: string): Promise<void>
 export async function assertPasswordsEnforced(prefix: string): Promise<void> {
   const probe = `${prefix}_probe`;
   await asAdmin('postgres', async (db) => {
-    await db.query(`DO $$ BEGIN CREATE ROLE ${PG_PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await db.query(
+      `DO $$ BEGIN CREATE ROLE ${PG_PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+    );
     await db.query(`DROP ROLE IF EXISTS ${probe}`);
     await db.query(`CREATE ROLE ${probe} LOGIN PASSWORD 'right-one' IN ROLE ${PG_PASSWORD_ROLE}`);
   });

@@ -8,7 +8,13 @@ import { PermanentError, RetryableError } from '../../../shared/errors';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import type { RotationDeps } from '../../../functions/rotate-secret/ports';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
-import { CURRENT, FakeSecretsManager, PENDING, PREVIOUS, throttlingError } from '../../helpers/rotate-secret/fake-secrets-manager';
+import {
+  CURRENT,
+  FakeSecretsManager,
+  PENDING,
+  PREVIOUS,
+  throttlingError,
+} from '../../helpers/rotate-secret/fake-secrets-manager';
 import {
   asAdmin,
   assertPasswordsEnforced,
@@ -33,8 +39,15 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
   const MASTER = `${prefix}/master`;
   let fake: FakeSecretsManager;
   let fixture: Awaited<ReturnType<typeof createFixture>>;
-  let deps: RotationDeps & { db: ReturnType<typeof switchableDb>; ecs: ReturnType<typeof fakeEcs>; notifier: ReturnType<typeof recordingNotifier> };
-  const config = testConfig({ CLUSTER_NAME: 'django-app', SECRET_CONSUMERS: JSON.stringify([{ secret: `${prefix}/app/*`, services: ['web', 'worker'] }]) });
+  let deps: RotationDeps & {
+    db: ReturnType<typeof switchableDb>;
+    ecs: ReturnType<typeof fakeEcs>;
+    notifier: ReturnType<typeof recordingNotifier>;
+  };
+  const config = testConfig({
+    CLUSTER_NAME: 'django-app',
+    SECRET_CONSUMERS: JSON.stringify([{ secret: `${prefix}/app/*`, services: ['web', 'worker'] }]),
+  });
 
   beforeAll(async () => {
     if (engine === 'postgres') await assertPasswordsEnforced(prefix);
@@ -45,7 +58,13 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
     fake = new FakeSecretsManager();
     const masterArn = fake.createSecret(
       MASTER,
-      JSON.stringify({ engine, host: '127.0.0.1', port, username: fixture.master, password: 'initial-Master-pw1' }),
+      JSON.stringify({
+        engine,
+        host: '127.0.0.1',
+        port,
+        username: fixture.master,
+        password: 'initial-Master-pw1',
+      }),
     );
     fake.createSecret(
       SECRET,
@@ -81,7 +100,15 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
     const s = fake.json(SECRET, stage) as { username: string; password: string };
     const { connect } = await import('../../../shared/db/driver');
     try {
-      const db = await connect({ engine, host: '127.0.0.1', port, user: s.username, password: s.password, database: fixture.database, ssl: 'disable' });
+      const db = await connect({
+        engine,
+        host: '127.0.0.1',
+        port,
+        user: s.username,
+        password: s.password,
+        database: fixture.database,
+        ssl: 'disable',
+      });
       try {
         await db.query(sql);
         return true;
@@ -109,7 +136,7 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       const now = fake.json(SECRET);
       expect(now.username).toBe(`${fixture.app}_clone`);
       expect(now.password).not.toBe('initial-App-pw1');
-      expect(await canRun(CURRENT, 'INSERT INTO items (name) VALUES (\'from clone\')')).toBe(true);
+      expect(await canRun(CURRENT, "INSERT INTO items (name) VALUES ('from clone')")).toBe(true);
       expect(await canRun(CURRENT, 'SELECT count(*) FROM items')).toBe(true);
       expect(await canRun(CURRENT, 'DELETE FROM items')).toBe(false);
       expect(deps.ecs.deployments).toEqual(['django-app/web', 'django-app/worker']);
@@ -124,7 +151,10 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       await asAdmin(
         engine,
         async (db) => {
-          const [c, a] = engine === 'postgres' ? [`"${clone.username}"`, `"${fixture.app}"`] : [`'${clone.username}'@'%'`, `'${fixture.app}'@'%'`];
+          const [c, a] =
+            engine === 'postgres'
+              ? [`"${clone.username}"`, `"${fixture.app}"`]
+              : [`'${clone.username}'@'%'`, `'${fixture.app}'@'%'`];
           const table = engine === 'postgres' ? 'items' : `${fixture.database}.items`;
           await db.query(`GRANT DELETE ON ${table} TO ${c}`);
           await db.query(`GRANT UPDATE ON ${table} TO ${a}`);
@@ -149,7 +179,11 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       await expect(failure).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}.* as ${fixture.master}`));
       expect(await loginAt(CURRENT)).toBe(true);
       expect(deps.notifier.sent.map((n) => n.eventType)).toEqual(['SecretRotationFailed']);
-      fake.setValue(MASTER, CURRENT, JSON.stringify({ ...fake.json(MASTER), password: 'initial-Master-pw1' }));
+      fake.setValue(
+        MASTER,
+        CURRENT,
+        JSON.stringify({ ...fake.json(MASTER), password: 'initial-Master-pw1' }),
+      );
       for (const s of ['setSecret', 'testSecret', 'finishSecret'] as const) await step(s, token);
       expect(fake.versionWith(SECRET, CURRENT)).toBe(token);
       expect(await loginAt(CURRENT)).toBe(true);
@@ -161,15 +195,23 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       const token = fake.startRotation(SECRET);
       await step('createSecret', token);
       await expect(step('setSecret', token)).rejects.toThrow(/authenticates with IAM/);
-      const rows = await asAdmin(engine, (db) => db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [`${fixture.app}_clone`]));
+      const rows = await asAdmin(engine, (db) =>
+        db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [`${fixture.app}_clone`]),
+      );
       expect(rows).toEqual([]);
     });
 
     it('refuses a pending version that names another host', async () => {
       const token = fake.startRotation(SECRET);
       await step('createSecret', token);
-      fake.setValue(SECRET, PENDING, JSON.stringify({ ...fake.json(SECRET, PENDING), host: 'db.elsewhere.internal' }));
-      await expect(step('setSecret', token)).rejects.toThrow(/AWSPENDING names .*db\.elsewhere\.internal.* but AWSCURRENT names/);
+      fake.setValue(
+        SECRET,
+        PENDING,
+        JSON.stringify({ ...fake.json(SECRET, PENDING), host: 'db.elsewhere.internal' }),
+      );
+      await expect(step('setSecret', token)).rejects.toThrow(
+        /AWSPENDING names .*db\.elsewhere\.internal.* but AWSCURRENT names/,
+      );
       expect(await loginAt(CURRENT)).toBe(true);
     });
   });
@@ -177,7 +219,7 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
   describe('single-user', () => {
     beforeEach(() => setUp('single-user'));
 
-    it('changes the user\'s own password; the new one logs in and the old one no longer does', async () => {
+    it("changes the user's own password; the new one logs in and the old one no longer does", async () => {
       const { token } = await runFullRotation(fake, SECRET, deps, config);
       expect(fake.versionWith(SECRET, CURRENT)).toBe(token);
       expect(fake.json(SECRET).username).toBe(fixture.app);
@@ -189,7 +231,10 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
     it('logs in with AWSPREVIOUS when AWSCURRENT holds a wrong password, and converges', async () => {
       // Someone pasted a wrong password as a new AWSCURRENT; the right one is now AWSPREVIOUS.
       await fake.client.send(
-        new PutSecretValueCommand({ SecretId: SECRET, SecretString: JSON.stringify({ ...fake.json(SECRET), password: 'pasted-wrong' }) }),
+        new PutSecretValueCommand({
+          SecretId: SECRET,
+          SecretString: JSON.stringify({ ...fake.json(SECRET), password: 'pasted-wrong' }),
+        }),
       );
       const token = fake.startRotation(SECRET);
       await step('createSecret', token);
@@ -210,65 +255,102 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
     });
   });
 
-  describe.each(['alternating-users', 'single-user'] as const)('%s: failure injected, then retried', (strategy) => {
-    beforeEach(() => setUp(strategy));
+  describe.each(['alternating-users', 'single-user'] as const)(
+    '%s: failure injected, then retried',
+    (strategy) => {
+      beforeEach(() => setUp(strategy));
 
-    const injections: Array<[RotationStep, string, () => void, RegExp, typeof RetryableError]> = [
-      ['createSecret', 'PutSecretValue throttled', () => fake.failNext('PutSecretValue', throttlingError()), /PutSecretValue.*ThrottlingException/, RetryableError],
-      ['setSecret', 'database down', () => (deps.db.downFor = 1), new RegExp(`127\\.0\\.0\\.1:1\\b.*\\[ECONNREFUSED\\]`), RetryableError],
-      ['setSecret', 'GetSecretValue throttled', () => fake.failNext('GetSecretValue', throttlingError()), /GetSecretValue.*ThrottlingException/, RetryableError],
-      ['testSecret', 'database down', () => (deps.db.downFor = 1), /ECONNREFUSED/, RetryableError],
-      ['finishSecret', 'UpdateSecretVersionStage throttled', () => fake.failNext('UpdateSecretVersionStage', throttlingError()), /UpdateSecretVersionStage.*ThrottlingException/, RetryableError],
-    ];
+      const injections: Array<[RotationStep, string, () => void, RegExp, typeof RetryableError]> = [
+        [
+          'createSecret',
+          'PutSecretValue throttled',
+          () => fake.failNext('PutSecretValue', throttlingError()),
+          /PutSecretValue.*ThrottlingException/,
+          RetryableError,
+        ],
+        [
+          'setSecret',
+          'database down',
+          () => (deps.db.downFor = 1),
+          new RegExp(`127\\.0\\.0\\.1:1\\b.*\\[ECONNREFUSED\\]`),
+          RetryableError,
+        ],
+        [
+          'setSecret',
+          'GetSecretValue throttled',
+          () => fake.failNext('GetSecretValue', throttlingError()),
+          /GetSecretValue.*ThrottlingException/,
+          RetryableError,
+        ],
+        ['testSecret', 'database down', () => (deps.db.downFor = 1), /ECONNREFUSED/, RetryableError],
+        [
+          'finishSecret',
+          'UpdateSecretVersionStage throttled',
+          () => fake.failNext('UpdateSecretVersionStage', throttlingError()),
+          /UpdateSecretVersionStage.*ThrottlingException/,
+          RetryableError,
+        ],
+      ];
 
-    /**
-     * Alternating users: AWSCURRENT logs in at every point. Single user has an unavoidable gap:
-     * once setSecret changed the password and until finishSecret moves AWSCURRENT, only the
-     * AWSPENDING credentials log in (why alternating-users is the default).
-     */
-    async function expectWorkingCredentials(passwordChanged: boolean): Promise<void> {
-      if (strategy === 'single-user' && passwordChanged && fake.versionWith(SECRET, CURRENT) !== fake.versionWith(SECRET, PENDING)) {
-        expect(await loginAt(PENDING)).toBe(true);
-      } else {
-        expect(await loginAt(CURRENT)).toBe(true);
-      }
-    }
-
-    it.each(injections)('%s fails (%s), the working credentials keep logging in, and the retry converges', async (failing, _what, inject, message, type) => {
-      const token = fake.startRotation(SECRET);
-      let passwordChanged = false;
-      for (const s of STEPS) {
-        if (s === failing) {
-          inject();
-          const failure = step(s, token);
-          await expect(failure).rejects.toThrow(type);
-          await expect(failure).rejects.toThrow(message);
-          await expectWorkingCredentials(passwordChanged);
+      /**
+       * Alternating users: AWSCURRENT logs in at every point. Single user has an unavoidable gap:
+       * once setSecret changed the password and until finishSecret moves AWSCURRENT, only the
+       * AWSPENDING credentials log in (why alternating-users is the default).
+       */
+      async function expectWorkingCredentials(passwordChanged: boolean): Promise<void> {
+        if (
+          strategy === 'single-user' &&
+          passwordChanged &&
+          fake.versionWith(SECRET, CURRENT) !== fake.versionWith(SECRET, PENDING)
+        ) {
+          expect(await loginAt(PENDING)).toBe(true);
+        } else {
+          expect(await loginAt(CURRENT)).toBe(true);
         }
-        await step(s, token);
-        passwordChanged ||= s === 'setSecret';
-        await expectWorkingCredentials(passwordChanged);
       }
-      expect(fake.versionWith(SECRET, CURRENT)).toBe(token);
-      expect(await loginAt(CURRENT)).toBe(true);
-      expect(fake.mock).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, failing === 'finishSecret' ? 2 : 1);
-    });
 
-    it('every step delivered twice converges to one rotation, one redeploy and one notification', async () => {
-      const token = fake.startRotation(SECRET);
-      let pendingAfterCreate: string | undefined;
-      for (const s of STEPS) {
-        await step(s, token);
-        if (s === 'createSecret') pendingAfterCreate = fake.value(SECRET, PENDING);
-        await step(s, token);
-        await expectWorkingCredentials(s === 'setSecret' || s === 'testSecret');
-      }
-      expect(fake.value(SECRET, CURRENT)).toBe(pendingAfterCreate);
-      expect(await loginAt(CURRENT)).toBe(true);
-      expect(fake.mock).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
-      expect(fake.mock).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 1);
-      expect(deps.ecs.deployments).toEqual(['django-app/web', 'django-app/worker']);
-      expect(deps.notifier.sent).toHaveLength(1);
-    });
-  });
+      it.each(injections)(
+        '%s fails (%s), the working credentials keep logging in, and the retry converges',
+        async (failing, _what, inject, message, type) => {
+          const token = fake.startRotation(SECRET);
+          let passwordChanged = false;
+          for (const s of STEPS) {
+            if (s === failing) {
+              inject();
+              const failure = step(s, token);
+              await expect(failure).rejects.toThrow(type);
+              await expect(failure).rejects.toThrow(message);
+              await expectWorkingCredentials(passwordChanged);
+            }
+            await step(s, token);
+            passwordChanged ||= s === 'setSecret';
+            await expectWorkingCredentials(passwordChanged);
+          }
+          expect(fake.versionWith(SECRET, CURRENT)).toBe(token);
+          expect(await loginAt(CURRENT)).toBe(true);
+          expect(fake.mock).toHaveReceivedCommandTimes(
+            UpdateSecretVersionStageCommand,
+            failing === 'finishSecret' ? 2 : 1,
+          );
+        },
+      );
+
+      it('every step delivered twice converges to one rotation, one redeploy and one notification', async () => {
+        const token = fake.startRotation(SECRET);
+        let pendingAfterCreate: string | undefined;
+        for (const s of STEPS) {
+          await step(s, token);
+          if (s === 'createSecret') pendingAfterCreate = fake.value(SECRET, PENDING);
+          await step(s, token);
+          await expectWorkingCredentials(s === 'setSecret' || s === 'testSecret');
+        }
+        expect(fake.value(SECRET, CURRENT)).toBe(pendingAfterCreate);
+        expect(await loginAt(CURRENT)).toBe(true);
+        expect(fake.mock).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
+        expect(fake.mock).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 1);
+        expect(deps.ecs.deployments).toEqual(['django-app/web', 'django-app/worker']);
+        expect(deps.notifier.sent).toHaveLength(1);
+      });
+    },
+  );
 }
