@@ -1,4 +1,13 @@
-import type { DeploymentPolicy, DeploymentView, ServiceSnapshot, Signal, SignalKind, Trigger } from './types';
+import { classifyStop } from '../../shared/ecs/classify-stop';
+import type {
+  DeploymentPolicy,
+  DeploymentView,
+  ServiceSnapshot,
+  Signal,
+  SignalKind,
+  StoppedTaskView,
+  Trigger,
+} from './types';
 
 /** Why a deployment is judged stuck (first matching rule wins; every match is in `evidence.rules`). */
 export type StuckReason =
@@ -55,16 +64,23 @@ const ACTION_SIGNALS: Record<string, SignalKind> = {
   SERVICE_TASK_CONFIGURATION_FAILURE: 'configuration-failure',
 };
 
-/** Stops that are not failures: the scheduler scaling in, or a person stopping a task. */
-function isRoutineStop(task: { stopCode?: string; stoppedReason?: string }): boolean {
-  return (
-    task.stopCode === 'UserInitiated' || /^Scaling activity initiated by/i.test(task.stoppedReason ?? '')
-  );
-}
+type StopFacts = Pick<StoppedTaskView, 'stopCode' | 'stoppedReason' | 'containerReason' | 'containers'>;
 
-function stopDetail(task: { stopCode?: string; stoppedReason?: string; containerReason?: string }): string {
+/** A stopped task as a failure signal, explained by the shared classifier; undefined when routine. */
+function stopSignal(task: StopFacts, at: Date): Signal | undefined {
+  const c = classifyStop({
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason,
+    containers: task.containers,
+  });
+  if (c.routine) return undefined;
   const why = [task.stopCode, task.stoppedReason, task.containerReason].filter(Boolean).join(': ');
-  return `task stopped (${why || 'no reason given'})`;
+  return {
+    kind: 'task-failed',
+    at,
+    detail: `task ${c.headline} (${why || 'no reason given'})`,
+    nextSteps: c.nextSteps,
+  };
 }
 
 const ROLLBACK_TEXT = /roll(?:ing|ed)?[\s-]?back/i;
@@ -105,20 +121,18 @@ export function collectSignals(
     if (match) signals.push({ kind: match[1], at: event.at, detail: event.message });
   }
   for (const task of snapshot.stoppedTasks ?? []) {
-    if (task.stoppedAt.getTime() < since || isRoutineStop(task)) continue;
+    if (task.stoppedAt.getTime() < since) continue;
     if (trigger.kind === 'task-stopped' && trigger.taskArn === task.taskArn) continue;
-    signals.push({ kind: 'task-failed', at: task.stoppedAt, detail: stopDetail(task) });
+    const signal = stopSignal(task, task.stoppedAt);
+    if (signal) signals.push(signal);
   }
   if (trigger.kind !== 'sweep' && trigger.at.getTime() >= since) {
     if (trigger.kind === 'service-action') {
       const kind = ACTION_SIGNALS[trigger.eventName];
       if (kind) signals.push({ kind, at: trigger.at, detail: `ECS Service Action ${trigger.eventName}` });
-    } else if (
-      trigger.kind === 'task-stopped' &&
-      trigger.deploymentId === primary.id &&
-      !isRoutineStop(trigger)
-    ) {
-      signals.push({ kind: 'task-failed', at: trigger.at, detail: stopDetail(trigger) });
+    } else if (trigger.kind === 'task-stopped' && trigger.deploymentId === primary.id) {
+      const signal = stopSignal(trigger, trigger.at);
+      if (signal) signals.push(signal);
     } else if (trigger.kind === 'deployment-state' && trigger.eventName === 'SERVICE_DEPLOYMENT_FAILED') {
       signals.push({
         kind: 'deployment-failed',

@@ -108,6 +108,7 @@ export function buildNotification(input: {
         ]
       : []),
     ...CHECKS[decision.reason],
+    ...(e.signals.find((s) => s.nextSteps?.length)?.nextSteps?.slice(0, 2) ?? []),
     ...(rolledBack ? ['Watch the rollback deployment reach a steady state before pushing a fix.'] : []),
   ];
   return {

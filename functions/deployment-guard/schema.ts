@@ -154,6 +154,7 @@ export function parseEvent(event: unknown, cluster: string, now: Date): ParsedEv
         taskArn: d.taskArn,
         stopCode: d.stopCode,
         stoppedReason: d.stoppedReason,
+        containers: d.containers,
         containerReason: container
           ? `${container.name ?? 'container'}: ${container.reason ?? `exit code ${container.exitCode}`}`
           : undefined,

@@ -1,3 +1,5 @@
+import type { StoppedTaskFacts } from '../../shared/ecs/stop-types';
+
 /**
  * Domain types of deploymentGuard: what the guard knows about a service, what woke it up,
  * and the policy it applies. No SDK types here: adapters translate into these.
@@ -75,6 +77,7 @@ export interface StoppedTaskView {
   stoppedReason?: string;
   /** First container reason or non-zero exit code worth quoting. */
   containerReason?: string;
+  containers?: StoppedTaskFacts['containers'];
 }
 
 /** What the guard has read about one service. */
@@ -119,6 +122,7 @@ export type Trigger =
       stoppedReason?: string;
       /** First container reason/exit code worth quoting (e.g. CannotPullContainerError). */
       containerReason?: string;
+      containers?: StoppedTaskFacts['containers'];
     };
 
 export type SignalKind =
@@ -134,4 +138,6 @@ export interface Signal {
   kind: SignalKind;
   at: Date;
   detail: string;
+  /** For a stopped task: what to check, from the shared stop classifier. */
+  nextSteps?: string[];
 }

@@ -136,6 +136,11 @@ export function ecsAdapter(client: ECSClient): EcsPort {
               stoppedAt: t.stoppedAt as Date,
               stopCode: t.stopCode,
               stoppedReason: t.stoppedReason,
+              containers: t.containers?.map((c) => ({
+                name: c.name,
+                exitCode: c.exitCode,
+                reason: c.reason,
+              })),
               containerReason: container
                 ? `${container.name ?? 'container'}: ${container.reason ?? `exit code ${container.exitCode}`}`
                 : undefined,

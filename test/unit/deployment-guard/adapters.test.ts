@@ -248,6 +248,7 @@ describe('ecsAdapter', () => {
         stopCode: 'TaskFailedToStart',
         stoppedReason: 'CannotPullContainerError: not found',
         containerReason: 'web: CannotPullContainerError: not found',
+        containers: [{ name: 'web', reason: 'CannotPullContainerError: not found', exitCode: undefined }],
       },
     ]);
   });

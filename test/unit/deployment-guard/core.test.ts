@@ -1,4 +1,5 @@
 import { runGuard } from '../../../functions/deployment-guard/core';
+import { classifyStop } from '../../../shared/ecs/classify-stop';
 import { BAD_IMAGE, SLOW_BUT_HEALTHY, snapshotAt } from '../../../functions/deployment-guard/timelines';
 import type { ServiceSnapshot } from '../../../functions/deployment-guard/types';
 import { PermanentError, RetryableError } from '../../../shared/errors';
@@ -64,13 +65,19 @@ describe('runGuard in rollback mode', () => {
     });
     expect(n!.details).toContain('deployment ecs-svc/4925818389744553701 started (web:43)');
     expect(n!.details).toContain(
-      '10:01:12Z first failure: task stopped (TaskFailedToStart: CannotPullContainerError',
+      '10:01:12Z first failure: task could not pull its container image (TaskFailedToStart: CannotPullContainerError',
     );
     expect(n!.details).toContain('judged stuck: 6 consecutive failed tasks (limit 3)');
     expect(n!.details).toContain(
       `ecs:StopServiceDeployment {"serviceDeploymentArn":"${SD_ARN}","stopType":"ROLLBACK"} → rollback requested`,
     );
     expect(n!.nextSteps!.join(' ')).toContain('stopped reason');
+    const pullAdvice = classifyStop({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: x',
+    }).nextSteps;
+    expect(pullAdvice.length).toBeGreaterThan(0);
+    expect(n!.nextSteps).toEqual(expect.arrayContaining(pullAdvice.slice(0, 2)));
     expect(h.metrics).toEqual([
       [Metric.DeploymentsStuck, 'web', 1, 'Count'],
       [Metric.RollbacksIssued, 'web', 1, 'Count'],

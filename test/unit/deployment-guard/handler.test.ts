@@ -32,6 +32,8 @@ function loadHandler(env: Record<string, string>) {
   let loaded:
     ({ handler: Handler; ecs: typeof EcsSdk; sns: typeof SnsSdk } & ReturnType<typeof stubAws>) | undefined;
   try {
+    // A fresh require per configuration is the point of isolateModules.
+    /* eslint-disable @typescript-eslint/no-require-imports */
     jest.isolateModules(() => {
       const ecs = require('@aws-sdk/client-ecs') as typeof EcsSdk;
       const sns = require('@aws-sdk/client-sns') as typeof SnsSdk;
@@ -39,6 +41,7 @@ function loadHandler(env: Record<string, string>) {
       const { handler } = require('../../../functions/deployment-guard/handler') as { handler: Handler };
       loaded = { handler, ecs, sns, ...mocks };
     });
+    /* eslint-enable @typescript-eslint/no-require-imports */
   } finally {
     process.env = saved;
   }
