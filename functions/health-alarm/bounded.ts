@@ -21,7 +21,9 @@ export function enrichmentError(error: unknown): string {
       ? `${name}: ${root.message}`
       : root.message || name;
   const status = (root as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return cap(status && !text.includes(String(status)) ? `${text} (HTTP ${status})` : text);
+  // The SDK names unmodelled answers (a proxy's 404, an HTML error page) only "UnknownError".
+  const vague = !name || name === 'UnknownError' || name === 'NotFound';
+  return cap(status && vague && !text.includes(String(status)) ? `${text} (HTTP ${status})` : text);
 }
 
 function cap(text: string): string {

@@ -53,11 +53,12 @@ async function alarmDuration(
   if (change.previousChangedAt) {
     return { ms: end - Date.parse(change.previousChangedAt), since: change.previousChangedAt };
   }
+  const from = change.previousState ?? 'ALARM';
   const found = await bounded(settings.enrichmentTimeoutMs, (signal) =>
-    deps.history.lastEnteredState(change.alarmName, 'ALARM', new Date(end), signal),
+    deps.history.lastEnteredState(change.alarmName, from, new Date(end), signal),
   );
   if (!found.ok) return { unavailable: found.error };
-  if (!found.value) return { unavailable: 'no ALARM transition in the alarm history' };
+  if (!found.value) return { unavailable: `no ${from} transition in the alarm history` };
   return { ms: end - Date.parse(found.value), since: found.value };
 }
 

@@ -277,3 +277,28 @@ it('fails the invocation when the notification cannot be delivered (so it is ret
     'sns:Publish failed: Throttling',
   );
 });
+
+it('with INSUFFICIENT_DATA notified, OK afterwards resolves it with the time since data went missing', async () => {
+  const event = sampleEvent('sns-alb-no-healthy-ok') as { Records: Array<{ Sns: { Message: string } }> };
+  const record = event.Records[0]!;
+  record.Sns.Message = JSON.stringify({
+    ...JSON.parse(record.Sns.Message),
+    OldStateValue: 'INSUFFICIENT_DATA',
+  });
+  const fake = fakeDeps({ alarmSince: '2026-11-24T03:00:00.000Z' });
+  const history = jest.spyOn(fake.deps.history, 'lastEnteredState');
+
+  const outcome = await handleAlarmChange(parseAlarmEvent(event)[0]!, fake.deps, {
+    ...settings,
+    insufficientData: 'notify',
+  });
+
+  expect(history).toHaveBeenCalledWith(
+    'ops-sentinel-local-alb-no-healthy-web',
+    'INSUFFICIENT_DATA',
+    expect.any(Date),
+    expect.anything(),
+  );
+  expect(outcome.action).toBe('resolved');
+  expect(fake.notifier.sent[0]!.title).toBe('Resolved: web: no healthy ALB targets after 4 min');
+});
