@@ -259,7 +259,7 @@ export function resolvedNotification(
   const lasted = 'ms' in duration ? formatDuration(duration.ms) : undefined;
   const what = subject.kind === 'other' ? change.alarmName : `${name}: ${KIND_LABEL[subject.kind]}`;
   return {
-    title: `Resolved: ${what}${lasted ? ` after ${lasted}` : ''}`,
+    title: `${what}, resolved${lasted ? ` after ${lasted}` : ''}`,
     severity: 'resolved',
     eventType: 'HealthAlarmResolved',
     summary: change.reason || `${change.alarmName} is OK again.`,

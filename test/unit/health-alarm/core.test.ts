@@ -211,7 +211,7 @@ describe('resolve flow', () => {
     expect(ok.calls.targetHealth).toEqual([]);
     expect(ok.outcome).toMatchObject({ action: 'resolved', enrichment: { duration: 'ok' } });
     expect(ok.sent).toMatchObject({ severity: 'resolved', eventType: 'HealthAlarmResolved' });
-    expect(ok.sent!.title).toBe('Resolved: web: ALB targets unhealthy after 14 min');
+    expect(ok.sent!.title).toBe('web: ALB targets unhealthy, resolved after 14 min');
     expect(ok.sent!.threadId).toBe(alarm.sent!.threadId);
     expect(ok.sent!.facts).toContainEqual(['In alarm since', '2026-11-24T02:50:12.345Z']);
   });
@@ -219,7 +219,7 @@ describe('resolve flow', () => {
   it('looks the start up in the alarm history for SNS messages, which do not carry it', async () => {
     const ok = await run('sns-thrash-ok', { alarmSince: '2026-11-24T01:50:12.345Z' });
     expect(ok.calls.history).toEqual(['ops-sentinel-local-thrash-web']);
-    expect(ok.sent!.title).toBe('Resolved: web: tasks keep failing ELB health checks after 1 h 14 min');
+    expect(ok.sent!.title).toBe('web: tasks keep failing ELB health checks, resolved after 1 h 14 min');
   });
 
   it('resolves without a duration when the history is denied', async () => {
@@ -227,7 +227,7 @@ describe('resolve flow', () => {
       alarmSince: toOpsError('cloudwatch:DescribeAlarmHistory', awsError('AccessDenied', 'not authorized')),
     });
     expect(ok.outcome.enrichment).toEqual({ duration: 'unavailable: AccessDenied: not authorized' });
-    expect(ok.sent!.title).toBe('Resolved: local-app: deep healthcheck failing');
+    expect(ok.sent!.title).toBe('local-app: deep healthcheck failing, resolved');
     expect(ok.sent!.facts).toContainEqual(['Duration', 'unavailable: AccessDenied: not authorized']);
   });
 
@@ -300,5 +300,5 @@ it('with INSUFFICIENT_DATA notified, OK afterwards resolves it with the time sin
     expect.anything(),
   );
   expect(outcome.action).toBe('resolved');
-  expect(fake.notifier.sent[0]!.title).toBe('Resolved: web: no healthy ALB targets after 4 min');
+  expect(fake.notifier.sent[0]!.title).toBe('web: no healthy ALB targets, resolved after 4 min');
 });

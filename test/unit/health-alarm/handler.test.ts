@@ -137,7 +137,7 @@ it('SNS resolve: reads the start from the alarm history and publishes in the sam
   });
   expect(l.mocks.elb).toHaveReceivedCommandTimes(l.sdk.DescribeTargetHealthCommand, 0);
   const { subject, chat } = publishedMessage(l);
-  expect(subject).toBe('[RESOLVED] local Resolved: web: ALB targets unhealthy after 14 min');
+  expect(subject).toBe('[RESOLVED] local web: ALB targets unhealthy, resolved after 14 min');
   expect(chat.metadata.threadId).toBe('ops-sentinel-alarm-ops-sentinel-local-alb-unhealthy-web');
   expect(chat.metadata.eventType).toBe('HealthAlarmResolved');
 });
