@@ -1,7 +1,7 @@
 import type { NotifyResult } from '../../shared/notify';
 import { bounded } from './bounded';
 import { enrich, type Enrichment } from './enrich';
-import { recogniseAlarm, type AlarmKind, type AlarmSubject } from './kind';
+import { alarmNames, recogniseAlarm, type AlarmKind, type AlarmSubject } from './kind';
 import { incidentNotification, resolvedNotification } from './message';
 import type { HealthAlarmDeps } from './ports';
 import type { AlarmChange, AlarmState, ServiceConfig } from './schema';
@@ -88,7 +88,11 @@ export async function handleAlarmChange(
 ): Promise<AlarmOutcome> {
   const subject: AlarmSubject = recogniseAlarm(change, settings.stage, settings.services);
   const base = { alarmName: change.alarmName, kind: subject.kind, state: change.state };
-  const skip = skipReason(change, settings.insufficientData);
+  const skip =
+    subject.kind === 'other' && change.alarmName.startsWith(alarmNames(settings.stage).prefix)
+      ? // e.g. the dead-letter alarm: it has its own AlarmActions on the topic, a second message is noise.
+        `${change.alarmName} is an ops-sentinel alarm of another kind; it notifies the topic through its own actions`
+      : skipReason(change, settings.insufficientData);
   if (skip) return { ...base, action: 'skipped', reason: skip };
 
   if (change.state === 'OK') {

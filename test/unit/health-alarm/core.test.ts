@@ -302,3 +302,12 @@ it('with INSUFFICIENT_DATA notified, OK afterwards resolves it with the time sin
   expect(outcome.action).toBe('resolved');
   expect(fake.notifier.sent[0]!.title).toBe('web: no healthy ALB targets, resolved after 4 min');
 });
+
+it('leaves ops-sentinel’s other alarms (the dead-letter alarm) to their own SNS actions', async () => {
+  const event = sampleEvent('eb-other-alarm') as { detail: { alarmName: string } };
+  event.detail.alarmName = 'ops-sentinel-local-dead-letter-not-empty';
+  const fake = fakeDeps();
+  const outcome = await handleAlarmChange(parseAlarmEvent(event)[0]!, fake.deps, settings);
+  expect(outcome).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/its own actions/) });
+  expect(fake.notifier.sent).toEqual([]);
+});
