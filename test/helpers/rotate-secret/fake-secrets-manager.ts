@@ -60,25 +60,29 @@ export class FakeSecretsManager {
   });
   readonly mock = mockClient(this.client);
   private readonly secrets = new Map<string, FakeSecret>();
-  private readonly failures: Array<{ command: CommandName; error: Error }> = [];
+  private readonly failures: Array<{
+    command: CommandName;
+    error: Error;
+    when?: (input: Record<string, unknown>) => boolean;
+  }> = [];
   private readonly queuedPasswords: string[] = [];
 
   constructor() {
     this.mock
       .on(DescribeSecretCommand)
-      .callsFake((input) => this.guarded('DescribeSecret', () => this.describe(input)));
+      .callsFake((input) => this.guarded('DescribeSecret', input, () => this.describe(input)));
     this.mock
       .on(GetSecretValueCommand)
-      .callsFake((input) => this.guarded('GetSecretValue', () => this.getValue(input)));
+      .callsFake((input) => this.guarded('GetSecretValue', input, () => this.getValue(input)));
     this.mock
       .on(PutSecretValueCommand)
-      .callsFake((input) => this.guarded('PutSecretValue', () => this.putValue(input)));
+      .callsFake((input) => this.guarded('PutSecretValue', input, () => this.putValue(input)));
     this.mock
       .on(UpdateSecretVersionStageCommand)
-      .callsFake((input) => this.guarded('UpdateSecretVersionStage', () => this.updateStage(input)));
+      .callsFake((input) => this.guarded('UpdateSecretVersionStage', input, () => this.updateStage(input)));
     this.mock
       .on(GetRandomPasswordCommand)
-      .callsFake((input) => this.guarded('GetRandomPassword', () => this.randomPassword(input)));
+      .callsFake((input) => this.guarded('GetRandomPassword', input, () => this.randomPassword(input)));
   }
 
   /** Creates a secret whose first version is AWSCURRENT. Returns its ARN. */
@@ -152,9 +156,12 @@ export class FakeSecretsManager {
     return JSON.parse(text) as Record<string, unknown>;
   }
 
-  /** The next call of `command` fails with `error` (queue several for several failures). */
-  failNext(command: CommandName, error: Error): void {
-    this.failures.push({ command, error });
+  /**
+   * The next call of `command` (whose input satisfies `when`, if given) fails with `error`;
+   * queue several for several failures.
+   */
+  failNext(command: CommandName, error: Error, when?: (input: Record<string, unknown>) => boolean): void {
+    this.failures.push({ command, error, ...(when ? { when } : {}) });
   }
 
   /** GetRandomPassword returns these values first, in order. */
@@ -166,8 +173,10 @@ export class FakeSecretsManager {
     this.mock.restore();
   }
 
-  private guarded<T>(command: CommandName, fn: () => T): Promise<T> {
-    const index = this.failures.findIndex((f) => f.command === command);
+  private guarded<T>(command: CommandName, input: object, fn: () => T): Promise<T> {
+    const index = this.failures.findIndex(
+      (f) => f.command === command && (!f.when || f.when(input as Record<string, unknown>)),
+    );
     if (index >= 0) {
       const [failure] = this.failures.splice(index, 1);
       return Promise.reject(failure!.error);
