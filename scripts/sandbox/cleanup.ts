@@ -41,10 +41,10 @@ export class Cleanup {
       for (const s of [...this.stoppers].reverse()) {
         try {
           await withTimeout(s.stop(), 8_000, `${s.name} did not stop within 8 s`);
-          log(`stopped ${s.name}`);
+          log(`✔ ${s.name}`);
         } catch (error) {
           failed.push(s.name);
-          log(`could not stop ${s.name}: ${(error as Error).message}`);
+          log(`✘ ${s.name}: ${(error as Error).message}`);
         }
       }
       return failed;

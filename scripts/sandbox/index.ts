@@ -165,7 +165,8 @@ async function runScenario(
     report.error ??= 'no notification arrived through SNS → SQS';
   }
   report.ms = Date.now() - started;
-  say(`  ${report.ok ? '✔' : '✘'} ${scenario.fn}: ${report.decided[0] ?? report.error ?? ''}`.slice(0, 160));
+  const headline = report.error ?? report.headline ?? report.decided[0] ?? '';
+  say(`  ${report.ok ? '✔' : '✘'} ${scenario.fn}: ${headline}`.slice(0, 160));
   return report;
 }
 

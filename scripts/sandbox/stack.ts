@@ -27,7 +27,7 @@ export async function startQueues(cleanup: Cleanup): Promise<{ endpoint: string;
   const external = process.env.AWS_ENDPOINT_URL;
   if (external) return { endpoint: external, kind: 'the emulator at AWS_ENDPOINT_URL' };
   const fauxqs = await startFauxqs();
-  cleanup.add(`fauxqs (pid ${fauxqs.pid})`, () => fauxqs.stop());
+  cleanup.add(`fauxqs stopped (pid ${fauxqs.pid})`, () => fauxqs.stop());
   // Only SQS and SNS go to fauxqs: other services keep their normal endpoint resolution.
   process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;
   process.env.AWS_ENDPOINT_URL_SNS = fauxqs.endpoint;
@@ -43,7 +43,12 @@ export async function startNotifications(suffix: string): Promise<NotificationIn
 
 export async function startDatabase(cleanup: Cleanup): Promise<SandboxPostgres> {
   const pg = await startPostgres();
-  cleanup.add(`PostgreSQL (${pg.kind}, port ${pg.port})`, () => pg.stop());
+  cleanup.add(
+    pg.kind === 'embedded'
+      ? `embedded PostgreSQL stopped, its data directory removed (port ${pg.port})`
+      : 'PostgreSQL local server left as it was (not started by the sandbox)',
+    () => pg.stop(),
+  );
   return pg;
 }
 
@@ -58,20 +63,20 @@ export async function startHealthTarget(cleanup: Cleanup): Promise<HealthTarget>
   if (!problem) {
     try {
       const app = await startDjangoHealthApp({ mode: 'cache-broken', python, startTimeoutMs: 20_000 });
-      cleanup.add('django-health-check app', () => app.stop());
+      cleanup.add('django-health-check app stopped, its data directory removed', () => app.stop());
       return { url: app.url, kind: 'django-health-check app (Django, real)' };
     } catch (error) {
       problem = (error as Error).message.split('\n').filter(Boolean).pop() ?? 'failed to start';
     }
   }
   const fallback = await startHealthFallback();
-  cleanup.add('health stand-in server', () => fallback.stop());
+  cleanup.add('health stand-in server stopped', () => fallback.stop());
   return { url: fallback.url, kind: 'Node stand-in (Django not available)', note: problem };
 }
 
 /** Stands in for CloudFormation's pre-signed ResponseURL (custom resource responses). */
 export async function startResponseUrl(cleanup: Cleanup): Promise<ResponseServer> {
   const server = await startResponseServer();
-  cleanup.add('CloudFormation ResponseURL server', () => server.close());
+  cleanup.add('CloudFormation ResponseURL server stopped', () => server.close());
   return server;
 }

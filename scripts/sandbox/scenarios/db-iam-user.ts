@@ -24,7 +24,7 @@ export const dbIamUser: Scenario = {
         await db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
         await db.query(`DROP ROLE IF EXISTS ${username}`);
       });
-    ctx.onCleanup(`database ${database} and user ${username} (if left)`, dropAll);
+    ctx.onCleanup(`database ${database} and user ${username} gone`, dropAll);
     await asAdmin(pg, 'postgres', async (db) => {
       await db.query(
         `DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
@@ -77,6 +77,7 @@ export const dbIamUser: Scenario = {
       const afterDelete = await inspectUser(pg, database, username);
 
       return {
+        headline: `Create ${created.result.status}: IAM user ${username} checked on the server; Delete ${deleted.result.status}: dropped`,
         via: `${HANDLER_VIA}; master credentials from LOCAL_MASTER_CREDENTIALS_JSON (STAGE=local)`,
         input: [
           `events/db-iam-user/create.json, then delete.json, with Host=${pg.host} Port=${pg.port} Database=${database} Username=${username} OnDelete=drop`,

@@ -31,7 +31,7 @@ export const rotateSecretScenario: Scenario = {
     const master = `${prefix}_master`;
     const secretName = 'django-app/db';
     const fake = new FakeSecretsManager();
-    ctx.onCleanup(`database ${prefix} and its users (if left)`, () => dropFixture(pg, prefix));
+    ctx.onCleanup(`database ${prefix} and its users gone`, () => dropFixture(pg, prefix));
     await createFixture(pg, prefix, app, master);
     ctx.progress(`created database ${prefix}, users ${app} and ${master}`);
     try {
@@ -95,6 +95,7 @@ export const rotateSecretScenario: Scenario = {
       const oldStillWorks = await canLogin(pg, prefix, app, 'Sandbox-app-1');
 
       return {
+        headline: `rotated ${secretName}: the app now logs in as ${current.username}`,
         via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (test/helpers/rotate-secret), ECS = recorder',
         input: [
           `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn, rotationStrategy: alternating-users}`,
@@ -105,7 +106,12 @@ export const rotateSecretScenario: Scenario = {
             `${r.step}: ${r.outcome}${r.strategy ? ` (${r.strategy}, from ${r.strategySource})` : ''}${r.reason ? ` — ${r.reason}` : ''}`,
         ),
         did: [
-          ...results.flatMap((r) => r.actions.map((a) => `${r.step}: ${a}`)),
+          ...results.flatMap((r) =>
+            r.actions.map(
+              (a) =>
+                `${r.step}: ${a}${a.startsWith('UpdateService') ? ' (ECS stand-in: recorded only)' : ''}`,
+            ),
+          ),
           `secret stages now: AWSCURRENT → user ${current.username}, AWSPREVIOUS → user ${app}`,
         ],
         wouldCall: [

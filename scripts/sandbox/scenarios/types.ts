@@ -27,6 +27,8 @@ export interface ScenarioReport {
   fn: string;
   /** What the scenario shows, in a few words. */
   title: string;
+  /** One line for the progress output (default: the first `decided` line). */
+  headline?: string;
   /** How the function ran: its real handler in-process, or its core with in-memory fakes. */
   via: string;
   input: string[];
