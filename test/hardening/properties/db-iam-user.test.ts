@@ -22,7 +22,9 @@ const deps: CoreDeps = {
   credentials: { get: async () => ({ username: 'postgres', password: 'do-not-print-me' }) },
   endpoints: { endpointForSecret: async () => undefined },
   connect: async (options) => {
-    throw Object.assign(new Error(`connect ECONNREFUSED ${options.host}:${options.port}`), { code: 'ECONNREFUSED' });
+    throw Object.assign(new Error(`connect ECONNREFUSED ${options.host}:${options.port}`), {
+      code: 'ECONNREFUSED',
+    });
   },
   mysqlAuth: authMethod(MARIADB_AUTH_CLAUSE),
 };
@@ -45,7 +47,10 @@ it('answers CloudFormation once for every malformed or unusual event it can answ
         Privileges: fc.oneof(nastyString, fc.array(nastyString, { maxLength: 3 })),
         Ssl: fc.oneof(nastyString, fc.constantFrom('disable', 'verify-full')),
         RequestType: fc.constantFrom('Create', 'Update', 'Delete', 'Replace'),
-        PhysicalResourceId: fc.oneof(nastyString, fc.constant('dbiamuser:v1:postgres:127.0.0.1:5432:test:hard_x')),
+        PhysicalResourceId: fc.oneof(
+          nastyString,
+          fc.constant('dbiamuser:v1:postgres:127.0.0.1:5432:test:hard_x'),
+        ),
       })
       .map(({ RequestType, PhysicalResourceId, ...props }) => ({
         ...create,
@@ -65,9 +70,11 @@ it('answers CloudFormation once for every malformed or unusual event it can answ
           send: { put, sleep: async () => undefined },
         });
         // A returned invocation must have answered CloudFormation exactly once.
-        if (bodies.length !== before + 1) throw new Error(`${bodies.length - before} responses sent, expected 1`);
+        if (bodies.length !== before + 1)
+          throw new Error(`${bodies.length - before} responses sent, expected 1`);
         const body = JSON.parse(bodies[bodies.length - 1]!) as { Status: string; Reason: string };
-        if (body.Status !== 'SUCCESS' && body.Reason.trim().length < 12) throw new Error(`unspecific reason: ${body.Reason}`);
+        if (body.Status !== 'SUCCESS' && body.Reason.trim().length < 12)
+          throw new Error(`unspecific reason: ${body.Reason}`);
         return result;
       },
       notifications: () => bodies,

@@ -41,7 +41,9 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   );
   const bases = samples('deep-healthcheck').map((s) => s.event);
   const extra = [
-    fc.array(fc.oneof(nastyString, fc.constantFrom('web', 'worker-web')), { maxLength: 4 }).map((targets) => ({ ...bases[0], targets })),
+    fc
+      .array(fc.oneof(nastyString, fc.constantFrom('web', 'worker-web')), { maxLength: 4 })
+      .map((targets) => ({ ...bases[0], targets })),
   ];
   const run = await assertEventsHandled(
     {

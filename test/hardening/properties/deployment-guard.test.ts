@@ -27,8 +27,30 @@ function stuckService(now: Date) {
     serviceArn: SERVICE_ARN,
     status: 'ACTIVE',
     deployments: [
-      { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: NEW_TD, rolloutState: 'IN_PROGRESS' as const, desiredCount: 2, runningCount: 0, pendingCount: 0, failedTasks: 6, createdAt: ago(5), updatedAt: ago(1) },
-      { id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: OLD_TD, rolloutState: 'COMPLETED' as const, desiredCount: 2, runningCount: 2, pendingCount: 0, failedTasks: 0, createdAt: ago(900), updatedAt: ago(890) },
+      {
+        id: 'ecs-svc/2',
+        status: 'PRIMARY',
+        taskDefinition: NEW_TD,
+        rolloutState: 'IN_PROGRESS' as const,
+        desiredCount: 2,
+        runningCount: 0,
+        pendingCount: 0,
+        failedTasks: 6,
+        createdAt: ago(5),
+        updatedAt: ago(1),
+      },
+      {
+        id: 'ecs-svc/1',
+        status: 'ACTIVE',
+        taskDefinition: OLD_TD,
+        rolloutState: 'COMPLETED' as const,
+        desiredCount: 2,
+        runningCount: 2,
+        pendingCount: 0,
+        failedTasks: 0,
+        createdAt: ago(900),
+        updatedAt: ago(890),
+      },
     ],
     events: [],
   };
@@ -38,7 +60,10 @@ function load() {
   return loadIsolated(
     {
       CLUSTER_NAME: 'django-app',
-      SERVICES: JSON.stringify([{ name: 'web', deployment: { mode: 'rollback' } }, { name: 'worker', deployment: { mode: 'notify' } }]),
+      SERVICES: JSON.stringify([
+        { name: 'web', deployment: { mode: 'rollback' } },
+        { name: 'worker', deployment: { mode: 'notify' } },
+      ]),
       NOTIFY_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-test-notifications',
       STAGE: 'test',
       APP_STACK_PREFIX: 'django-app',
@@ -54,7 +79,13 @@ function load() {
       snsMock.on(sns.PublishCommand).resolves({ MessageId: 'm-1' });
       ecsMock.on(ecs.DescribeServicesCommand).callsFake(() => ({ services: [stuckService(new Date())] }));
       ecsMock.on(ecs.ListServiceDeploymentsCommand).callsFake(() => ({
-        serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS', startedAt: new Date(Date.now() - 5 * 60_000) }],
+        serviceDeployments: [
+          {
+            serviceDeploymentArn: SD_ARN,
+            status: 'IN_PROGRESS',
+            startedAt: new Date(Date.now() - 5 * 60_000),
+          },
+        ],
       }));
       ecsMock.on(ecs.ListTagsForResourceCommand).resolves({ tags: [] });
       ecsMock.on(ecs.ListTasksCommand).resolves({ taskArns: [] });

@@ -45,7 +45,10 @@ function load() {
         .on(elb.DescribeTargetHealthCommand)
         .resolves({
           TargetHealthDescriptions: [
-            { Target: { Id: '10.0.1.23', Port: 8000 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' } },
+            {
+              Target: { Id: '10.0.1.23', Port: 8000 },
+              TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' },
+            },
             { Target: {}, TargetHealth: {} },
           ],
         });
@@ -69,15 +72,24 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const extra = [
     // SNS envelopes whose alarm message (JSON inside a string) is mutated.
     fc.tuple(fc.constantFrom(...snsSamples), mutated(messages)).map(([envelope, message]) => ({
-      Records: [{ ...envelope.Records[0], Sns: { ...envelope.Records[0]!.Sns, Message: JSON.stringify(message) } }],
+      Records: [
+        { ...envelope.Records[0], Sns: { ...envelope.Records[0]!.Sns, Message: JSON.stringify(message) } },
+      ],
     })),
     // Unknown states and hostile alarm names in a valid EventBridge envelope.
-    fc.record({ alarmName: nastyString, value: fc.oneof(nastyString, fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA')) }).map(
-      ({ alarmName, value }) => ({
+    fc
+      .record({
+        alarmName: nastyString,
+        value: fc.oneof(nastyString, fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA')),
+      })
+      .map(({ alarmName, value }) => ({
         ...eb,
-        detail: { ...(eb.detail as object), alarmName, state: { ...((eb.detail as { state: object }).state), value } },
-      }),
-    ),
+        detail: {
+          ...(eb.detail as object),
+          alarmName,
+          state: { ...(eb.detail as { state: object }).state, value },
+        },
+      })),
   ];
   const run = await assertEventsHandled(
     {

@@ -40,16 +40,24 @@ function load() {
       snsMock.on(sns.PublishCommand).resolves({ MessageId: 'm-1' });
       const sqsMock = mockClient(sqs.SQSClient);
       let visibility = 30;
-      sqsMock.on(sqs.GetQueueUrlCommand).callsFake(async (input: { QueueName: string }) => ({ QueueUrl: URL + input.QueueName }));
+      sqsMock
+        .on(sqs.GetQueueUrlCommand)
+        .callsFake(async (input: { QueueName: string }) => ({ QueueUrl: URL + input.QueueName }));
       sqsMock.on(sqs.GetQueueAttributesCommand).callsFake(async () => ({
-        Attributes: { VisibilityTimeout: String(visibility), ApproximateNumberOfMessages: '3', QueueArn: 'arn:aws:sqs:us-east-1:123456789012:celery' },
+        Attributes: {
+          VisibilityTimeout: String(visibility),
+          ApproximateNumberOfMessages: '3',
+          QueueArn: 'arn:aws:sqs:us-east-1:123456789012:celery',
+        },
       }));
       // Alternate drift and repair, so episodes open and resolve during the run.
       sqsMock.on(sqs.SetQueueAttributesCommand).callsFake(async () => {
         visibility = visibility === 30 ? 360 : 30;
         return {};
       });
-      sqsMock.on(sqs.ListQueuesCommand).resolves({ QueueUrls: [URL + 'celery', URL + 'celery-dlq', URL + 'celery-typo'] });
+      sqsMock
+        .on(sqs.ListQueuesCommand)
+        .resolves({ QueueUrls: [URL + 'celery', URL + 'celery-dlq', URL + 'celery-typo'] });
       mockClient(ecs.ECSClient);
       const { handler } = require('../../../functions/queue-drift/handler') as { handler: Handler };
       return { handler, published: publishedTexts(() => snsMock.commandCalls(sns.PublishCommand)) };
@@ -67,7 +75,10 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       ...cloudTrail,
       detail: { ...(cloudTrail.detail as object), eventName, requestParameters: { queueUrl } },
     })),
-    fc.constantFrom<unknown>({ 'detail-type': 'Scheduled Event' }, { 'detail-type': 'Scheduled Event', source: 'aws.sqs' }),
+    fc.constantFrom<unknown>(
+      { 'detail-type': 'Scheduled Event' },
+      { 'detail-type': 'Scheduled Event', source: 'aws.sqs' },
+    ),
   ];
   const run = await assertEventsHandled(
     {

@@ -21,7 +21,14 @@ afterAll(() => {
 });
 
 it('ends every malformed or unusual rotation event in a handled outcome (1,000 cases)', async () => {
-  const secret = { engine: 'postgres', host: '127.0.0.1', port: 1, username: 'hard_app', password: 'hunter22', dbname: 'hard_db' };
+  const secret = {
+    engine: 'postgres',
+    host: '127.0.0.1',
+    port: 1,
+    username: 'hard_app',
+    password: 'hunter22',
+    dbname: 'hard_db',
+  };
   const arn = fake.createSecret('django-app/local/db', JSON.stringify(secret));
   const tokens = ['3f1e6c2a-8d4b-4b8e-9a61-2c7d5e0f9b13', fake.startRotation('django-app/local/db')];
   fake.startRotation('django-app/local/db', tokens[0]);
@@ -43,7 +50,8 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
       fn: 'rotateSecret',
       invoke: (event) => rotateSecret(parseRotationEvent(event), deps, config),
       notifications: () => {
-        for (const n of notifier.sent.slice(texts.length)) texts.push(`${formatSubject(n)}\n${formatEmail(n)}`);
+        for (const n of notifier.sent.slice(texts.length))
+          texts.push(`${formatSubject(n)}\n${formatEmail(n)}`);
         return texts;
       },
       // KNOWN BUG: a SecretId with a lone UTF-16 surrogate makes shared/links.ts secretUrl (encodeURIComponent) throw a raw URIError while the failure notification is built, replacing the real error.

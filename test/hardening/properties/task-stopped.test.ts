@@ -50,7 +50,12 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const extra = [
     // A well-formed envelope with hostile or unknown values where the classifier reads.
     fc
-      .record({ stopCode: nastyString, stoppedReason: nastyString, group: nastyString, exitCode: fc.oneof(fc.integer(), nastyString) })
+      .record({
+        stopCode: nastyString,
+        stoppedReason: nastyString,
+        group: nastyString,
+        exitCode: fc.oneof(fc.integer(), nastyString),
+      })
       .map(({ stopCode, stoppedReason, group, exitCode }) => ({
         ...base,
         detail: {
@@ -62,7 +67,9 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
           containers: [{ name: 'web', exitCode, reason: stoppedReason, lastStatus: 'STOPPED' }],
         },
       })),
-    fc.record({ time: fc.oneof(nastyString, fc.integer()) }).map((r) => ({ 'detail-type': 'Scheduled Event', ...r })),
+    fc
+      .record({ time: fc.oneof(nastyString, fc.integer()) })
+      .map((r) => ({ 'detail-type': 'Scheduled Event', ...r })),
   ];
   const run = await assertEventsHandled(
     {
@@ -76,7 +83,10 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
         (event as Record<string, unknown> | null)?.['detail-type'] === 'Scheduled Event'
           ? 'taskStopped: malformed "Scheduled Event" throws a raw ZodError (schema.ts ScheduledSweep.parse)'
           : undefined,
-      isSkip: (r) => /not-stopped|standalone|unmonitored|duplicate|suppressed/.test(String((r as { action?: unknown })?.action)),
+      isSkip: (r) =>
+        /not-stopped|standalone|unmonitored|duplicate|suppressed/.test(
+          String((r as { action?: unknown })?.action),
+        ),
     },
     malformedEvents(bases, extra),
     figures,

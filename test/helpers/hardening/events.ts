@@ -16,7 +16,10 @@ export function samples(fnFolder: string): Array<{ name: string; event: Record<s
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && statSync(path.join(dir, f)).isFile())
     .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ''), event: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      event: JSON.parse(readFileSync(path.join(dir, f), 'utf8')),
+    }));
 }
 
 type Path = Array<string | number>;
@@ -76,9 +79,7 @@ export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 export type Mutation =
-  | { op: 'delete'; path: Path }
-  | { op: 'set'; path: Path; value: unknown }
-  | { op: 'empty'; path: Path };
+  { op: 'delete'; path: Path } | { op: 'set'; path: Path; value: unknown } | { op: 'empty'; path: Path };
 
 function applyMutation(root: unknown, m: Mutation): unknown {
   if (m.path.length === 0) return m.op === 'set' ? deepCopy(m.value) : root;
@@ -90,7 +91,8 @@ function applyMutation(root: unknown, m: Mutation): unknown {
   const key = m.path[m.path.length - 1]!;
   const p = parent as Record<string | number, unknown>;
   // An earlier mutation may have changed the structure: mutate only what is still there.
-  if (!Object.prototype.hasOwnProperty.call(p, key) || Array.isArray(p) !== (typeof key === 'number')) return root;
+  if (!Object.prototype.hasOwnProperty.call(p, key) || Array.isArray(p) !== (typeof key === 'number'))
+    return root;
   if (m.op === 'delete') {
     if (Array.isArray(p) && typeof key === 'number') p.splice(key, 1);
     else delete p[key];
@@ -105,32 +107,43 @@ function applyMutation(root: unknown, m: Mutation): unknown {
 
 /** 1 to 4 mutations of one of `bases`, each at a path that exists in that base. */
 export function mutated(bases: unknown[]): fc.Arbitrary<unknown> {
-  return fc
-    .constantFrom(...bases)
-    .chain((base) => {
-      const all = paths(base);
-      if (all.length === 0) return fc.constant(deepCopy(base));
-      const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-        fc.record({ op: fc.constant('delete' as const), path: fc.constantFrom(...all) }),
-        { weight: 3, arbitrary: fc.record({ op: fc.constant('set' as const), path: fc.constantFrom(...all), value: wrongValue }) },
-        fc.record({ op: fc.constant('empty' as const), path: fc.constantFrom(...all) }),
-      );
-      return fc
-        .array(mutation, { minLength: 1, maxLength: 4 })
-        .map((ms) => ms.reduce<unknown>((event, m) => applyMutation(event, m), deepCopy(base)));
-    });
+  return fc.constantFrom(...bases).chain((base) => {
+    const all = paths(base);
+    if (all.length === 0) return fc.constant(deepCopy(base));
+    const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+      fc.record({ op: fc.constant('delete' as const), path: fc.constantFrom(...all) }),
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          op: fc.constant('set' as const),
+          path: fc.constantFrom(...all),
+          value: wrongValue,
+        }),
+      },
+      fc.record({ op: fc.constant('empty' as const), path: fc.constantFrom(...all) }),
+    );
+    return fc
+      .array(mutation, { minLength: 1, maxLength: 4 })
+      .map((ms) => ms.reduce<unknown>((event, m) => applyMutation(event, m), deepCopy(base)));
+  });
 }
 
 /**
  * The mix every property uses: mostly mutations of real samples, arbitrary JSON and values of
  * any type, plus `extra` (function-specific shapes, e.g. unknown enum values in the right place).
  */
-export function malformedEvents(bases: unknown[], extra: Array<fc.Arbitrary<unknown>> = []): fc.Arbitrary<unknown> {
+export function malformedEvents(
+  bases: unknown[],
+  extra: Array<fc.Arbitrary<unknown>> = [],
+): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 6, arbitrary: mutated(bases) },
     { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(undefined, null, '', 0, [], {}, 'Scheduled Event', [{}]) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<unknown>(undefined, null, '', 0, [], {}, 'Scheduled Event', [{}]),
+    },
     ...extra.map((arbitrary) => ({ weight: 2, arbitrary })),
   );
 }

@@ -23,7 +23,10 @@ interface PublishCall {
 
 /** Subject and message of every SNS Publish a mocked SNSClient received. */
 export function publishedTexts(calls: () => unknown[]): () => string[] {
-  return () => (calls() as PublishCall[]).map((c) => `${c.args[0].input.Subject ?? ''}\n${c.args[0].input.Message ?? ''}`);
+  return () =>
+    (calls() as PublishCall[]).map(
+      (c) => `${c.args[0].input.Subject ?? ''}\n${c.args[0].input.Message ?? ''}`,
+    );
 }
 
 /** A Lambda context with `remainingMs` left. */

@@ -7,7 +7,12 @@
 import { isDeepStrictEqual } from 'node:util';
 
 /** Error names of shared/errors.ts. Compared by name: jest.isolateModules loads its own copy. */
-export const PROJECT_ERRORS = ['InvalidEventError', 'PermanentError', 'RetryableError', 'ConfigError'] as const;
+export const PROJECT_ERRORS = [
+  'InvalidEventError',
+  'PermanentError',
+  'RetryableError',
+  'ConfigError',
+] as const;
 
 export type OutcomeKind = 'error' | 'skip' | 'result' | 'unhandled';
 
@@ -31,7 +36,10 @@ export function isProjectError(error: unknown): error is Error & { retryable: bo
  * Runs one invocation and classifies it. `isSkip` tells a reasoned skip apart from a normal
  * result for this function.
  */
-export async function outcomeOf(run: () => Promise<unknown>, isSkip: (result: unknown) => boolean): Promise<Outcome> {
+export async function outcomeOf(
+  run: () => Promise<unknown>,
+  isSkip: (result: unknown) => boolean,
+): Promise<Outcome> {
   try {
     const result = await run();
     return { kind: isSkip(result) ? 'skip' : 'result', detail: 'ok', result };
@@ -74,7 +82,9 @@ export function badTokens(text: string, event: unknown): string[] {
   }
   // zod's wording for a missing field ("expected string, received undefined") names the problem.
   // KNOWN BUG: z.coerce.number() reports a non-numeric string as "expected number, received NaN" (dbIamUser Port/ConnectTimeoutSeconds reasons) instead of naming the value given.
-  const checked = text.replace(/received undefined/g, 'received nothing').replace(/expected number, received NaN/g, 'expected number');
+  const checked = text
+    .replace(/received undefined/g, 'received nothing')
+    .replace(/expected number, received NaN/g, 'expected number');
   return BAD_TOKENS.filter((t) => checked.includes(t) && !source.includes(t));
 }
 
@@ -90,7 +100,9 @@ export function snapshot(event: unknown): unknown {
 export function deepCopy<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => deepCopy(v)) as T;
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+    const out: Record<string, unknown> = Object.create(
+      Object.getPrototypeOf(value) as object | null,
+    ) as Record<string, unknown>;
     for (const key of Object.keys(value)) out[key] = deepCopy((value as Record<string, unknown>)[key]);
     return out as T;
   }
@@ -110,7 +122,11 @@ export function firstDifference(a: unknown, b: unknown, at = '$'): string | unde
   if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array-ness changed`;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) {
-    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+    const d = firstDifference(
+      (a as Record<string, unknown>)[k],
+      (b as Record<string, unknown>)[k],
+      `${at}.${k}`,
+    );
     if (d) return d;
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${at}: prototype changed`;

@@ -5,7 +5,15 @@
  */
 import fc from 'fast-check';
 import type { Figures } from './figures-store';
-import { badTokens, firstDifference, outcomeOf, outcomeProblems, snapshot, unchanged, type Outcome } from './outcome';
+import {
+  badTokens,
+  firstDifference,
+  outcomeOf,
+  outcomeProblems,
+  snapshot,
+  unchanged,
+  type Outcome,
+} from './outcome';
 
 export interface PropertyTarget {
   fn: string;
@@ -41,10 +49,13 @@ export async function assertEventsHandled(
       const outcomes = [await outcomeOf(() => target.invoke(event), target.isSkip)];
       if (twice) outcomes.push(await outcomeOf(() => target.invoke(event), target.isSkip));
       const texts = target.notifications().slice(sentBefore);
-      const bad = texts.flatMap((t) => badTokens(t, event).map((token) => `notification contains ${token}: ${t.slice(0, 300)}`));
+      const bad = texts.flatMap((t) =>
+        badTokens(t, event).map((token) => `notification contains ${token}: ${t.slice(0, 300)}`),
+      );
 
       const problems = outcomes.flatMap(outcomeProblems).concat(bad);
-      if (!unchanged(before, event)) problems.push(`the event object was mutated by the invocation: ${firstDifference(before, event)}`);
+      if (!unchanged(before, event))
+        problems.push(`the event object was mutated by the invocation: ${firstDifference(before, event)}`);
 
       const bug = problems.length > 0 ? target.knownBug?.(event, outcomes[0]!) : undefined;
       for (const o of outcomes) {
@@ -63,7 +74,8 @@ export async function assertEventsHandled(
     }),
     { numRuns: options.numRuns, seed: options.seed, endOnFailure: false },
   );
-  for (const [description, { count, example }] of run.knownBugs) figures.knownBug(target.fn, description, count, example);
+  for (const [description, { count, example }] of run.knownBugs)
+    figures.knownBug(target.fn, description, count, example);
   return run;
 }
 
