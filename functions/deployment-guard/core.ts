@@ -147,7 +147,7 @@ export async function runGuard(trigger: Trigger, deps: GuardDeps, config: GuardC
   const names = trigger.kind === 'sweep' ? monitored : monitored.filter((name) => name === trigger.service);
   const result: GuardResult = { trigger: trigger.kind, dryRun: config.dryRun, services: [] };
   if (trigger.kind !== 'sweep' && names.length === 0) {
-    deps.log.info('service not monitored by deploymentGuard: skipped', { service: trigger.service });
+    deps.log.info('service not monitored by deploymentGuard: skipped', { ecsService: trigger.service });
     return result;
   }
   if (names.length === 0) return result;
@@ -159,7 +159,7 @@ export async function runGuard(trigger: Trigger, deps: GuardDeps, config: GuardC
       result.services.push(await guardService(snapshot, trigger, deps, config));
     } catch (error) {
       deps.log.warn('deploymentGuard failed for a service', {
-        service: snapshot.service,
+        ecsService: snapshot.service,
         error: describeError(error),
       });
       failures.push(error);
@@ -167,7 +167,7 @@ export async function runGuard(trigger: Trigger, deps: GuardDeps, config: GuardC
   }
   for (const name of names) {
     if (!snapshots.some((s) => s.service === name))
-      deps.log.warn('monitored service not found', { service: name, cluster: config.cluster });
+      deps.log.warn('monitored service not found', { ecsService: name, cluster: config.cluster });
   }
   if (failures.length > 0) {
     const message = `deploymentGuard failed for ${failures.length} service(s): ${failures.map(describeError).join('; ')}`;
@@ -193,7 +193,7 @@ async function readForAction(
     // Evidence only: without it the notification is vaguer, the decision is the same.
     primary
       ? deps.ecs.listStoppedTasks(cluster, primary.id).catch((error: unknown) => {
-          deps.log.warn('could not read stopped tasks', { service, error: describeError(error) });
+          deps.log.warn('could not read stopped tasks', { ecsService: service, error: describeError(error) });
           return [];
         })
       : Promise.resolve([]),
@@ -222,7 +222,7 @@ async function guardService(
   const first = decide(snapshot, trigger, policy, deps.now());
   if (first.verdict !== 'stuck') {
     deps.log.info('deployment checked', {
-      service: snapshot.service,
+      ecsService: snapshot.service,
       verdict: first.verdict,
       reason: first.reason,
       summary: first.summary,
@@ -237,7 +237,7 @@ async function guardService(
   const decision = decide(fresh, trigger, policy, deps.now());
   if (decision.verdict !== 'stuck') {
     deps.log.info('state changed before action: not acting', {
-      service: snapshot.service,
+      ecsService: snapshot.service,
       reason: decision.reason,
     });
     return outcome(decision, { notes: [`state changed before action: ${decision.summary}`] });
@@ -257,7 +257,7 @@ async function guardService(
 
   deps.metrics.add(Metric.DeploymentsStuck, fresh.service, 1, 'Count');
   deps.log.warn('deployment stuck', {
-    service: fresh.service,
+    ecsService: fresh.service,
     reason: decision.reason,
     evidence: { ...evidence, signals: evidence.signals.length },
   });

@@ -74,7 +74,12 @@ function stopSignal(task: StopFacts, at: Date): Signal | undefined {
     containers: task.containers,
   });
   if (c.routine) return undefined;
-  const why = [task.stopCode, task.stoppedReason, task.containerReason].filter(Boolean).join(': ');
+  // The container reason often repeats the task's stopped reason word for word.
+  const containerReason =
+    task.containerReason && task.stoppedReason?.length && task.containerReason.includes(task.stoppedReason)
+      ? undefined
+      : task.containerReason;
+  const why = [task.stopCode, task.stoppedReason, containerReason].filter(Boolean).join(': ');
   return {
     kind: 'task-failed',
     at,

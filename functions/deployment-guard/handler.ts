@@ -43,6 +43,8 @@ const deps: GuardDeps = {
   metrics: {
     add(name, service, value, unit) {
       const single = metrics.singleMetric();
+      // singleMetric() starts again from the `service` default dimension: keep exactly Service.
+      single.clearDefaultDimensions();
       single.addDimension(Dimension.Service, service);
       single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
     },

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Service } from '@aws-sdk/client-ecs';
 import { ConfigError, PermanentError } from '../../../shared/errors';
 import type { EcsPort, StackPort } from '../core';
-import type { ServiceDeploymentView } from '../types';
+import type { ServiceDeploymentView, StoppedTaskView } from '../types';
 import { toSnapshot } from './ecs';
 
 /**
@@ -18,6 +18,8 @@ export interface OfflineState {
   services: Array<Record<string, unknown>>;
   serviceDeployments?: Record<string, Array<{ arn: string; status: string; startedAt?: string }>>;
   tags?: Record<string, Record<string, string>>;
+  /** Stopped tasks by deployment id (`startedBy`), timestamps as ISO strings. */
+  stoppedTasks?: Record<string, Array<Record<string, unknown>>>;
   stacks?: Record<string, string>;
 }
 
@@ -25,9 +27,21 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 const revive = (_key: string, value: unknown) =>
   typeof value === 'string' && ISO.test(value) ? new Date(value) : value;
 
+/** `invoke local` runs the bundle from .esbuild/.build: look for the file up from there too. */
+function locate(file: string): string {
+  if (path.isAbsolute(file)) return file;
+  let dir = process.cwd();
+  for (let i = 0; i < 4; i += 1) {
+    const candidate = path.join(dir, file);
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(file);
+}
+
 export function loadOfflineState(file: string): OfflineState & { clock: Date } {
   try {
-    const state = JSON.parse(readFileSync(path.resolve(process.cwd(), file), 'utf8')) as OfflineState;
+    const state = JSON.parse(readFileSync(locate(file), 'utf8')) as OfflineState;
     return { ...state, clock: new Date(state.now) };
   } catch (error) {
     throw new ConfigError(
@@ -57,8 +71,10 @@ export function offlineAdapters(state: OfflineState): { ecs: EcsPort; stacks: St
       async listTags(serviceArn) {
         return state.tags?.[serviceArn] ?? {};
       },
-      async listStoppedTasks() {
-        return [];
+      async listStoppedTasks(_cluster, deploymentId) {
+        return (state.stoppedTasks?.[deploymentId] ?? []).map(
+          (t) => JSON.parse(JSON.stringify(t), revive) as StoppedTaskView,
+        );
       },
       stopWithRollback: () => readOnly('ecs:StopServiceDeployment'),
       rollbackService: () => readOnly('ecs:UpdateService'),
