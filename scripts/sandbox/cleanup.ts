@@ -12,14 +12,19 @@ export interface Stopper {
 export class Cleanup {
   private readonly stoppers: Stopper[] = [];
   private readonly pending = new Set<Promise<unknown>>();
+  /** Stoppers registered once the stop loop began: run at once, awaited before `stopAll` ends. */
+  private readonly late: Array<Promise<void>> = [];
+  private looping = false;
   private stopping?: Promise<string[]>;
 
+  /** True once stopping began (Ctrl-C): nothing new should be started. */
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
   add(name: string, stop: () => Promise<void>): void {
-    if (this.stopping) {
-      void stop().catch(() => undefined);
-      return;
-    }
-    this.stoppers.push({ name, stop });
+    if (this.looping) this.late.push(stop().catch(() => undefined));
+    else this.stoppers.push({ name, stop });
   }
 
   /** A start under way: `stopAll` waits for it (up to 30 s) so that what it starts is stopped too. */
@@ -37,6 +42,7 @@ export class Cleanup {
           () => undefined,
         );
       }
+      this.looping = true;
       const failed: string[] = [];
       for (const s of [...this.stoppers].reverse()) {
         try {
@@ -47,6 +53,7 @@ export class Cleanup {
           log(`✘ ${s.name}: ${(error as Error).message}`);
         }
       }
+      await withTimeout(Promise.allSettled(this.late), 8_000, 'late stoppers').catch(() => undefined);
       return failed;
     })();
     return this.stopping;

@@ -101,7 +101,10 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
       progress: (line) => say(`      ${dim(line)}`),
     };
     await inbox.drain(0);
-    for (const scenario of SCENARIOS) report.scenarios.push(await runScenario(scenario, ctx));
+    for (const scenario of SCENARIOS) {
+      if (cleanup.isStopping) throw new Error('interrupted');
+      report.scenarios.push(await runScenario(scenario, ctx));
+    }
     if (report.scenarios.some((s) => s.notifications.some((n) => n.delivered === 'whole structure'))) {
       report.notes.push(
         'the emulator delivered the whole MessageStructure=json body to SQS (SNS delivers only its `default`): the sandbox read `default` out of it',

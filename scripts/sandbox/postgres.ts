@@ -21,13 +21,19 @@ export interface SandboxPostgres {
 
 const LOCAL_PORT = 5432;
 
+/** Two tries with a generous timeout: on a loaded machine a slow answer is not "no server". */
 async function canLogIn(port: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) if (await tryLogIn(port)) return true;
+  return false;
+}
+
+async function tryLogIn(port: number): Promise<boolean> {
   const client = new Client({
     host: '127.0.0.1',
     port,
     user: 'postgres',
     database: 'postgres',
-    connectionTimeoutMillis: 1500,
+    connectionTimeoutMillis: 4_000,
   });
   try {
     await client.connect();
