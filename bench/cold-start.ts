@@ -63,7 +63,10 @@ export interface ColdStartRow {
  * `envFor(key)` gives the environment the function sees at cold start (its config is
  * validated during init, so a realistic one matters).
  */
-export function measureColdStarts(runs: number, envFor: (key: string) => NodeJS.ProcessEnv): { baselineMs: number; baselineKB: number; rows: ColdStartRow[] } {
+export function measureColdStarts(
+  runs: number,
+  envFor: (key: string) => NodeJS.ProcessEnv,
+): { baselineMs: number; baselineKB: number; rows: ColdStartRow[] } {
   mkdirSync(OUT, { recursive: true });
   const emptyEntry = path.join(OUT, 'empty-handler.ts');
   writeFileSync(emptyEntry, 'export const handler = async () => ({});\n');

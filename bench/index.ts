@@ -22,13 +22,31 @@ const runs = quick ? 3 : 9;
 function packagedEnvironments(): Record<string, Record<string, string>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ops-sentinel-bench-'));
   try {
-    execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local', '--package', dir], {
-      cwd: ROOT,
-      stdio: 'pipe',
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' },
-    });
-    const template = JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: { FunctionName?: string; Environment?: { Variables: Record<string, unknown> } } }>;
+    execFileSync(
+      path.join(ROOT, 'node_modules/.bin/serverless'),
+      ['package', '--stage', 'local', '--package', dir],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+        env: {
+          ...process.env,
+          SLS_TELEMETRY_DISABLED: '1',
+          AWS_ACCESS_KEY_ID: 'bench',
+          AWS_SECRET_ACCESS_KEY: 'bench',
+          AWS_REGION: 'us-east-1',
+        },
+      },
+    );
+    const template = JSON.parse(
+      readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as {
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Properties: { FunctionName?: string; Environment?: { Variables: Record<string, unknown> } };
+        }
+      >;
     };
     const out: Record<string, Record<string, string>> = {};
     for (const r of Object.values(template.Resources)) {
@@ -65,11 +83,14 @@ async function main() {
     out.push(text);
   };
 
-  process.stdout.write('\n… cold starts (packaging the local stage for each function\'s environment)\n');
+  process.stdout.write("\n… cold starts (packaging the local stage for each function's environment)\n");
   const envs = packagedEnvironments();
   const cold = measureColdStarts(runs, (key) => envs[key] ?? {});
   results.coldStart = cold;
-  section(`Cold start: module initialisation in a fresh Node process (empty handler: ${cold.baselineMs} ms, ${cold.baselineKB} KB)`, cold.rows);
+  section(
+    `Cold start: module initialisation in a fresh Node process (empty handler: ${cold.baselineMs} ms, ${cold.baselineKB} KB)`,
+    cold.rows,
+  );
 
   process.stdout.write('\n… core throughput\n');
   const throughput = measureThroughput(quick ? 200 : 2000);
@@ -83,7 +104,10 @@ async function main() {
   process.stdout.write('\n… probe overhead\n');
   const probe = await measureProbeCost(quick ? 5 : 50);
   results.probe = probe;
-  section('Deep healthcheck: the probe\'s own overhead beyond the target\'s latency (local server)', probe.overhead);
+  section(
+    "Deep healthcheck: the probe's own overhead beyond the target's latency (local server)",
+    probe.overhead,
+  );
   section('Deep healthcheck: monthly cost per target, every minute (prices in bench/pricing.ts)', probe.cost);
 
   process.stdout.write('\n… rotation against the local PostgreSQL\n');
@@ -101,7 +125,10 @@ async function main() {
   console.log(total);
   out.push(total);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(path.join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    path.join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json'),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   writeFileSync(path.join(ROOT, 'bench', 'results', quick ? 'quick.md' : 'latest.md'), `${out.join('\n')}\n`);
 }
 

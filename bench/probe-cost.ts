@@ -28,7 +28,10 @@ function startTarget(delayMs: number): Promise<{ url: string; close: () => Promi
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/ht/?format=json`, close: () => new Promise((r) => server.close(() => r())) });
+      resolve({
+        url: `http://127.0.0.1:${port}/ht/?format=json`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     }),
   );
 }
@@ -46,7 +49,10 @@ function rawGet(url: string): Promise<number> {
 }
 
 function memoryOf(functionFolder: string): number {
-  const yml = readFileSync(path.resolve(__dirname, '..', 'functions', functionFolder, 'function.yml'), 'utf8');
+  const yml = readFileSync(
+    path.resolve(__dirname, '..', 'functions', functionFolder, 'function.yml'),
+    'utf8',
+  );
   return Number(yml.match(/memorySize:\s*(\d+)/)?.[1] ?? 256);
 }
 
@@ -55,7 +61,11 @@ export async function measureProbeCost(runs: number) {
   let probeMs = 0;
   for (const delay of [0, 50]) {
     const target = await startTarget(delay);
-    const parsed = HealthTargetSchema.parse({ name: 'bench', url: target.url, format: 'django-health-check' });
+    const parsed = HealthTargetSchema.parse({
+      name: 'bench',
+      url: target.url,
+      format: 'django-health-check',
+    });
     await probeTarget(parsed);
     await rawGet(target.url);
     const raw: number[] = [];
@@ -87,15 +97,24 @@ export async function measureProbeCost(runs: number) {
   const metricsPerTarget = 3 + components; // healthy, latency, certificate days + one per component
   const metricCost = metricsPerTarget * PRICES.customMetricPerMonth;
   const cost = [
-    { option: `ops-sentinel deepHealthcheck, Lambda only (${memoryMb} MB arm64, ${billedMs} ms, every minute)`, 'USD / month / target': round(lambda, 3) },
+    {
+      option: `ops-sentinel deepHealthcheck, Lambda only (${memoryMb} MB arm64, ${billedMs} ms, every minute)`,
+      'USD / month / target': round(lambda, 3),
+    },
     {
       option: `ops-sentinel incl. ${metricsPerTarget} custom metrics + 1 alarm (what CloudWatch bills)`,
       'USD / month / target': round(lambda + metricCost + PRICES.alarmPerMonth, 2),
     },
-    { option: 'CloudWatch Synthetics canary, every minute', 'USD / month / target': round(PRICES.syntheticsPerRun * perMonth, 2) },
+    {
+      option: 'CloudWatch Synthetics canary, every minute',
+      'USD / month / target': round(PRICES.syntheticsPerRun * perMonth, 2),
+    },
     {
       option: 'Route 53 health check, HTTPS + string match (no component detail)',
-      'USD / month / target': round(PRICES.route53BasicPerMonth + 2 * PRICES.route53OptionalFeaturePerMonth, 2),
+      'USD / month / target': round(
+        PRICES.route53BasicPerMonth + 2 * PRICES.route53OptionalFeaturePerMonth,
+        2,
+      ),
     },
   ];
   return { overhead: rows, cost, memoryMb, billedMs };

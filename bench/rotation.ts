@@ -18,7 +18,13 @@ export async function measureRotation(runs: number) {
   try {
     const masterArn = fake.createSecret(
       `${PREFIX}/master`,
-      JSON.stringify({ engine: 'postgres', host: '127.0.0.1', port: PG_PORT, username: fixture.master, password: 'bench-Master-pw1' }),
+      JSON.stringify({
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port: PG_PORT,
+        username: fixture.master,
+        password: 'bench-Master-pw1',
+      }),
     );
     const secretId = `${PREFIX}/app/db`;
     fake.createSecret(
@@ -40,7 +46,8 @@ export async function measureRotation(runs: number) {
     for (let i = 0; i < runs; i++) {
       const run = await runFullRotation(fake, secretId, rotationDeps(fake), config);
       for (const s of run.steps) {
-        if (!s.result || (s.result as { outcome?: string }).outcome === 'failed') throw new Error(`rotation step ${s.step} failed`);
+        if (!s.result || (s.result as { outcome?: string }).outcome === 'failed')
+          throw new Error(`rotation step ${s.step} failed`);
         perStep.set(s.step, [...(perStep.get(s.step) ?? []), s.ms]);
       }
       totals.push(run.totalMs);

@@ -20,9 +20,13 @@ export function measureTimeToAct() {
       'should act': t.shouldAct ? 'yes' : 'no',
       'guard acts at (min)': guard.actAtMinute ?? 'never',
       'guard trigger': guard.trigger ?? '-',
-      [`circuit breaker (min)`]: breaker ?? `never (needs ${circuitBreakerThreshold(t.desiredCount)} failed tasks)`,
+      [`circuit breaker (min)`]:
+        breaker ?? `never (needs ${circuitBreakerThreshold(t.desiredCount)} failed tasks)`,
       'CloudFormation (min)': t.shouldAct ? CLOUDFORMATION_WAIT_MINUTES : '-',
-      'vs CloudFormation': t.shouldAct && guard.actAtMinute ? `${Math.round(CLOUDFORMATION_WAIT_MINUTES / guard.actAtMinute)}x sooner` : '-',
+      'vs CloudFormation':
+        t.shouldAct && guard.actAtMinute
+          ? `${Math.round(CLOUDFORMATION_WAIT_MINUTES / guard.actAtMinute)}x sooner`
+          : '-',
       correct: (guard.actAtMinute !== null) === t.shouldAct ? 'yes' : 'NO',
     };
   });

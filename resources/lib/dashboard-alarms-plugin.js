@@ -17,7 +17,10 @@ class DashboardAlarmsPlugin {
     const dashboard = all.Resources.OpsDashboard;
     if (!dashboard) return;
     const { alarmNamesInTemplate, withAlarms } = loadTs('resources/lib/dashboard-alarms.ts');
-    dashboard.Properties.DashboardBody = withAlarms(dashboard.Properties.DashboardBody, alarmNamesInTemplate(all));
+    dashboard.Properties.DashboardBody = withAlarms(
+      dashboard.Properties.DashboardBody,
+      alarmNamesInTemplate(all),
+    );
   }
 }
 

@@ -8,7 +8,8 @@ export function alarmNamesInTemplate(template: Template): string[] {
     if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
     const name = r.Properties?.AlarmName;
     if (typeof name === 'string') names.push(name);
-    else if (name && typeof (name as { 'Fn::Sub'?: unknown })['Fn::Sub'] === 'string') names.push((name as { 'Fn::Sub': string })['Fn::Sub']);
+    else if (name && typeof (name as { 'Fn::Sub'?: unknown })['Fn::Sub'] === 'string')
+      names.push((name as { 'Fn::Sub': string })['Fn::Sub']);
     else throw new Error(`Alarm ${id} needs a literal AlarmName so the dashboard can list it`);
   }
   return names.sort();
@@ -16,7 +17,9 @@ export function alarmNamesInTemplate(template: Template): string[] {
 
 /** Returns the dashboard body (`{ 'Fn::Sub': json }`) with the alarm widget listing `alarmNames`. */
 export function withAlarms(body: { 'Fn::Sub': string }, alarmNames: string[]): { 'Fn::Sub': string } {
-  const parsed = JSON.parse(body['Fn::Sub']) as { widgets: Array<{ type: string; properties: Record<string, unknown> }> };
+  const parsed = JSON.parse(body['Fn::Sub']) as {
+    widgets: Array<{ type: string; properties: Record<string, unknown> }>;
+  };
   const widget = parsed.widgets.find((w) => w.type === 'alarm');
   if (!widget) throw new Error('the dashboard has no alarm widget');
   // The alarm widget shows at most 100 alarms.

@@ -72,7 +72,15 @@ class Layout {
       type: 'metric',
       width,
       height: 6,
-      properties: { title, region: REGION, view: 'timeSeries', stat: 'Average', period: 60, metrics, ...extra },
+      properties: {
+        title,
+        region: REGION,
+        view: 'timeSeries',
+        stat: 'Average',
+        period: 60,
+        metrics,
+        ...extra,
+      },
     });
   }
 
@@ -88,9 +96,13 @@ const ns = METRICS_NAMESPACE;
 
 function healthSection(layout: Layout, target: DashboardConfig['healthTargets'][number]) {
   layout.heading(`## Deep healthcheck: ${target.name}`);
-  layout.graph('Healthy (1) / unhealthy (0)', [[ns, Metric.TargetHealthy, Dimension.Target, target.name, { stat: 'Minimum' }]], {
-    yAxis: { left: { min: 0, max: 1 } },
-  });
+  layout.graph(
+    'Healthy (1) / unhealthy (0)',
+    [[ns, Metric.TargetHealthy, Dimension.Target, target.name, { stat: 'Minimum' }]],
+    {
+      yAxis: { left: { min: 0, max: 1 } },
+    },
+  );
   layout.graph(
     'Components healthy',
     [
@@ -106,7 +118,9 @@ function healthSection(layout: Layout, target: DashboardConfig['healthTargets'][
   layout.graph(
     'Latency vs budget (ms)',
     [[ns, Metric.TargetLatency, Dimension.Target, target.name, { stat: 'p90' }]],
-    target.latencyBudgetMs ? { annotations: { horizontal: [{ label: 'budget', value: target.latencyBudgetMs }] } } : {},
+    target.latencyBudgetMs
+      ? { annotations: { horizontal: [{ label: 'budget', value: target.latencyBudgetMs }] } }
+      : {},
   );
   layout.graph(
     'Certificate days left',
@@ -141,13 +155,10 @@ function serviceSection(layout: Layout, clusterName: string, service: DashboardC
     ],
     { stacked: true, view: 'timeSeries', period: 300 },
   );
-  layout.graph(
-    'Running vs desired tasks (Container Insights)',
-    [
-      ['ECS/ContainerInsights', 'RunningTaskCount', 'ClusterName', clusterName, 'ServiceName', service.name],
-      ['ECS/ContainerInsights', 'DesiredTaskCount', 'ClusterName', clusterName, 'ServiceName', service.name],
-    ],
-  );
+  layout.graph('Running vs desired tasks (Container Insights)', [
+    ['ECS/ContainerInsights', 'RunningTaskCount', 'ClusterName', clusterName, 'ServiceName', service.name],
+    ['ECS/ContainerInsights', 'DesiredTaskCount', 'ClusterName', clusterName, 'ServiceName', service.name],
+  ]);
   layout.graph(
     'Deployments judged stuck / rollbacks issued',
     [
@@ -187,8 +198,13 @@ function queueSection(layout: Layout, queue: DashboardConfig['queues'][number]) 
     ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', name, { stat: 'Maximum', yAxis: 'right' }],
   ]);
   if (queue.deadLetterQueue) {
-    const dlq = queueName({ name: queue.deadLetterQueue.includes('/') ? undefined : queue.deadLetterQueue, url: queue.deadLetterQueue });
-    layout.graph('Dead-letter queue depth', [['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', dlq, { stat: 'Maximum' }]]);
+    const dlq = queueName({
+      name: queue.deadLetterQueue.includes('/') ? undefined : queue.deadLetterQueue,
+      url: queue.deadLetterQueue,
+    });
+    layout.graph('Dead-letter queue depth', [
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', dlq, { stat: 'Maximum' }],
+    ]);
   }
 }
 
@@ -202,7 +218,13 @@ function selfSection(layout: Layout, stage: string) {
   layout.graph('Duration p90 (ms)', perFunction('Duration', 'p90'), {}, 6);
   layout.graph('Throttles', perFunction('Throttles', 'Sum'), {}, 6);
   layout.graph('Dead-letter queue depth', [
-    ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', `ops-sentinel-${stage}-dead-letter`, { stat: 'Maximum' }],
+    [
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      'QueueName',
+      `ops-sentinel-${stage}-dead-letter`,
+      { stat: 'Maximum' },
+    ],
   ]);
 }
 
@@ -246,7 +268,9 @@ export function dashboardResources(config: DashboardConfig) {
       DashboardName: { Description: 'CloudWatch dashboard of this stage', Value: name },
       DashboardUrl: {
         Description: 'Open this when something is wrong',
-        Value: { 'Fn::Sub': `https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards/dashboard/${name}` },
+        Value: {
+          'Fn::Sub': `https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards/dashboard/${name}`,
+        },
       },
     },
   };

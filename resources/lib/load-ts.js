@@ -11,7 +11,15 @@ const cache = new Map();
 module.exports = function loadTs(relativePath) {
   const file = path.resolve(__dirname, '..', '..', relativePath);
   if (cache.has(file)) return cache.get(file);
-  const out = esbuild.buildSync({ entryPoints: [file], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external' });
+  const out = esbuild.buildSync({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+  });
   const m = new Module(file, module);
   m.filename = file;
   m.paths = Module._nodeModulePaths(path.dirname(file));

@@ -2,7 +2,10 @@
 // Serverless variable resolvers that turn structured stage params into JSON strings for
 // environment variables: `${file(./resources/lib/params.js):json.healthTargets}` style is not
 // supported, so each list has its own export.
-const asJson = (name) => async ({ resolveVariable }) => JSON.stringify(await resolveVariable(`param:${name}`));
+const asJson =
+  (name) =>
+  async ({ resolveVariable }) =>
+    JSON.stringify(await resolveVariable(`param:${name}`));
 
 // dbIamUser: the function's vpc block, or null (no VPC) when no subnets are configured, e.g. local.
 const dbIamUserVpc = async ({ resolveVariable }) => {
@@ -28,8 +31,12 @@ const sub = (arn) => ({ 'Fn::Sub': arn });
 const rotateSecretArns = async ({ resolveVariable }) => {
   const prefix = (await resolveVariable('param:secretPrefix')) || '';
   const arns = ((await resolveVariable('param:rotateSecretArns')) || []).map(sub);
-  if (prefix) arns.push(sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${prefix}*`));
-  if (arns.length === 0) throw new Error('rotateSecret: set the secretPrefix or rotateSecretArns stage param');
+  if (prefix)
+    arns.push(
+      sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${prefix}*`),
+    );
+  if (arns.length === 0)
+    throw new Error('rotateSecret: set the secretPrefix or rotateSecretArns stage param');
   return arns;
 };
 // rotateSecret: master secrets (a secret's `masterarn`) it may read.
@@ -39,10 +46,15 @@ const rotateSecretMasterArns = async ({ resolveVariable }) =>
 const rotateSecretConsumerServiceArns = async ({ resolveVariable }) => {
   const cluster = await resolveVariable('param:clusterName');
   const consumers = (await resolveVariable('param:secretConsumers')) || [];
-  const names = new Set(consumers.flatMap((c) => (c.services || []).map((s) => `${c.cluster || cluster}/${s}`)));
-  return [...names].map((n) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${n}`));
+  const names = new Set(
+    consumers.flatMap((c) => (c.services || []).map((s) => `${c.cluster || cluster}/${s}`)),
+  );
+  return [...names].map((n) =>
+    sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${n}`),
+  );
 };
-const rotateSecretHasConsumers = async (ctx) => String((await rotateSecretConsumerServiceArns(ctx)).length > 0);
+const rotateSecretHasConsumers = async (ctx) =>
+  String((await rotateSecretConsumerServiceArns(ctx)).length > 0);
 
 module.exports = {
   services: asJson('services'),

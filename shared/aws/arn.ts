@@ -49,5 +49,7 @@ export function taskDefinitionLabel(arn: string | undefined | null): string | un
 export function elbDimensionFromArn(arn: string | undefined | null): string | undefined {
   const parsed = parseArn(arn);
   if (!parsed || parsed.service !== 'elasticloadbalancing') return undefined;
-  return parsed.resource.startsWith('loadbalancer/') ? parsed.resource.slice('loadbalancer/'.length) : parsed.resource;
+  return parsed.resource.startsWith('loadbalancer/')
+    ? parsed.resource.slice('loadbalancer/'.length)
+    : parsed.resource;
 }

@@ -33,7 +33,13 @@ export interface DbConnection {
   close(): Promise<void>;
 }
 
-const AUTH_CODES = new Set(['28P01', '28000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_NOT_SUPPORTED_AUTH_MODE']);
+const AUTH_CODES = new Set([
+  '28P01',
+  '28000',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_NOT_SUPPORTED_AUTH_MODE',
+]);
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -56,12 +62,18 @@ function tlsOptions(opts: DbConnectOptions): false | { rejectUnauthorized: boole
 }
 
 /** Where and as whom, for error messages: never the password. */
-export function describeTarget(opts: Pick<DbConnectOptions, 'engine' | 'host' | 'port' | 'user' | 'database'>): string {
+export function describeTarget(
+  opts: Pick<DbConnectOptions, 'engine' | 'host' | 'port' | 'user' | 'database'>,
+): string {
   return `${opts.engine} ${opts.host}:${opts.port}${opts.database ? `/${opts.database}` : ''} as ${opts.user}`;
 }
 
 /** Turns a driver error into the project's error type, keeping its code and the real cause. */
-export function toDbError(action: string, opts: DbConnectOptions, error: unknown): RetryableError | PermanentError {
+export function toDbError(
+  action: string,
+  opts: DbConnectOptions,
+  error: unknown,
+): RetryableError | PermanentError {
   const e = error as { code?: string; errno?: number; message?: string };
   const code = e?.code ?? (e?.errno !== undefined ? String(e.errno) : undefined);
   const text = `${action} (${describeTarget(opts)}) failed${code ? ` [${code}]` : ''}: ${e?.message ?? String(error)}`;
@@ -139,7 +151,10 @@ export async function connect(opts: DbConnectOptions): Promise<DbConnection> {
 }
 
 /** Runs `fn` with a connection and always closes it. */
-export async function withConnection<T>(opts: DbConnectOptions, fn: (db: DbConnection) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  opts: DbConnectOptions,
+  fn: (db: DbConnection) => Promise<T>,
+): Promise<T> {
   const db = await connect(opts);
   try {
     return await fn(db);

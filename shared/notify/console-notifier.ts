@@ -5,7 +5,10 @@ import type { Notification, Notifier, NotifyResult } from './notification';
  * Prints the notification as a person would read it in email. Used when no topic is
  * configured (the `local` stage and `serverless invoke local`).
  */
-export function consoleNotifier(stage?: string, write: (text: string) => void = (t) => console.log(t)): Notifier {
+export function consoleNotifier(
+  stage?: string,
+  write: (text: string) => void = (t) => console.log(t),
+): Notifier {
   return {
     async notify(n: Notification): Promise<NotifyResult> {
       const subject = formatSubject(n, stage);

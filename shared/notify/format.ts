@@ -133,10 +133,13 @@ export function formatChatbot(n: Notification, stage?: string, id?: string): Cha
   };
   if (id) msg.id = id;
   if (n.nextSteps?.length) msg.content.nextSteps = n.nextSteps.slice(0, 10).map((s) => clean(s, 500));
-  const keywords = [...(n.keywords ?? []), ...(stage ? [stage] : [])].map((k) => clean(k, 60)).filter(Boolean);
+  const keywords = [...(n.keywords ?? []), ...(stage ? [stage] : [])]
+    .map((k) => clean(k, 60))
+    .filter(Boolean);
   if (keywords.length) msg.content.keywords = [...new Set(keywords)].slice(0, 10);
   if (n.threadId) msg.metadata.threadId = clean(n.threadId, 200);
-  if (n.relatedResources?.length) msg.metadata.relatedResources = n.relatedResources.map((r) => clean(r, 300));
+  if (n.relatedResources?.length)
+    msg.metadata.relatedResources = n.relatedResources.map((r) => clean(r, 300));
   msg.metadata.additionalContext = { severity: n.severity, ...(stage ? { stage } : {}) };
   return msg;
 }

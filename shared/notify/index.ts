@@ -16,11 +16,16 @@ export { formatChatbot, formatEmail, formatSubject } from './format';
 export function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Notifier {
   const stage = env.STAGE || undefined;
   const topicArn = env.NOTIFY_TOPIC_ARN;
-  const base = topicArn ? snsNotifier(new SNSClient(clientConfig()), topicArn, stage) : consoleNotifier(stage);
+  const base = topicArn
+    ? snsNotifier(new SNSClient(clientConfig()), topicArn, stage)
+    : consoleNotifier(stage);
   const dashboardUrl = env.DASHBOARD_URL;
   if (!dashboardUrl) return base;
   return {
     notify: (n: Notification) =>
-      base.notify({ ...n, links: [...(n.links ?? []), { label: 'ops-sentinel dashboard', url: dashboardUrl }] }),
+      base.notify({
+        ...n,
+        links: [...(n.links ?? []), { label: 'ops-sentinel dashboard', url: dashboardUrl }],
+      }),
   };
 }

@@ -18,7 +18,12 @@ export function snsNotifier(client: SNSClient, topicArn: string, stage?: string)
       }
       try {
         const out = await client.send(
-          new PublishCommand({ TopicArn: topicArn, Subject: subject, MessageStructure: 'json', Message: message }),
+          new PublishCommand({
+            TopicArn: topicArn,
+            Subject: subject,
+            MessageStructure: 'json',
+            Message: message,
+          }),
         );
         return { channel: 'sns', messageId: out.MessageId, subject };
       } catch (error) {

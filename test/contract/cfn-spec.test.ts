@@ -33,7 +33,10 @@ describe('validateTemplate', () => {
     expect(
       validateTemplate({
         Resources: {
-          Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: '360', QueueName: { 'Fn::Sub': '${AWS::StackName}-q' } } },
+          Queue: {
+            Type: 'AWS::SQS::Queue',
+            Properties: { VisibilityTimeout: '360', QueueName: { 'Fn::Sub': '${AWS::StackName}-q' } },
+          },
         },
       }),
     ).toEqual([]);
@@ -45,20 +48,29 @@ describe('broadIamStatements', () => {
     Resources: {
       R: {
         Type: 'AWS::IAM::Role',
-        Properties: { AssumeRolePolicyDocument: {}, Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [statement] } }] },
+        Properties: {
+          AssumeRolePolicyDocument: {},
+          Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [statement] } }],
+        },
       },
     },
   });
 
   it('flags wildcard actions and mutating actions on every resource', () => {
-    expect(broadIamStatements(role({ Effect: 'Allow', Action: 'ecs:*', Resource: 'arn:x' }))).toEqual(['R/p: wildcard action ecs:*']);
-    expect(broadIamStatements(role({ Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: '*' }))).toEqual([
-      'R/p: mutating action ecs:UpdateService on Resource "*"',
+    expect(broadIamStatements(role({ Effect: 'Allow', Action: 'ecs:*', Resource: 'arn:x' }))).toEqual([
+      'R/p: wildcard action ecs:*',
     ]);
+    expect(
+      broadIamStatements(role({ Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: '*' })),
+    ).toEqual(['R/p: mutating action ecs:UpdateService on Resource "*"']);
   });
 
   it('allows read-only actions on "*" and mutating actions on named resources', () => {
-    expect(broadIamStatements(role({ Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: '*' }))).toEqual([]);
-    expect(broadIamStatements(role({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'Topic' } }))).toEqual([]);
+    expect(
+      broadIamStatements(role({ Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: '*' })),
+    ).toEqual([]);
+    expect(
+      broadIamStatements(role({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'Topic' } })),
+    ).toEqual([]);
   });
 });

@@ -27,7 +27,9 @@ describe.each(stages)('serverless package --stage %s', (stage) => {
     const t = templates[stage]!;
     const functions = byType(t, 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
-    const roleIds = functions.map(([, f]) => (f.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    const roleIds = functions.map(
+      ([, f]) => (f.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+    );
     expect(new Set(roleIds).size).toBe(functions.length);
     expect(t.Resources.IamRoleLambdaExecution).toBeUndefined();
     for (const [, f] of functions) {
@@ -59,9 +61,9 @@ describe.each(stages)('serverless package --stage %s', (stage) => {
   it('has a dashboard whose alarm widget lists every alarm the stack declares', () => {
     const t = templates[stage]!;
     const body = (t.Resources.OpsDashboard!.Properties!.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
-    const alarmWidget = (JSON.parse(body) as { widgets: Array<{ type: string; properties: { alarms?: string[] } }> }).widgets.find(
-      (w) => w.type === 'alarm',
-    )!;
+    const alarmWidget = (
+      JSON.parse(body) as { widgets: Array<{ type: string; properties: { alarms?: string[] } }> }
+    ).widgets.find((w) => w.type === 'alarm')!;
     const names = byType(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!.AlarmName as string);
     expect(names.length).toBeGreaterThan(0);
     expect(alarmWidget.properties.alarms!.map((arn) => arn.split(':alarm:')[1]).sort()).toEqual(names.sort());
@@ -78,7 +80,10 @@ describe.each(stages)('serverless package --stage %s', (stage) => {
 
 it('publishes to the stage topic in prod and prints to the console in local', () => {
   const envOf = (t: Template) =>
-    byType(t, 'AWS::Lambda::Function').map(([, f]) => (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables);
-  for (const vars of envOf(templates.prod!)) expect(vars.NOTIFY_TOPIC_ARN).toEqual({ Ref: 'NotificationTopic' });
+    byType(t, 'AWS::Lambda::Function').map(
+      ([, f]) => (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+  for (const vars of envOf(templates.prod!))
+    expect(vars.NOTIFY_TOPIC_ARN).toEqual({ Ref: 'NotificationTopic' });
   for (const vars of envOf(templates.local!)) expect(vars.NOTIFY_TOPIC_ARN).toBe('');
 });

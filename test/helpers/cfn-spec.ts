@@ -7,7 +7,10 @@ import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 
 type Json = unknown;
 type Template = {
-  Resources?: Record<string, { Type: string; Properties?: Record<string, Json>; Condition?: string; DependsOn?: string | string[] }>;
+  Resources?: Record<
+    string,
+    { Type: string; Properties?: Record<string, Json>; Condition?: string; DependsOn?: string | string[] }
+  >;
   Parameters?: Record<string, Json>;
   Conditions?: Record<string, Json>;
   Outputs?: Record<string, Json>;
@@ -61,7 +64,10 @@ function checkValue(value: Json, type: SpecType, path: string, errors: string[])
     case 'integer':
       return Number.isInteger(typeof value === 'string' ? Number(value) : value);
     case 'number':
-      return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && !isNaN(Number(value)));
+      return (
+        typeof value === 'number' ||
+        (typeof value === 'string' && value.trim() !== '' && !isNaN(Number(value)))
+      );
     case 'boolean':
       return typeof value === 'boolean' || value === 'true' || value === 'false';
     case 'null':
@@ -71,20 +77,24 @@ function checkValue(value: Json, type: SpecType, path: string, errors: string[])
     case 'array':
       if (!Array.isArray(value)) return false;
       value.forEach((item, i) => {
-        if (!checkValue(item, type.element!, `${path}[${i}]`, errors)) errors.push(`${path}[${i}]: expected ${type.element!.type}`);
+        if (!checkValue(item, type.element!, `${path}[${i}]`, errors))
+          errors.push(`${path}[${i}]: expected ${type.element!.type}`);
       });
       return true;
     case 'map':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
       for (const [k, item] of Object.entries(value)) {
-        if (!checkValue(item, type.element!, `${path}.${k}`, errors)) errors.push(`${path}.${k}: expected ${type.element!.type}`);
+        if (!checkValue(item, type.element!, `${path}.${k}`, errors))
+          errors.push(`${path}.${k}: expected ${type.element!.type}`);
       }
       return true;
     case 'union':
-      return type.types!.some((t) => {
-        const scratch: string[] = [];
-        return checkValue(value, t, path, scratch) && scratch.length === 0;
-      }) || (errors.push(`${path}: matches none of the allowed types`), true);
+      return (
+        type.types!.some((t) => {
+          const scratch: string[] = [];
+          return checkValue(value, t, path, scratch) && scratch.length === 0;
+        }) || (errors.push(`${path}: matches none of the allowed types`), true)
+      );
     case 'ref': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
       const def = spec().get('typeDefinition', type.reference!.$ref) as unknown as {
@@ -99,7 +109,12 @@ function checkValue(value: Json, type: SpecType, path: string, errors: string[])
   }
 }
 
-function checkProperties(props: Record<string, Json>, specProps: Record<string, SpecProperty>, path: string, errors: string[]) {
+function checkProperties(
+  props: Record<string, Json>,
+  specProps: Record<string, SpecProperty>,
+  path: string,
+  errors: string[],
+) {
   for (const [name, p] of Object.entries(specProps)) {
     if (p.required && !(name in props)) errors.push(`${path}: required property ${name} is missing`);
   }
@@ -118,7 +133,8 @@ function checkProperties(props: Record<string, Json>, specProps: Record<string, 
     if (!ok) {
       // Report the current type's specific problems.
       const scratch: string[] = [];
-      if (!checkValue(value, p.type, `${path}.${name}`, scratch)) scratch.push(`${path}.${name}: expected ${p.type.type}`);
+      if (!checkValue(value, p.type, `${path}.${name}`, scratch))
+        scratch.push(`${path}.${name}: expected ${p.type.type}`);
       errors.push(...scratch);
     }
   }
@@ -138,25 +154,35 @@ export function validateTemplate(template: Template): string[] {
   const resources = template.Resources ?? {};
   const params = new Set(Object.keys(template.Parameters ?? {}));
   const conditions = new Set(Object.keys(template.Conditions ?? {}));
-  const specs = new Map<string, { properties: Record<string, SpecProperty>; attributes: Record<string, unknown> }>();
+  const specs = new Map<
+    string,
+    { properties: Record<string, SpecProperty>; attributes: Record<string, unknown> }
+  >();
 
   for (const [logicalId, resource] of Object.entries(resources)) {
     const found = spec().lookup('resource', 'cloudFormationType', 'equals', resource.Type);
-    const r = found[0] as unknown as { properties: Record<string, SpecProperty>; attributes: Record<string, unknown> } | undefined;
+    const r = found[0] as unknown as
+      { properties: Record<string, SpecProperty>; attributes: Record<string, unknown> } | undefined;
     if (!r) {
       errors.push(`${logicalId}: unknown resource type ${resource.Type}`);
       continue;
     }
     specs.set(logicalId, r);
     checkProperties(resource.Properties ?? {}, r.properties, `${logicalId}(${resource.Type})`, errors);
-    if (resource.Condition && !conditions.has(resource.Condition)) errors.push(`${logicalId}: unknown condition ${resource.Condition}`);
+    if (resource.Condition && !conditions.has(resource.Condition))
+      errors.push(`${logicalId}: unknown condition ${resource.Condition}`);
     for (const dep of [resource.DependsOn ?? []].flat()) {
       if (!resources[dep]) errors.push(`${logicalId}: DependsOn unknown resource ${dep}`);
     }
   }
 
   walk(template, (node) => {
-    if (typeof node.Ref === 'string' && !PSEUDO.has(node.Ref) && !resources[node.Ref] && !params.has(node.Ref)) {
+    if (
+      typeof node.Ref === 'string' &&
+      !PSEUDO.has(node.Ref) &&
+      !resources[node.Ref] &&
+      !params.has(node.Ref)
+    ) {
       errors.push(`Ref to unknown ${node.Ref}`);
     }
     const getAtt = node['Fn::GetAtt'];
@@ -164,7 +190,8 @@ export function validateTemplate(template: Template): string[] {
       const [id, attr] = Array.isArray(getAtt) ? getAtt : String(getAtt).split('.');
       const target = specs.get(String(id));
       if (!resources[String(id)]) errors.push(`Fn::GetAtt to unknown resource ${id}`);
-      else if (target && !(String(attr) in target.attributes)) errors.push(`Fn::GetAtt ${id}.${attr}: no such attribute`);
+      else if (target && !(String(attr) in target.attributes))
+        errors.push(`Fn::GetAtt ${id}.${attr}: no such attribute`);
     }
   });
   return errors;
@@ -188,7 +215,8 @@ export function iamStatements(template: Template): Array<{ where: string; statem
         docs.push([`${id}/${p.PolicyName}`, p.PolicyDocument]);
       }
     }
-    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push([id, r.Properties?.PolicyDocument]);
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+      docs.push([id, r.Properties?.PolicyDocument]);
     for (const [where, doc] of docs) {
       const statements = (doc as { Statement?: PolicyStatement | PolicyStatement[] })?.Statement ?? [];
       for (const statement of [statements].flat()) out.push({ where, statement });
@@ -211,7 +239,8 @@ export function broadIamStatements(template: Template): string[] {
     const actions = [statement.Action ?? []].flat();
     const resources = [statement.Resource ?? []].flat();
     for (const action of actions) {
-      if (typeof action !== 'string' || action.includes('*')) problems.push(`${where}: wildcard action ${String(action)}`);
+      if (typeof action !== 'string' || action.includes('*'))
+        problems.push(`${where}: wildcard action ${String(action)}`);
     }
     if (resources.some((r) => r === '*')) {
       for (const action of actions) {

@@ -11,26 +11,33 @@ import { runDir } from './leak-scan/paths';
 const ROOT = path.resolve(__dirname, '../..');
 
 export interface PackagedTemplate {
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Condition?: string; DependsOn?: string | string[] }>;
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; Condition?: string; DependsOn?: string | string[] }
+  >;
   Outputs?: Record<string, unknown>;
   Conditions?: Record<string, unknown>;
   Parameters?: Record<string, unknown>;
 }
 
 function packageInto(stage: string, dir: string): void {
-  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', dir], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-      SLS_TELEMETRY_DISABLED: '1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
+  execFileSync(
+    path.join(ROOT, 'node_modules/.bin/serverless'),
+    ['package', '--stage', stage, '--package', dir],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+        SLS_TELEMETRY_DISABLED: '1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      },
+      stdio: 'pipe',
+      timeout: 300_000,
     },
-    stdio: 'pipe',
-    timeout: 300_000,
-  });
+  );
 }
 
 function sleep(ms: number): void {
@@ -46,7 +53,8 @@ export function packagedTemplate(stage: 'prod' | 'dev' | 'local'): PackagedTempl
     try {
       mkdirSync(lock);
     } catch {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for another worker to package stage ${stage}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for another worker to package stage ${stage}`);
       sleep(250);
       continue;
     }

@@ -9,6 +9,7 @@ export default async function globalSetup(): Promise<void> {
   const base = path.dirname(dir);
   for (const name of readdirSync(base)) {
     const old = path.join(base, name);
-    if (old !== dir && Date.now() - statSync(old).mtimeMs > 86_400_000) rmSync(old, { recursive: true, force: true });
+    if (old !== dir && Date.now() - statSync(old).mtimeMs > 86_400_000)
+      rmSync(old, { recursive: true, force: true });
   }
 }

@@ -50,7 +50,8 @@ jest.mock('../../../shared/redact', () => {
   return {
     ...actual,
     registerSecret(value: unknown) {
-      if (typeof value === 'string' && value.length >= 6) appendFileSync(secretsFile, `${JSON.stringify(value)}\n`);
+      if (typeof value === 'string' && value.length >= 6)
+        appendFileSync(secretsFile, `${JSON.stringify(value)}\n`);
       return actual.registerSecret(value);
     },
   };

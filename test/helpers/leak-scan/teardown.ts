@@ -29,7 +29,13 @@ export default async function leakScanTeardown(): Promise<void> {
     }
   }
   const { byChannel, leaks } = scanForLeaks(lines, secrets);
-  const report = { linesScanned: lines.length, byChannel, secretsChecked: secrets.size, leaks: leaks.length, details: leaks.slice(0, 50) };
+  const report = {
+    linesScanned: lines.length,
+    byChannel,
+    secretsChecked: secrets.size,
+    leaks: leaks.length,
+    details: leaks.slice(0, 50),
+  };
   const reportFile = path.join(path.dirname(LEAK_SCAN_DIR), 'leak-scan-report.json');
   writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   rmSync(LEAK_SCAN_DIR, { recursive: true, force: true });

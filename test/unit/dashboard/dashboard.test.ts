@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dashboardResources, dashboardWidgets, FUNCTION_KEYS, type DashboardConfig } from '../../../resources/lib/dashboard';
+import {
+  dashboardResources,
+  dashboardWidgets,
+  FUNCTION_KEYS,
+  type DashboardConfig,
+} from '../../../resources/lib/dashboard';
 import { alarmNamesInTemplate, withAlarms } from '../../../resources/lib/dashboard-alarms';
 import { Dimension, Metric, METRICS_NAMESPACE } from '../../../shared/metric-names';
 
@@ -12,13 +17,18 @@ const config: DashboardConfig = {
   services: [
     {
       name: 'web',
-      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-tg/0123456789abcdef',
-      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/django-alb/fedcba9876543210',
+      targetGroupArn:
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-tg/0123456789abcdef',
+      loadBalancerArn:
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/django-alb/fedcba9876543210',
     },
     { name: 'worker' },
   ],
   healthTargets: [{ name: 'web-ht', latencyBudgetMs: 800 }, { name: 'admin' }],
-  queues: [{ name: 'celery', deadLetterQueue: 'celery-dlq' }, { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/emails' }],
+  queues: [
+    { name: 'celery', deadLetterQueue: 'celery-dlq' },
+    { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/emails' },
+  ],
 };
 
 type Row = Array<string | Record<string, unknown>>;
@@ -62,7 +72,15 @@ describe('dashboard generator', () => {
   it('graphs ALB health with both the TargetGroup and LoadBalancer dimensions', () => {
     const alb = rows.filter((r) => r[0] === 'AWS/ApplicationELB' && r[1] === 'UnHealthyHostCount');
     expect(alb).toEqual([
-      ['AWS/ApplicationELB', 'UnHealthyHostCount', 'TargetGroup', 'targetgroup/web-tg/0123456789abcdef', 'LoadBalancer', 'app/django-alb/fedcba9876543210', { stat: 'Maximum' }],
+      [
+        'AWS/ApplicationELB',
+        'UnHealthyHostCount',
+        'TargetGroup',
+        'targetgroup/web-tg/0123456789abcdef',
+        'LoadBalancer',
+        'app/django-alb/fedcba9876543210',
+        { stat: 'Maximum' },
+      ],
     ]);
   });
 
@@ -71,7 +89,7 @@ describe('dashboard generator', () => {
     expect(latency?.properties.annotations).toEqual({ horizontal: [{ label: 'budget', value: 800 }] });
   });
 
-  it('graphs the dead-letter queue of a queue that has one, and ops-sentinel\'s own', () => {
+  it("graphs the dead-letter queue of a queue that has one, and ops-sentinel's own", () => {
     const dlqs = rows.filter((r) => r[1] === 'ApproximateNumberOfMessagesVisible').map((r) => r[3]);
     expect(dlqs).toEqual(['celery', 'celery-dlq', 'emails', 'ops-sentinel-prod-dead-letter']);
   });
@@ -87,24 +105,35 @@ describe('dashboard generator', () => {
 
   it('shows only metrics that some function actually emits', () => {
     const emitted = new Set<string>();
-    for (const file of sourceFiles(path.join(ROOT, 'functions')).concat(sourceFiles(path.join(ROOT, 'shared')))) {
+    for (const file of sourceFiles(path.join(ROOT, 'functions')).concat(
+      sourceFiles(path.join(ROOT, 'shared')),
+    )) {
       if (file.endsWith('metric-names.ts')) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(/Metric\.(\w+)/g)) emitted.add(Metric[m[1] as keyof typeof Metric]);
+      for (const m of readFileSync(file, 'utf8').matchAll(/Metric\.(\w+)/g))
+        emitted.add(Metric[m[1] as keyof typeof Metric]);
     }
     expect(dashboardOpsMetrics().filter((m) => !emitted.has(m))).toEqual([]);
   });
 
   it('covers every function of the service', () => {
-    const folders = readdirSync(path.join(ROOT, 'functions'), { withFileTypes: true }).filter((e) => e.isDirectory());
-    const keys = folders.map((f) => readFileSync(path.join(ROOT, 'functions', f.name, 'function.yml'), 'utf8').match(/^(\w+):/)![1]);
+    const folders = readdirSync(path.join(ROOT, 'functions'), { withFileTypes: true }).filter((e) =>
+      e.isDirectory(),
+    );
+    const keys = folders.map(
+      (f) => readFileSync(path.join(ROOT, 'functions', f.name, 'function.yml'), 'utf8').match(/^(\w+):/)![1],
+    );
     expect([...FUNCTION_KEYS].sort()).toEqual(keys.sort());
   });
 
   it('declares the dashboard with its name and URL as outputs', () => {
     const fragment = dashboardResources(config);
     expect(fragment.Resources.OpsDashboard.Properties.DashboardName).toBe('ops-sentinel-prod');
-    expect(fragment.Outputs.DashboardUrl.Value['Fn::Sub']).toContain('#dashboards/dashboard/ops-sentinel-prod');
-    expect(JSON.parse(fragment.Resources.OpsDashboard.Properties.DashboardBody['Fn::Sub']).widgets).toHaveLength(widgets.length);
+    expect(fragment.Outputs.DashboardUrl.Value['Fn::Sub']).toContain(
+      '#dashboards/dashboard/ops-sentinel-prod',
+    );
+    expect(
+      JSON.parse(fragment.Resources.OpsDashboard.Properties.DashboardBody['Fn::Sub']).widgets,
+    ).toHaveLength(widgets.length);
   });
 });
 
@@ -113,12 +142,18 @@ describe('alarm widget', () => {
     const template = {
       Resources: {
         B: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'ops-sentinel-prod-health-web' } },
-        A: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: { 'Fn::Sub': 'ops-sentinel-${AWS::StackName}-x' } } },
+        A: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { AlarmName: { 'Fn::Sub': 'ops-sentinel-${AWS::StackName}-x' } },
+        },
         T: { Type: 'AWS::SNS::Topic', Properties: {} },
       },
     };
     const names = alarmNamesInTemplate(template);
-    const body = withAlarms(dashboardResources(config).Resources.OpsDashboard.Properties.DashboardBody, names);
+    const body = withAlarms(
+      dashboardResources(config).Resources.OpsDashboard.Properties.DashboardBody,
+      names,
+    );
     const alarmWidget = JSON.parse(body['Fn::Sub']).widgets.find((w: { type: string }) => w.type === 'alarm');
 
     expect(alarmWidget.properties.alarms).toEqual([

@@ -31,13 +31,20 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset so defaults apply', () => {
-    const config = loadConfig(Schema, { CLUSTER_NAME: 'c', DRY_RUN: '', SERVICES: '[]', NOTIFY_TOPIC_ARN: '' });
+    const config = loadConfig(Schema, {
+      CLUSTER_NAME: 'c',
+      DRY_RUN: '',
+      SERVICES: '[]',
+      NOTIFY_TOPIC_ARN: '',
+    });
     expect(config.DRY_RUN).toBe(false);
     expect(config.NOTIFY_TOPIC_ARN).toBeUndefined();
   });
 
   it('names every missing or invalid variable in one error', () => {
-    expect(() => loadConfig(Schema, { DRY_RUN: 'maybe', TIMEOUT_SECONDS: '9999', SERVICES: '{oops' })).toThrow(
+    expect(() =>
+      loadConfig(Schema, { DRY_RUN: 'maybe', TIMEOUT_SECONDS: '9999', SERVICES: '{oops' }),
+    ).toThrow(
       expect.objectContaining({
         name: 'ConfigError',
         message: expect.stringMatching(
@@ -48,6 +55,8 @@ describe('loadConfig', () => {
   });
 
   it('reports the path inside a JSON variable', () => {
-    expect(() => loadConfig(Schema, { CLUSTER_NAME: 'c', SERVICES: '[{"name":1}]' })).toThrow(/SERVICES\.0\.name is invalid/);
+    expect(() => loadConfig(Schema, { CLUSTER_NAME: 'c', SERVICES: '[{"name":1}]' })).toThrow(
+      /SERVICES\.0\.name is invalid/,
+    );
   });
 });

@@ -4,7 +4,10 @@ afterEach(() => clearRegisteredSecrets());
 
 describe('redact', () => {
   it.each([
-    ['postgres://django:pa55@db.example.com:5432/app', 'postgres://django:[REDACTED]@db.example.com:5432/app'],
+    [
+      'postgres://django:pa55@db.example.com:5432/app',
+      'postgres://django:[REDACTED]@db.example.com:5432/app',
+    ],
     ['password=hunter22 user=x', 'password=[REDACTED] user=x'],
     ['{"password": "hunter22"}', '{"password": [REDACTED]}'],
     ['DJANGO_SECRET_KEY=abc123def456', 'DJANGO_SECRET_KEY=[REDACTED]'],
@@ -16,11 +19,14 @@ describe('redact', () => {
 
   it('hides registered values wherever they appear', () => {
     registerSecret('Zq8!xY2@pL');
-    expect(redact('login failed with Zq8!xY2@pL for user app')).toBe('login failed with [REDACTED] for user app');
+    expect(redact('login failed with Zq8!xY2@pL for user app')).toBe(
+      'login failed with [REDACTED] for user app',
+    );
   });
 
   it('leaves ordinary text alone', () => {
-    const text = 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc)';
+    const text =
+      'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc)';
     expect(redact(text)).toBe(text);
   });
 
@@ -34,14 +40,25 @@ describe('redactDeep', () => {
   it('blanks secret keys at any depth and redacts strings', () => {
     registerSecret('s3cret-value');
     expect(
-      redactDeep({ username: 'app', password: 'x', nested: { apiKey: 'k', note: 'uses s3cret-value' }, list: ['token=abc'] }),
-    ).toEqual({ username: 'app', password: '[REDACTED]', nested: { apiKey: '[REDACTED]', note: 'uses [REDACTED]' }, list: ['token=[REDACTED]'] });
+      redactDeep({
+        username: 'app',
+        password: 'x',
+        nested: { apiKey: 'k', note: 'uses s3cret-value' },
+        list: ['token=abc'],
+      }),
+    ).toEqual({
+      username: 'app',
+      password: '[REDACTED]',
+      nested: { apiKey: '[REDACTED]', note: 'uses [REDACTED]' },
+      list: ['token=[REDACTED]'],
+    });
   });
 });
 
 describe('redact keeps identifiers readable', () => {
   it('does not mistake a Secrets Manager ARN for a secret value', () => {
-    const text = 'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf failed';
+    const text =
+      'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf failed';
     expect(redact(text)).toBe(text);
   });
 });

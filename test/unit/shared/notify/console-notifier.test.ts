@@ -17,7 +17,10 @@ describe('consoleNotifier', () => {
       nextSteps: ['Check that the image tag exists in ECR'],
     });
 
-    expect(result).toEqual({ channel: 'console', subject: '[WARNING] local worker: image could not be pulled' });
+    expect(result).toEqual({
+      channel: 'console',
+      subject: '[WARNING] local worker: image could not be pulled',
+    });
     const text = printed.join('\n');
     expect(text).toContain('Subject: [WARNING] local worker: image could not be pulled');
     expect(text).toContain('Service : worker');

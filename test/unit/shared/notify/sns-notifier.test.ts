@@ -19,7 +19,12 @@ const oomStop: Notification = {
     ['Deployment', undefined],
   ],
   nextSteps: ['Raise the memory limit of `django`', 'Look for a memory leak in recent changes'],
-  links: [{ label: 'Task logs', url: 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/django-app/tasks/0123abcd/logs' }],
+  links: [
+    {
+      label: 'Task logs',
+      url: 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/django-app/tasks/0123abcd/logs',
+    },
+  ],
   keywords: ['ecs', 'oom'],
   threadId: 'ops-sentinel/prod/django-app/web',
   relatedResources: ['arn:aws:ecs:us-east-1:123456789012:task/django-app/0123abcd'],
@@ -118,7 +123,8 @@ describe('snsNotifier', () => {
     const leaky: Notification = {
       ...oomStop,
       summary: 'login failed for postgres://django:s3cr3t-Pa55word!@db:5432/app',
-      details: 'env: DJANGO_SECRET_KEY=abcdefghijklmnop password="hunter22" Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x',
+      details:
+        'env: DJANGO_SECRET_KEY=abcdefghijklmnop password="hunter22" Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x',
       facts: [['password', 's3cr3t-Pa55word!']],
     };
 
@@ -133,7 +139,9 @@ describe('snsNotifier', () => {
   });
 
   it('turns an SNS failure into a retryable error that names the topic', async () => {
-    sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     await expect(snsNotifier(new SNSClient({}), TOPIC).notify(oomStop)).rejects.toMatchObject({
       name: 'RetryableError',
