@@ -191,6 +191,7 @@ if (require.main === module) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   runSandbox({ ...parseArgs(process.argv.slice(2)), cleanup }).then(
     (report) => process.exit(report.ok ? 0 : 1),
     (error) => {

