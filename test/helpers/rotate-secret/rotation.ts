@@ -3,6 +3,8 @@
  * ECS and notifier, and `runFullRotation` (all four steps as Secrets Manager would call them).
  * No jest globals: `bench/` imports this module.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { loadConfig } from '../../../shared/config';
 import { connect, type DbConnectOptions, type DbConnection, type Engine } from '../../../shared/db/driver';
 import type { Notification, Notifier } from '../../../shared/notify';
@@ -241,9 +243,9 @@ export async function dropFixture(engine: Engine, prefix: string): Promise<void>
   });
 }
 
-/** Fails loudly when PostgreSQL would accept any password for the test users (trust auth). */
-export async function assertPasswordsEnforced(prefix: string): Promise<void> {
-  const probe = `${prefix}_probe`;
+const PG_PASSWORD_AUTH_SCRIPT = join(__dirname, 'pg-password-auth.sh');
+
+async function wrongPasswordLogsIn(probe: string): Promise<boolean> {
   await asAdmin('postgres', async (db) => {
     await db.query(
       `DO $$ BEGIN CREATE ROLE ${PG_PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
@@ -251,12 +253,33 @@ export async function assertPasswordsEnforced(prefix: string): Promise<void> {
     await db.query(`DROP ROLE IF EXISTS ${probe}`);
     await db.query(`CREATE ROLE ${probe} LOGIN PASSWORD 'right-one' IN ROLE ${PG_PASSWORD_ROLE}`);
   });
-  const wrongWorks = await canLogin('postgres', probe, 'wrong-one');
-  await asAdmin('postgres', (db) => db.query(`DROP ROLE IF EXISTS ${probe}`));
-  if (wrongWorks) {
+  try {
+    return await canLogin('postgres', probe, 'wrong-one');
+  } finally {
+    await asAdmin('postgres', (db) => db.query(`DROP ROLE IF EXISTS ${probe}`));
+  }
+}
+
+/**
+ * The local PostgreSQL trusts every login from 127.0.0.1, so a wrong password would log in and
+ * rotation tests could not fail. When that is so, runs pg-password-auth.sh once (one pg_hba rule
+ * requiring passwords for members of rot_password_auth only; idempotent) and checks again;
+ * fails loudly if passwords are still not enforced.
+ */
+export async function assertPasswordsEnforced(prefix: string): Promise<void> {
+  const probe = `${prefix}_probe`;
+  if (!(await wrongPasswordLogsIn(probe))) return;
+  try {
+    execFileSync('bash', [PG_PASSWORD_AUTH_SCRIPT], { stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL accepts any password and ${PG_PASSWORD_AUTH_SCRIPT} failed: ${(error as Error).message}`,
+    );
+  }
+  if (await wrongPasswordLogsIn(probe)) {
     throw new Error(
       'PostgreSQL at 127.0.0.1 accepts any password (trust auth), so rotation tests could not fail. ' +
-        'Run: bash test/helpers/rotate-secret/pg-password-auth.sh (one pg_hba rule for members of rot_password_auth).',
+        `Run: bash ${PG_PASSWORD_AUTH_SCRIPT} (one pg_hba rule for members of rot_password_auth).`,
     );
   }
 }
