@@ -73,7 +73,8 @@ export function buildResponseBody(fields: ResponseFields): string {
   if (byteLength(body) <= MAX_BODY_BYTES) return body;
   // Longest prefix of the reason (whole characters, measured after JSON escaping) that fits.
   const chars = Array.from(base.Reason);
-  const withPrefix = (n: number) => JSON.stringify({ ...base, Reason: `${chars.slice(0, n).join('')}${TRUNCATED}`.trim() });
+  const withPrefix = (n: number) =>
+    JSON.stringify({ ...base, Reason: `${chars.slice(0, n).join('')}${TRUNCATED}`.trim() });
   let lo = 0;
   let hi = chars.length;
   while (lo < hi) {
@@ -84,7 +85,10 @@ export function buildResponseBody(fields: ResponseFields): string {
   const shortened = withPrefix(lo);
   if (byteLength(shortened) <= MAX_BODY_BYTES) return shortened;
   const { Data: _dropped, ...rest } = base;
-  return JSON.stringify({ ...rest, Reason: `Response Data too large (dropped). ${truncateUtf8(base.Reason, 1024)}` });
+  return JSON.stringify({
+    ...rest,
+    Reason: `Response Data too large (dropped). ${truncateUtf8(base.Reason, 1024)}`,
+  });
 }
 
 /** `https://host/path` without the query string: the signature in a pre-signed URL is a credential. */

@@ -124,7 +124,9 @@ export async function handleEvent(
         url: describeUrl(target.data.ResponseURL),
       }),
   });
-  metrics.addDimensions({ [Dimension.RequestType]: requestType, [Dimension.Status]: outcome.status });
+  // Only known values as a dimension: the request type comes from the event.
+  const typeDimension = ['Create', 'Update', 'Delete'].includes(requestType) ? requestType : 'Invalid';
+  metrics.addDimensions({ [Dimension.RequestType]: typeDimension, [Dimension.Status]: outcome.status });
   metrics.addMetric(Metric.CustomResourceResponses, MetricUnit.Count, 1);
   logger.info('CloudFormation response sent', { attempts, url: describeUrl(target.data.ResponseURL) });
   return result;
