@@ -26,7 +26,8 @@ export interface HealthTarget {
 export async function startQueues(cleanup: Cleanup): Promise<{ endpoint: string; kind: string }> {
   const external = process.env.AWS_ENDPOINT_URL;
   if (external) return { endpoint: external, kind: 'the emulator at AWS_ENDPOINT_URL' };
-  const fauxqs = await startFauxqs();
+  // Generous: on a busy 2-core machine fauxqs has taken 9 s to answer its health check.
+  const fauxqs = await startFauxqs({ timeoutMs: 40_000 });
   cleanup.add(`fauxqs stopped (pid ${fauxqs.pid})`, () => fauxqs.stop());
   // Only SQS and SNS go to fauxqs: other services keep their normal endpoint resolution.
   process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;
@@ -62,7 +63,7 @@ export async function startHealthTarget(cleanup: Cleanup): Promise<HealthTarget>
   let problem = existsSync(python) ? undefined : `${python} not found`;
   if (!problem) {
     try {
-      const app = await startDjangoHealthApp({ mode: 'cache-broken', python, startTimeoutMs: 20_000 });
+      const app = await startDjangoHealthApp({ mode: 'cache-broken', python, startTimeoutMs: 40_000 });
       cleanup.add('django-health-check app stopped, its data directory removed', () => app.stop());
       return { url: app.url, kind: 'django-health-check app (Django, real)' };
     } catch (error) {
