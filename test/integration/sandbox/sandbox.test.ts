@@ -138,7 +138,8 @@ describe('npm start (scripts/sandbox)', () => {
   });
 
   it('stops every process it started', () => {
-    expect(report.childPids.length).toBeGreaterThanOrEqual(2); // fauxqs and the Django app at least
+    // fauxqs, and the Django app when Django is installed (else a Node stand-in runs in-process)
+    expect(report.childPids.length).toBeGreaterThanOrEqual(1);
     expect(report.childPids.filter(isRunning)).toEqual([]);
     expect(report.stopFailures).toEqual([]);
   });
@@ -159,7 +160,7 @@ describe('npm start (scripts/sandbox)', () => {
     expect(sent).toBe(true);
     expect(interrupted.output).toContain('SIGINT: stopping everything the sandbox started');
     expect(interrupted.code).toBe(130);
-    expect(pids.length).toBeGreaterThanOrEqual(2);
+    expect(pids.length).toBeGreaterThanOrEqual(1);
     expect(pids.filter(isRunning)).toEqual([]);
   }, 120_000);
 });
