@@ -88,7 +88,29 @@ export async function createFixture(engine: Engine, prefix: string): Promise<Fix
   return { database: prefix, master, masterPassword };
 }
 
-/** Drops database `prefix` and every user named `prefix_...`. */
+/** A second database `name` (dropped with the fixture's users by `dropFixture(prefix)` callers). */
+export async function createSecondDatabase(engine: Engine, name: string, master: string): Promise<void> {
+  if (engine === 'postgres') {
+    await asAdmin(engine, async (db) => {
+      await db.query(`DROP DATABASE IF EXISTS ${name}`);
+      await db.query(`CREATE DATABASE ${name} OWNER ${master}`);
+    });
+    await asAdmin(
+      engine,
+      (db) =>
+        db.query(`CREATE TABLE items (id int)`).then(() => db.query(`ALTER TABLE items OWNER TO ${master}`)),
+      name,
+    );
+  } else {
+    await asAdmin(engine, async (db) => {
+      await db.query(`DROP DATABASE IF EXISTS ${name}`);
+      await db.query(`CREATE DATABASE ${name}`);
+      await db.query(`CREATE TABLE ${name}.items (id int)`);
+    });
+  }
+}
+
+/** Drops database `prefix` (and `prefix_b`) and every user named `prefix_...`. */
 export async function dropFixture(engine: Engine, prefix: string): Promise<void> {
   await asAdmin(engine, async (db) => {
     if (engine === 'postgres') {
@@ -96,7 +118,12 @@ export async function dropFixture(engine: Engine, prefix: string): Promise<void>
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
         [prefix],
       );
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [`${prefix}_b`],
+      );
       await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
+      await db.query(`DROP DATABASE IF EXISTS ${prefix}_b`);
       const roles = await db.query<{ rolname: string }>(
         `SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC`,
         [`${prefix}\\_%`],
@@ -107,6 +134,7 @@ export async function dropFixture(engine: Engine, prefix: string): Promise<void>
       }
     } else {
       await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
+      await db.query(`DROP DATABASE IF EXISTS ${prefix}_b`);
       const users = await db.query<{ User: string; Host: string }>(
         'SELECT User, Host FROM mysql.user WHERE User LIKE ?',
         [`${prefix}\\_%`],

@@ -15,6 +15,7 @@ import {
   asAdmin,
   createFixture,
   createPasswordUser,
+  createSecondDatabase,
   dropFixture,
   type Fixture,
   itemsCount,
@@ -170,6 +171,33 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
     expect((await userState(engine, user('old'))).exists).toBe(false);
     expect(await userState(engine, user('renamed'))).toEqual({ exists: true, iam: true, locked: false });
+  });
+
+  it('after a Database change, the Delete of the old id only takes away the old database (the user serves the new one)', async () => {
+    const second = `${prefix}_b`;
+    await createSecondDatabase(engine, second, fixture.master);
+    const oldProps = props('moved', { OnDelete: 'drop' });
+    const created = await send('Create', oldProps);
+    const updated = await send('Update', props('moved', { OnDelete: 'drop', Database: second }), {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: oldProps,
+    });
+
+    const deleted = await send('Delete', oldProps, { physicalResourceId: created.PhysicalResourceId });
+
+    expect(updated.PhysicalResourceId).toBe(
+      `dbiamuser:v1:${engine}:127.0.0.1:${PORT[engine]}:${second}:${user('moved')}`,
+    );
+    expect(deleted.Status).toBe('SUCCESS');
+    expect(deleted.Reason).toContain(`still has access to ${second}`);
+    expect(await userState(engine, user('moved'))).toEqual({ exists: true, iam: true, locked: false });
+    expect(await tablePrivileges(engine, user('moved'), prefix)).toEqual([]);
+    expect(await tablePrivileges(engine, user('moved'), second)).toEqual([
+      'SELECT',
+      'INSERT',
+      'UPDATE',
+      'DELETE',
+    ]);
   });
 
   it.each([
