@@ -3,6 +3,7 @@
  * orchestration that re-reads state, acts once per deployment and reports a timeline.
  * No SDK and no environment here: everything arrives through ports.
  */
+import { taskDefinitionLabel } from '../../shared/aws/arn';
 import { isRetryable, describeError, RetryableError, PermanentError } from '../../shared/errors';
 import { Metric, type MetricName } from '../../shared/metric-names';
 import type { Notifier } from '../../shared/notify';
@@ -118,10 +119,16 @@ function describeCall(api: string, input: Record<string, unknown>): string {
   return `${api} ${JSON.stringify(input)}`;
 }
 
-/** The marker tag's deployment id, when the tag is present. */
-export function markedDeployment(tags: Record<string, string> | undefined): string | undefined {
-  const value = tags?.[MARKER_TAG];
-  return value ? value.split(' ')[0] : undefined;
+/** The acted-on marker: `<deploymentId> <outcome> [<family:revision rolled back to>]`. */
+export interface Marker {
+  deploymentId: string;
+  outcome?: string;
+  rolledBackTo?: string;
+}
+
+export function readMarker(tags: Record<string, string> | undefined): Marker | undefined {
+  const [deploymentId, outcome, rolledBackTo] = (tags?.[MARKER_TAG] ?? '').split(' ');
+  return deploymentId ? { deploymentId, outcome, rolledBackTo } : undefined;
 }
 
 /** The open service deployment that is the stuck DescribeServices deployment. */
@@ -244,13 +251,21 @@ async function guardService(
   }
   const evidence = decision.evidence;
   const key = `${config.cluster}/${fresh.service}/${evidence.deploymentId}`;
-  if (markedDeployment(fresh.tags) === evidence.deploymentId) {
+  const marker = readMarker(fresh.tags);
+  if (marker?.deploymentId === evidence.deploymentId) {
     return outcome(decision, {
       result: 'skipped',
       notes: [`already handled (tag ${MARKER_TAG}=${fresh.tags?.[MARKER_TAG]})`],
     });
   }
-  const dryRun = config.dryRun || policy.mode === 'dry-run';
+  // Our own rollback deployment failing too (its revision equals what we rolled back to, and the
+  // old ACTIVE deployment is gone so decide() could not tell): tell a person, never roll back again.
+  const ownRollback =
+    marker?.outcome === 'rolled-back' &&
+    marker.rolledBackTo !== undefined &&
+    marker.rolledBackTo === taskDefinitionLabel(evidence.taskDefinition);
+  const mode = ownRollback && policy.mode === 'rollback' ? 'notify' : policy.mode;
+  const dryRun = config.dryRun || mode === 'dry-run';
   if (dryRun && deps.dryRunReported?.has(key)) {
     return outcome(decision, { result: 'skipped', notes: ['already reported by this container (dry run)'] });
   }
@@ -262,14 +277,19 @@ async function guardService(
     evidence: { ...evidence, signals: evidence.signals.length },
   });
 
-  const report: ActionReport = { mode: dryRun ? 'dry-run' : policy.mode, steps: [], notes: [] };
+  const report: ActionReport = { mode: dryRun ? 'dry-run' : mode, steps: [], notes: [] };
+  if (ownRollback) {
+    report.notes.push(
+      `this deployment is the guard's own rollback to ${marker?.rolledBackTo} (deployment ${marker?.deploymentId}) and it is failing too: the guard will not roll back again`,
+    );
+  }
   let result: ServiceOutcome['result'] = 'reported';
-  let action: ActionKind = dryRun ? 'dry-run' : policy.mode === 'rollback' ? 'rollback' : 'notify';
+  let action: ActionKind = dryRun ? 'dry-run' : mode === 'rollback' ? 'rollback' : 'notify';
 
   if (dryRun) {
     await planDryRun(fresh, evidence, policy, deps, config, report);
     deps.dryRunReported?.add(key);
-  } else if (policy.mode === 'rollback') {
+  } else if (mode === 'rollback') {
     result = await rollBack(fresh, evidence, policy, deps, config, report);
     report.outcome = result;
     action = 'rollback';
@@ -278,7 +298,13 @@ async function guardService(
   if (!dryRun && fresh.serviceArn) {
     const outcomeWord =
       result === 'requested' ? 'rolled-back' : result === 'failed' ? 'rollback-failed' : 'notified';
-    await mark(deps, fresh.serviceArn, `${evidence.deploymentId} ${outcomeWord}`, report);
+    const target = result === 'requested' ? taskDefinitionLabel(evidence.previousTaskDefinition) : undefined;
+    await mark(
+      deps,
+      fresh.serviceArn,
+      [evidence.deploymentId, outcomeWord, target].filter(Boolean).join(' '),
+      report,
+    );
   }
   deps.metrics.add(
     Metric.TimeToAction,
@@ -449,7 +475,18 @@ async function planDryRun(
     wouldCall(
       describeCall('ecs:TagResource', {
         resourceArn: snapshot.serviceArn,
-        tags: [{ key: MARKER_TAG, value: `${evidence.deploymentId} rolled-back` }],
+        tags: [
+          {
+            key: MARKER_TAG,
+            value: [
+              evidence.deploymentId,
+              'rolled-back',
+              taskDefinitionLabel(evidence.previousTaskDefinition),
+            ]
+              .filter(Boolean)
+              .join(' '),
+          },
+        ],
       }),
     );
   }

@@ -49,7 +49,7 @@ describe('runGuard in rollback mode', () => {
       `ListTagsForResource ${SERVICE_ARN}`,
       'ListTasks ecs-svc/4925818389744553701',
       `StopServiceDeployment ${SD_ARN}`,
-      `TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rolled-back`,
+      `TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rolled-back web:42`,
     ]);
     expect(result.services[0]).toMatchObject({
       verdict: 'stuck',
@@ -96,7 +96,7 @@ describe('runGuard in rollback mode', () => {
     expect(ecs.calls.filter((c) => MUTATING.test(c))).toEqual([
       `StopServiceDeployment ${SD_ARN}`,
       `UpdateService web ${OLD_TD}`,
-      `TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rolled-back`,
+      `TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rolled-back web:42`,
     ]);
     expect(result.services[0]!.calls[1]).toBe(
       `ecs:UpdateService {"cluster":"django-app","service":"web","taskDefinition":"${OLD_TD}","forceNewDeployment":true}`,
@@ -197,6 +197,30 @@ describe('runGuard in rollback mode', () => {
     expect(ecs.calls.filter((c) => MUTATING.test(c))).toEqual([]);
     expect(h.notifications).toEqual([]);
     expect(result.services[0]).toMatchObject({ result: 'skipped' });
+  });
+
+  it('does not roll back its own rollback when that fails too, and tells a person once', async () => {
+    // The guard rolled ecs-svc/4925818389744553701 back to web:42; the old ACTIVE deployment has
+    // drained, and the rollback deployment (web:42) now fails as well.
+    const rollback = stuck();
+    rollback.deployments = [
+      { ...rollback.deployments[0]!, id: 'ecs-svc/77', taskDefinition: OLD_TD },
+      { ...rollback.deployments[0]!, status: 'ACTIVE', failedTasks: 0 },
+    ];
+    const ecs = fakeEcs([[rollback]], {
+      tags: { 'ops-sentinel:deployment-guard': 'ecs-svc/4925818389744553701 rolled-back web:42' },
+    });
+    const h = harness(ecs, { startMinute: 5 });
+
+    const first = await runGuard(sweep(5), h.deps, guardConfig());
+    await runGuard(sweep(6), h.deps, guardConfig());
+
+    expect(first.services[0]).toMatchObject({ verdict: 'stuck', action: 'notify' });
+    expect(ecs.calls.filter((c) => MUTATING.test(c))).toEqual([
+      `TagResource ${SERVICE_ARN} ecs-svc/77 notified`,
+    ]);
+    expect(h.notifications).toHaveLength(1);
+    expect(h.notifications[0]!.details).toContain("the guard's own rollback to web:42");
   });
 
   it('reports when there is nothing to roll back to', async () => {
