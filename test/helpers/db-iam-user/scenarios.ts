@@ -27,6 +27,30 @@ import {
 import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
 import { type ResponseServer, startResponseServer } from './response-server';
 
+/** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
+async function assertPasswordsEnforced(engine: Engine, user: string, wrongPassword: string): Promise<void> {
+  const wrongWorks = await connect({
+    engine,
+    host: '127.0.0.1',
+    port: PORT[engine],
+    user,
+    password: wrongPassword,
+    ssl: 'disable',
+    database: engine === 'postgres' ? 'postgres' : undefined,
+  })
+    .then(async (db) => {
+      await db.close();
+      return true;
+    })
+    .catch(() => false);
+  if (wrongWorks) {
+    throw new Error(
+      `${engine} at 127.0.0.1 accepts any password for ${user} (trust auth), so this test could not fail. ` +
+        'Run: bash test/helpers/rotate-secret/pg-password-auth.sh (password auth for members of rot_password_auth).',
+    );
+  }
+}
+
 export function describeScenarios(engine: Engine, prefix: string): void {
   const secrets = mockClient(SecretsManagerClient);
   let server: ResponseServer;
@@ -296,6 +320,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
 
   it('a wrong master password answers FAILED naming the host and user, never the password', async () => {
     masterPassword = 'definitely-wrong-password';
+    await assertPasswordsEnforced(engine, fixture.master, masterPassword);
 
     const response = await send('Create', props('badpw'));
 
