@@ -177,6 +177,7 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       const failure = step('setSecret', token);
       await expect(failure).rejects.toThrow(PermanentError);
       await expect(failure).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}.* as ${fixture.master}`));
+      await expect(failure).rejects.not.toThrow(/wrong-master/);
       expect(await loginAt(CURRENT)).toBe(true);
       expect(deps.notifier.sent.map((n) => n.eventType)).toEqual(['SecretRotationFailed']);
       fake.setValue(
@@ -186,6 +187,30 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       );
       for (const s of ['setSecret', 'testSecret', 'finishSecret'] as const) await step(s, token);
       expect(fake.versionWith(SECRET, CURRENT)).toBe(token);
+      expect(await loginAt(CURRENT)).toBe(true);
+    });
+
+    it('with TLS required (the default) never falls back to plaintext on a server without TLS', async () => {
+      const token = fake.startRotation(SECRET);
+      await step('createSecret', token);
+      const tlsConfig = testConfig({ DB_SSL_MODE: 'verify-full' });
+      const failure = rotateSecret(
+        { SecretId: SECRET, ClientRequestToken: token, Step: 'setSecret' },
+        deps,
+        tlsConfig,
+      );
+      await expect(failure).rejects.toThrow(
+        new RegExp(`connect \\(${engine} 127\\.0\\.0\\.1:${port}.*as ${fixture.master}\\) failed`),
+      );
+      await expect(failure).rejects.toThrow(/SSL|TLS|secure/i);
+      expect(
+        await canLogin(
+          engine,
+          `${fixture.app}_clone`,
+          String(fake.json(SECRET, PENDING).password),
+          fixture.database,
+        ),
+      ).toBe(false);
       expect(await loginAt(CURRENT)).toBe(true);
     });
 
