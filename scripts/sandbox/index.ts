@@ -12,10 +12,10 @@ import './env';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { childPids, Cleanup, isRunning } from './cleanup';
-import { dim, renderReport, say, timed, type SandboxReport } from './report';
+import { dim, renderReport, say, type SandboxReport } from './report';
 import { SCENARIOS } from './scenarios';
 import type { SandboxContext, ScenarioReport } from './scenarios/types';
-import { startDatabase, startHealthTarget, startNotifications, startQueues, startResponseUrl } from './stack';
+import { startLocalStack } from './stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,67 +40,24 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<SandboxR
   const suffix = `${process.pid}`;
   say(`ops-sentinel sandbox ${dim(`(stage local, no AWS account; run ${suffix})`)}`);
   try {
-    // 1. Local parts, in parallel.
-    say('Starting the local stack …');
+    // 1. The local stack.
     const before = new Set(await childPids());
-    const [queues, postgres, health, responseUrl] = await Promise.all([
-      timed(
-        'SQS/SNS emulator',
-        () => cleanup.track(startQueues(cleanup)),
-        (q) => `${q.kind} at ${q.endpoint}`,
-      ),
-      timed(
-        'PostgreSQL',
-        () => cleanup.track(startDatabase(cleanup)),
-        (pg) => `${pg.kind} on 127.0.0.1:${pg.port}`,
-      ),
-      timed(
-        'health target',
-        () => cleanup.track(startHealthTarget(cleanup)),
-        (h) => `${h.kind} at ${h.url}`,
-      ),
-      timed(
-        'CloudFormation ResponseURL',
-        () => cleanup.track(startResponseUrl(cleanup)),
-        (s) => s.url().split('/cloud')[0]!,
-      ),
-    ]);
-    const inbox = await timed(
-      'SNS topic + subscribed SQS queue',
-      () => startNotifications(suffix),
-      (i) => i.topicArn,
-    );
+    const stack = await startLocalStack(cleanup, suffix);
     report.childPids = (await childPids()).filter((pid) => !before.has(pid));
     say(`  ${dim(`child processes: ${report.childPids.join(', ') || 'none'}`)}`);
-    report.parts.push(
-      { name: 'SQS/SNS', detail: `${queues.kind} at ${queues.endpoint}` },
-      { name: 'notifications', detail: `SNS ${inbox.topicArn} → SQS ${inbox.queueUrl}` },
-      { name: 'PostgreSQL', detail: `${postgres.kind} on 127.0.0.1:${postgres.port}` },
-      { name: 'health target', detail: `${health.kind}: ${health.url} (cache component failing)` },
-      { name: 'CFN ResponseURL', detail: responseUrl.url().split('?')[0]! },
-      {
-        name: 'other AWS APIs',
-        detail: process.env.AWS_ENDPOINT_URL
-          ? `DynamoDB on ${process.env.AWS_ENDPOINT_URL}; ECS, CloudWatch, Secrets Manager, CloudFormation: dry run + recorded state/in-memory fakes`
-          : 'ECS, CloudWatch, Secrets Manager, CloudFormation, DynamoDB: dry run + recorded state/in-memory fakes',
-      },
-    );
-    if (health.note)
-      report.notes.push(`Django could not run (${health.note}): a Node stand-in serves the same JSON`);
+    report.parts.push(...stack.parts);
+    report.notes.push(...stack.notes);
 
     // 2. The seven functions, one after the other (each reads its own environment at load).
     const ctx: SandboxContext = {
+      ...stack,
       root: ROOT,
       suffix,
-      inbox,
       fullEmulator: process.env.AWS_ENDPOINT_URL || undefined,
-      postgres,
-      health,
-      responseUrl,
       onCleanup: (name, stop) => cleanup.add(name, stop),
       progress: (line) => say(`      ${dim(line)}`),
     };
-    await inbox.drain(0);
+    await stack.inbox.drain(0);
     for (const scenario of SCENARIOS) {
       if (cleanup.isStopping) throw new Error('interrupted');
       report.scenarios.push(await runScenario(scenario, ctx));

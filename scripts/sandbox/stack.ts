@@ -10,6 +10,7 @@ import type { Cleanup } from './cleanup';
 import { startHealthFallback } from './health-fallback';
 import { createInbox, type NotificationInbox } from './notifications';
 import { startPostgres, type SandboxPostgres } from './postgres';
+import { say, timed } from './report';
 
 export interface HealthTarget {
   /** The django-health-check endpoint, e.g. http://127.0.0.1:41234/ht/ */
@@ -80,4 +81,67 @@ export async function startResponseUrl(cleanup: Cleanup): Promise<ResponseServer
   const server = await startResponseServer();
   cleanup.add('CloudFormation ResponseURL server stopped', () => server.close());
   return server;
+}
+
+export interface LocalStack {
+  inbox: NotificationInbox;
+  postgres: SandboxPostgres;
+  health: HealthTarget;
+  responseUrl: ResponseServer;
+  /** What runs where, for the report. */
+  parts: Array<{ name: string; detail: string }>;
+  notes: string[];
+}
+
+/** Starts every part (in parallel), then the notification topic and its subscribed queue. */
+export async function startLocalStack(cleanup: Cleanup, suffix: string): Promise<LocalStack> {
+  say('Starting the local stack …');
+  const [queues, postgres, health, responseUrl] = await Promise.all([
+    timed(
+      'SQS/SNS emulator',
+      () => cleanup.track(startQueues(cleanup)),
+      (q) => `${q.kind} at ${q.endpoint}`,
+    ),
+    timed(
+      'PostgreSQL',
+      () => cleanup.track(startDatabase(cleanup)),
+      (pg) => `${pg.kind} on 127.0.0.1:${pg.port}`,
+    ),
+    timed(
+      'health target',
+      () => cleanup.track(startHealthTarget(cleanup)),
+      (h) => `${h.kind} at ${h.url}`,
+    ),
+    timed(
+      'CloudFormation ResponseURL',
+      () => cleanup.track(startResponseUrl(cleanup)),
+      (s) => s.url().split('/cloud')[0]!,
+    ),
+  ]);
+  const inbox = await timed(
+    'SNS topic + subscribed SQS queue',
+    () => startNotifications(suffix),
+    (i) => i.topicArn,
+  );
+  const emulator = process.env.AWS_ENDPOINT_URL;
+  return {
+    inbox,
+    postgres,
+    health,
+    responseUrl,
+    parts: [
+      { name: 'SQS/SNS', detail: `${queues.kind} at ${queues.endpoint}` },
+      { name: 'notifications', detail: `SNS ${inbox.topicArn} → SQS ${inbox.queueUrl}` },
+      { name: 'PostgreSQL', detail: `${postgres.kind} on 127.0.0.1:${postgres.port}` },
+      { name: 'health target', detail: `${health.kind}: ${health.url} (cache component failing)` },
+      { name: 'CFN ResponseURL', detail: responseUrl.url().split('?')[0]! },
+      {
+        name: 'other AWS APIs',
+        detail: emulator
+          ? `DynamoDB on ${emulator}; ECS, CloudWatch, Secrets Manager, CloudFormation: dry run + recorded state/in-memory fakes`
+          : 'ECS, CloudWatch, Secrets Manager, CloudFormation, DynamoDB: dry run + recorded state/in-memory fakes',
+      },
+    ],
+    notes: health.note ? [`Django could not run (${health.note}): a Node stand-in serves the same JSON`] : [],
+  };
 }
