@@ -32,6 +32,8 @@ export interface Rig {
   mocks: Record<string, Stub>;
   /** Resets every mock and installs the working responses. */
   happy(): void;
+  /** Brings the function's own state (e.g. open episodes) to where the next event makes every call. */
+  prime?(): Promise<void>;
 }
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-test-notifications';
@@ -88,6 +90,14 @@ export function queueDriftRig(): Rig {
         handler,
         mocks,
         happy,
+        // A run without drift resolves the open drift episode, so the next run opens it again:
+        // it remediates (SetQueueAttributes) and notifies (Publish).
+        async prime() {
+          happy();
+          visibility = 360;
+          await handler({}, { getRemainingTimeInMillis: () => 30_000 });
+          visibility = 30;
+        },
         published: publishedTexts(() => mocks.sns.commandCalls(sns.PublishCommand)),
       };
     },
