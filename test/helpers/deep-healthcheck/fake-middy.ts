@@ -2,6 +2,9 @@
  * A stand-in for `@middy/core` (ESM-only, which jest's CommonJS runtime cannot load): runs the
  * middlewares' before/after/onError hooks around the handler in middy's order, so the handler
  * module is tested with its real Powertools middlewares. (Same as test/helpers/health-alarm/.)
+ *
+ * Kept ONLY for test/hardening/properties/deep-healthcheck.test.ts. The unit/integration tests now load
+ * the real @middy/core (jest.config.js transforms it); delete this file once those no longer import it.
  */
 type Hook = (request: Request) => unknown;
 interface Middleware {

@@ -2,6 +2,9 @@
  * A stand-in for `@middy/core` (ESM-only, which jest's CommonJS runtime cannot load): runs the
  * middlewares' before/after/onError hooks around the handler in middy's order, so the handler
  * module is tested with its real Powertools middlewares.
+ *
+ * Kept ONLY for test/hardening/properties/health-alarm.test.ts. The unit/integration tests now load the
+ * real @middy/core (jest.config.js transforms it); delete this file once those no longer import it.
  */
 type Hook = (request: MiddyRequest) => unknown;
 interface Middleware {

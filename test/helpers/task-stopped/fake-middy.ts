@@ -2,6 +2,10 @@
  * Stand-in for `@middy/core`, which is ESM-only and cannot be loaded by jest's CommonJS runtime.
  * It runs the middlewares' before / after / onError hooks around the handler in middy's order,
  * so handler.ts is tested with its real Powertools middlewares.
+ *
+ * Kept ONLY for test/hardening/properties/{task-stopped,queue-drift}.test.ts (and
+ * test/helpers/hardening/rigs.ts docs). The unit/integration tests now load the real @middy/core
+ * (jest.config.js transforms it); delete this file once those no longer import it.
  */
 interface MiddyRequest {
   event: unknown;

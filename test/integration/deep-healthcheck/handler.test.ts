@@ -13,20 +13,14 @@ import {
   startHttpServer,
   type TestServer,
 } from '../../helpers/deep-healthcheck/servers';
-
-// @middy/core is ESM-only; jest runs CommonJS. The stand-in runs the same middleware hooks.
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/deep-healthcheck/fake-middy'));
+import { lambdaContext } from '../../helpers/lambda-context';
 
 const TOKEN = 'hc-secret-token-0192837465';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/health-AbCdEf';
 const scheduled = JSON.parse(
   readFileSync(path.join(__dirname, '../../../events/deep-healthcheck/scheduled.json'), 'utf8'),
 );
-const context = {
-  getRemainingTimeInMillis: () => 20_000,
-  functionName: 'deepHealthcheck',
-  awsRequestId: 'req-1',
-} as unknown as Context;
+const context = lambdaContext({ functionName: 'deepHealthcheck', remainingTimeMs: 20_000 });
 
 const sm = mockClient(SecretsManagerClient);
 const ENV_KEYS = [

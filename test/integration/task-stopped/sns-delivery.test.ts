@@ -12,16 +12,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../helpers/lambda-context';
 import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
 import { sampleEvent, withTask } from '../../helpers/task-stopped/events';
-
-// @middy/core is ESM-only; jest runs CommonJS. The stand-in runs the same middleware hooks.
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON read back from SQS
 type Any = any;
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-const context = { functionName: 'ops-sentinel-dev-taskStopped', awsRequestId: 'req-1' } as Context;
+const context = lambdaContext({ functionName: 'ops-sentinel-dev-taskStopped' });
 const T0 = Date.parse('2026-11-20T10:16:00Z');
 
 let fauxqs: Fauxqs;

@@ -2,23 +2,11 @@ import type { Context } from 'aws-lambda';
 // Imported outside the isolated registry: the jest matchers recognise only this module's mocks.
 import { mockClient } from 'aws-sdk-client-mock';
 import { LB_ARN, sampleEvent, TG_ARN } from '../../helpers/health-alarm/fakes';
-
-// @middy/core is ESM-only; jest runs CommonJS. The stand-in runs the same middleware hooks.
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/health-alarm/fake-middy'));
+import { lambdaContext } from '../../helpers/lambda-context';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-local-notifications';
 
-const context = {
-  functionName: 'ops-sentinel-local-healthAlarm',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ops-sentinel-local-healthAlarm',
-  memoryLimitInMB: '256',
-  awsRequestId: 'req-1',
-  logGroupName: 'g',
-  logStreamName: 's',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext({ functionName: 'ops-sentinel-local-healthAlarm', remainingTimeMs: 30_000 });
 
 type Handler = (event: unknown, context: Context) => Promise<{ outcomes: Array<Record<string, unknown>> }>;
 type Sdk = typeof import('@aws-sdk/client-sns') &

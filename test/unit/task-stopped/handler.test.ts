@@ -1,11 +1,9 @@
 import type { Context } from 'aws-lambda';
 // Imported outside the isolated registry: the jest matchers recognise only this module's mocks.
 import { mockClient } from 'aws-sdk-client-mock';
+import { lambdaContext } from '../../helpers/lambda-context';
 import { sampleEvent, withTask } from '../../helpers/task-stopped/events';
 import { statefulTable } from '../../helpers/task-stopped/fake-dynamodb';
-
-// @middy/core is ESM-only; jest runs CommonJS. The stand-in runs the same middleware hooks.
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-prod-notifications';
 const TABLE = 'ops-sentinel-prod-task-stopped-incidents';
@@ -24,7 +22,7 @@ const ENV = {
   RECOVERY_QUIET_MINUTES: '15',
 };
 
-const context = { functionName: 'ops-sentinel-prod-taskStopped', awsRequestId: 'req-1' } as Context;
+const context = lambdaContext({ functionName: 'ops-sentinel-prod-taskStopped' });
 let clock = T0;
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
