@@ -138,7 +138,7 @@ export function matchServiceDeployment(
 ): ServiceDeploymentView | undefined {
   const open = (candidates ?? []).filter((sd) => OPEN_FOR_STOP.has(sd.status));
   const distance = (sd: ServiceDeploymentView) => {
-    const at = sd.startedAt ?? sd.createdAt;
+    const at = sd.createdAt ?? sd.startedAt;
     return at ? Math.abs(at.getTime() - startedAt.getTime()) : 0;
   };
   return open.filter((sd) => distance(sd) <= MATCH_TOLERANCE_MS).sort((a, b) => distance(a) - distance(b))[0];

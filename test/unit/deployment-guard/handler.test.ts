@@ -167,6 +167,32 @@ describe('deploymentGuard handler', () => {
     ).rejects.toThrow('ECS Service Action: resources[] holds no service ARN');
   });
 
+  it('runs offline from the recorded state of the local stage (invoke local without AWS)', async () => {
+    const { handler, ecsMock } = loadHandler({
+      ...ENV,
+      NOTIFY_TOPIC_ARN: '',
+      DRY_RUN: 'true',
+      DEPLOYMENT_GUARD_OFFLINE_STATE: 'events/deployment-guard/state/web-bad-image.json',
+    });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    const result = await handler(event('scheduled-sweep'), context);
+
+    log.mockRestore();
+    expect(ecsMock.calls()).toHaveLength(0);
+    expect(result).toMatchObject({
+      dryRun: true,
+      services: [
+        {
+          service: 'web',
+          verdict: 'stuck',
+          action: 'dry-run',
+          calls: [expect.stringContaining('StopServiceDeployment'), expect.stringContaining('TagResource')],
+        },
+      ],
+    });
+  });
+
   it('fails at cold start naming a missing variable', () => {
     expect(() => loadHandler({ ...ENV, CLUSTER_NAME: '' })).toThrow(/CLUSTER_NAME is missing/);
   });
