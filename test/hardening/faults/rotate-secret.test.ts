@@ -21,75 +21,90 @@ const figures = new Figures(__filename);
 afterAll(() => figures.write());
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
-const COMMANDS = ['DescribeSecret', 'GetSecretValue', 'GetRandomPassword', 'PutSecretValue', 'UpdateSecretVersionStage'] as const;
+const COMMANDS = [
+  'DescribeSecret',
+  'GetSecretValue',
+  'GetRandomPassword',
+  'PutSecretValue',
+  'UpdateSecretVersionStage',
+] as const;
 const ERROR_FAULTS = FAULTS.filter((f) => f.error);
 
 describe.each(COMMANDS)('Secrets Manager %s', (command) => {
-  it.each(ERROR_FAULTS.map((f) => [f.name, f] as const))('%s: the step fails naming the call, the retry converges', async (_n, fault) => {
-    const fake = new FakeSecretsManager();
-    try {
-      fake.createSecret('hard/api-token', 'initial-token-value-0001');
-      const notifier = recordingNotifier();
-      const deps = rotationDeps(fake, { notifier });
-      const config = testConfig({ CLUSTER_NAME: 'django-app' });
-      const token = fake.startRotation('hard/api-token');
-      fake.failNext(command, fault.error!());
-      let failures = 0;
-      for (const step of STEPS) {
-        const event = { SecretId: 'hard/api-token', ClientRequestToken: token, Step: step };
-        const before = deepCopy(event);
-        const outcome = await rotateSecret(event, deps, config).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(unchanged(before, event)).toBe(true);
-        if (outcome !== undefined) {
-          failures += 1;
-          expect(isProjectError(outcome)).toBe(true);
-          const error = outcome as Error & { retryable: boolean };
-          expect(error.retryable).toBe(fault.retryable);
-          expect(error.message).toContain(fault.mark!);
-          expect(error.message).toMatch(new RegExp(command));
-          // AWSCURRENT still holds a complete value.
-          expect(fake.value('hard/api-token', CURRENT)).toBeTruthy();
-          figures.count('rotateSecret', 'faults', 'error');
-          // Secrets Manager retries the step.
-          await rotateSecret(event, deps, config);
+  it.each(ERROR_FAULTS.map((f) => [f.name, f] as const))(
+    '%s: the step fails naming the call, the retry converges',
+    async (_n, fault) => {
+      const fake = new FakeSecretsManager();
+      try {
+        fake.createSecret('hard/api-token', 'initial-token-value-0001');
+        const notifier = recordingNotifier();
+        const deps = rotationDeps(fake, { notifier });
+        const config = testConfig({ CLUSTER_NAME: 'django-app' });
+        const token = fake.startRotation('hard/api-token');
+        fake.failNext(command, fault.error!());
+        let failures = 0;
+        for (const step of STEPS) {
+          const event = { SecretId: 'hard/api-token', ClientRequestToken: token, Step: step };
+          const before = deepCopy(event);
+          const outcome = await rotateSecret(event, deps, config).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(unchanged(before, event)).toBe(true);
+          if (outcome !== undefined) {
+            failures += 1;
+            expect(isProjectError(outcome)).toBe(true);
+            const error = outcome as Error & { retryable: boolean };
+            expect(error.retryable).toBe(fault.retryable);
+            expect(error.message).toContain(fault.mark!);
+            expect(error.message).toMatch(new RegExp(command));
+            // AWSCURRENT still holds a complete value.
+            expect(fake.value('hard/api-token', CURRENT)).toBeTruthy();
+            figures.count('rotateSecret', 'faults', 'error');
+            // Secrets Manager retries the step.
+            await rotateSecret(event, deps, config);
+          }
         }
+        fake.completeRotation('hard/api-token');
+        expect(failures).toBe(1);
+        expect(fake.versionWith('hard/api-token', CURRENT)).toBe(token);
+        expect(fake.value('hard/api-token')).not.toBe('initial-token-value-0001');
+        expect(fake.versionWith('hard/api-token', PENDING)).toBeUndefined();
+        for (const n of notifier.sent)
+          expect(badTokens(`${formatSubject(n)}\n${formatEmail(n)}`, {})).toEqual([]);
+      } finally {
+        fake.restore();
       }
-      fake.completeRotation('hard/api-token');
-      expect(failures).toBe(1);
-      expect(fake.versionWith('hard/api-token', CURRENT)).toBe(token);
-      expect(fake.value('hard/api-token')).not.toBe('initial-token-value-0001');
-      expect(fake.versionWith('hard/api-token', PENDING)).toBeUndefined();
-      for (const n of notifier.sent) expect(badTokens(`${formatSubject(n)}\n${formatEmail(n)}`, {})).toEqual([]);
-    } finally {
-      fake.restore();
-    }
-  });
+    },
+  );
 });
 
 describe('ECS UpdateService (restarting the consumers)', () => {
   const ecs = mockClient(ECSClient);
   afterAll(() => ecs.restore());
 
-  it.each(ERROR_FAULTS.map((f) => [f.name, f] as const))('%s: adapter error names the service and keeps the cause', async (_n, fault) => {
-    ecs.reset();
-    ecs.on(UpdateServiceCommand).rejects(fault.error!());
-    const error = await ecsAdapter(new ECSClient({ region: 'us-east-1' }))
-      .forceNewDeployment('django-app', 'web')
-      .catch((e: unknown) => e);
-    expect(isProjectError(error)).toBe(true);
-    expect((error as { retryable: boolean }).retryable).toBe(fault.retryable);
-    expect((error as Error).message).toMatch(/ecs:UpdateService django-app\/web failed/);
-    expect((error as Error).message).toContain(fault.mark!);
-    figures.count('rotateSecret', 'faults', 'error');
-  });
+  it.each(ERROR_FAULTS.map((f) => [f.name, f] as const))(
+    '%s: adapter error names the service and keeps the cause',
+    async (_n, fault) => {
+      ecs.reset();
+      ecs.on(UpdateServiceCommand).rejects(fault.error!());
+      const error = await ecsAdapter(new ECSClient({ region: 'us-east-1' }))
+        .forceNewDeployment('django-app', 'web')
+        .catch((e: unknown) => e);
+      expect(isProjectError(error)).toBe(true);
+      expect((error as { retryable: boolean }).retryable).toBe(fault.retryable);
+      expect((error as Error).message).toMatch(/ecs:UpdateService django-app\/web failed/);
+      expect((error as Error).message).toContain(fault.mark!);
+      figures.count('rotateSecret', 'faults', 'error');
+    },
+  );
 
   it('partial response (no deployments): no deployment id, no crash', async () => {
     ecs.reset();
     ecs.on(UpdateServiceCommand).resolves({});
-    await expect(ecsAdapter(new ECSClient({ region: 'us-east-1' })).forceNewDeployment('django-app', 'web')).resolves.toEqual({});
+    await expect(
+      ecsAdapter(new ECSClient({ region: 'us-east-1' })).forceNewDeployment('django-app', 'web'),
+    ).resolves.toEqual({});
     figures.count('rotateSecret', 'faults', 'result');
   });
 
@@ -101,9 +116,17 @@ describe('ECS UpdateService (restarting the consumers)', () => {
       const ecsPort = fakeEcs();
       ecsPort.failFor.add('web');
       const deps = rotationDeps(fake, { notifier, ecs: ecsPort });
-      const config = testConfig({ CLUSTER_NAME: 'django-app', SECRET_CONSUMERS: JSON.stringify([{ secret: 'hard/app/*', services: ['web', 'worker'] }]) });
+      const config = testConfig({
+        CLUSTER_NAME: 'django-app',
+        SECRET_CONSUMERS: JSON.stringify([{ secret: 'hard/app/*', services: ['web', 'worker'] }]),
+      });
       const token = fake.startRotation('hard/app/api-token');
-      for (const step of STEPS) await rotateSecret({ SecretId: 'hard/app/api-token', ClientRequestToken: token, Step: step }, deps, config);
+      for (const step of STEPS)
+        await rotateSecret(
+          { SecretId: 'hard/app/api-token', ClientRequestToken: token, Step: step },
+          deps,
+          config,
+        );
       expect(fake.versionWith('hard/app/api-token', CURRENT)).toBe(token);
       expect(ecsPort.deployments).toEqual(['django-app/worker']);
       const text = notifier.sent.map((n) => `${formatSubject(n)}\n${formatEmail(n)}`).join('\n');

@@ -1,0 +1,297 @@
+/**
+ * Hostile SQL input against the real local PostgreSQL and MariaDB. dbIamUser: identifiers and
+ * privileges carrying quotes, semicolons, comments, dollar quotes, backticks and unicode are
+ * refused before any SQL runs. rotateSecret: a user whose real name and password contain those
+ * characters rotates correctly (every statement quotes them), and hostile values that name
+ * nothing fail cleanly. In every case a sentinel table still exists and no role the payloads try
+ * to create exists afterwards.
+ */
+import type { Engine } from '../../../shared/db/driver';
+import { connect } from '../../../shared/db/driver';
+import type { CoreDeps } from '../../../functions/db-iam-user/core';
+import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
+import { rotateSecret } from '../../../functions/rotate-secret/core';
+import { quoteIdent, quoteLiteral } from '../../../functions/rotate-secret/dialects/postgres';
+import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
+import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
+import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
+import { Figures } from '../../helpers/hardening/figures-store';
+import { isProjectError } from '../../helpers/hardening/outcome';
+import { CURRENT, FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
+import {
+  asAdmin,
+  assertPasswordsEnforced,
+  canLogin,
+  createFixture,
+  dropFixture,
+  MYSQL_PORT,
+  PG_PASSWORD_ROLE,
+  PG_PORT,
+  recordingNotifier,
+  rotationDeps,
+  testConfig,
+} from '../../helpers/rotate-secret/rotation';
+
+const figures = new Figures(__filename);
+const ENGINES: Engine[] = ['postgres', 'mysql'];
+const PORT = { postgres: PG_PORT, mysql: MYSQL_PORT };
+const SENTINEL = 'hard_sql_sentinel';
+
+/** Payloads that would create a hard_evil_* role or drop the sentinel if they ever became SQL. */
+const PAYLOADS = [
+  "x'; CREATE ROLE hard_evil_1; --",
+  'x"; CREATE ROLE hard_evil_2; --',
+  'x`; CREATE USER hard_evil_3; -- ',
+  `x; DROP TABLE ${SENTINEL}; --`,
+  `x/**/;/**/DROP/**/TABLE/**/${SENTINEL}`,
+  'x$$; CREATE ROLE hard_evil_4; $$',
+  "x\\'; CREATE ROLE hard_evil_5; #",
+  `Robert'); DROP TABLE ${SENTINEL};--`,
+  'hard_ünïcödé_名前',
+  `hard_${'a'.repeat(100)}`,
+];
+const PRIVILEGE_PAYLOADS = [
+  `SELECT; DROP TABLE ${SENTINEL}`,
+  'ALL PRIVILEGES ON *.* TO hard_evil_6',
+  'SELECT, INSERT /* */ ; CREATE ROLE hard_evil_7',
+  "SELECT' OR '1'='1",
+];
+
+async function evidence(engine: Engine, database: string) {
+  return asAdmin(
+    engine,
+    async (db) => {
+      const sentinel =
+        engine === 'postgres'
+          ? await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_tables WHERE tablename = $1`, [
+              SENTINEL,
+            ])
+          : await db.query<{ n: number }>(
+              `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?`,
+              [SENTINEL],
+            );
+      const evil =
+        engine === 'postgres'
+          ? await db.query<{ rolname: string }>(
+              `SELECT rolname FROM pg_roles WHERE rolname LIKE 'hard\\_evil%'`,
+            )
+          : await db.query<{ User: string }>(`SELECT User FROM mysql.user WHERE User LIKE 'hard\\_evil%'`);
+      return { sentinel: Number(sentinel[0]!.n), evil: evil.length };
+    },
+    database,
+  );
+}
+
+describe.each(ENGINES)('dbIamUser on %s', (engine) => {
+  const database = engine === 'postgres' ? 'hard_sql_iam_pg' : 'hard_sql_iam_my';
+  const deps: CoreDeps = {
+    credentials: {
+      get: async () =>
+        engine === 'postgres'
+          ? { username: 'postgres', password: 'unused-pw' }
+          : { username: 'root', password: '' },
+    },
+    endpoints: { endpointForSecret: async () => undefined },
+    connect,
+    mysqlAuth: authMethod(MARIADB_AUTH_CLAUSE),
+  };
+  beforeAll(async () => {
+    await asAdmin(engine, async (db) => {
+      await db.query(`DROP DATABASE IF EXISTS ${database}`);
+      await db.query(`CREATE DATABASE ${database}`);
+    });
+    await asAdmin(engine, (db) => db.query(`CREATE TABLE ${SENTINEL} (id int)`), database);
+  });
+  afterAll(async () => {
+    await asAdmin(engine, (db) => db.query(`DROP DATABASE IF EXISTS ${database}`));
+  });
+
+  const fields = ['Username', 'Database', 'Schema'] as const;
+  const cases = [
+    ...fields.flatMap((field) => PAYLOADS.map((p) => [field, p] as const)),
+    ...PRIVILEGE_PAYLOADS.map((p) => ['Privileges', p] as const),
+  ];
+
+  it.each(cases)('%s = %j is refused before any SQL', async (field, payload) => {
+    let answered: Record<string, string> | undefined;
+    const props = {
+      Engine: engine,
+      Host: '127.0.0.1',
+      Port: String(PORT[engine]),
+      Database: database,
+      Username: 'hard_sql_iam_user',
+      MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hard-master-AbCdEf',
+      Ssl: 'disable',
+      OnDelete: 'drop',
+      [field]: payload,
+    };
+    const result = await handleEvent(
+      cfnEvent('Create', 'http://127.0.0.1:1/cfn', props),
+      lambdaContext(20_000),
+      deps,
+      {
+        dryRun: false,
+        marginMs: 5_000,
+        send: {
+          put: async (_url, body) => {
+            answered = JSON.parse(body) as Record<string, string>;
+            return 200;
+          },
+          sleep: async () => undefined,
+        },
+      },
+    );
+    expect(result.changes).toEqual([]);
+    expect(answered).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining(field) });
+    expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
+    figures.count('dbIamUser', 'hostile', 'error');
+  });
+});
+
+/** A real user whose name and password carry every character an injection needs. */
+const HOSTILE_USER: Record<Engine, string> = {
+  postgres: `hard_rs_o'q"x; DROP TABLE ${SENTINEL};--`,
+  mysql: `hard_rs'q"x;--\``,
+};
+const HOSTILE_PASSWORD = `pa'ss"w;rd\\-- ü$$\``;
+
+describe.each(
+  ENGINES.flatMap((e) => (['single-user', 'alternating-users'] as const).map((s) => [e, s] as const)),
+)('rotateSecret on %s, %s', (engine: Engine, strategy: StrategyName) => {
+  const prefix = `hard_sqlrs_${engine === 'postgres' ? 'pg' : 'my'}_${strategy === 'single-user' ? 's' : 'a'}`;
+  const user = `${HOSTILE_USER[engine]}${strategy === 'single-user' ? 's' : 'a'}`;
+  let fake: FakeSecretsManager;
+  let fixture: Awaited<ReturnType<typeof createFixture>>;
+
+  beforeAll(async () => {
+    if (engine === 'postgres') await assertPasswordsEnforced(`${prefix}_probe`);
+    fixture = await createFixture(engine, prefix, 'initial-App-pw1', 'initial-Master-pw1');
+    await dropHostile(engine, user);
+    if (engine === 'postgres') {
+      await asAdmin(engine, async (db) => {
+        await db.query(
+          `CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD ${quoteLiteral(HOSTILE_PASSWORD)} IN ROLE ${PG_PASSWORD_ROLE}`,
+        );
+      });
+      await asAdmin(
+        engine,
+        async (db) => {
+          await db.query(`CREATE TABLE ${SENTINEL} (id int)`);
+          await db.query(`GRANT SELECT, INSERT ON items TO ${quoteIdent(user)}`);
+        },
+        fixture.database,
+      );
+    } else {
+      await asAdmin(engine, async (db) => {
+        await db.query(`CREATE TABLE ${fixture.database}.${SENTINEL} (id int)`);
+        await db.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [user, HOSTILE_PASSWORD]);
+        await db.query(`GRANT SELECT, INSERT ON ${fixture.database}.items TO ?@'%'`, [user]);
+      });
+    }
+    fake = new FakeSecretsManager();
+    const masterArn = fake.createSecret(
+      `${prefix}/master`,
+      JSON.stringify({
+        engine,
+        host: '127.0.0.1',
+        port: PORT[engine],
+        username: fixture.master,
+        password: 'initial-Master-pw1',
+      }),
+    );
+    fake.createSecret(
+      `${prefix}/app`,
+      JSON.stringify({
+        engine,
+        host: '127.0.0.1',
+        port: PORT[engine],
+        username: user,
+        password: HOSTILE_PASSWORD,
+        dbname: fixture.database,
+        masterarn: masterArn,
+        rotationStrategy: strategy,
+      }),
+    );
+  });
+  afterAll(async () => {
+    fake?.restore();
+    // The database first: PostgreSQL keeps the roles' grants there.
+    await dropFixture(engine, prefix);
+    await dropHostile(engine, user);
+    await dropHostile(engine, `${user}_clone`);
+  });
+
+  it('the hostile-named user with a hostile password rotates, AWSCURRENT logs in, nothing else runs', async () => {
+    expect(await canLogin(engine, user, HOSTILE_PASSWORD, fixture.database)).toBe(true);
+    const notifier = recordingNotifier();
+    const deps = rotationDeps(fake, { notifier });
+    const config = testConfig({ CLUSTER_NAME: 'django-app' });
+    const token = fake.startRotation(`${prefix}/app`);
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as RotationStep[]) {
+      await rotateSecret({ SecretId: `${prefix}/app`, ClientRequestToken: token, Step: step }, deps, config);
+    }
+    fake.completeRotation(`${prefix}/app`);
+    const now = fake.json(`${prefix}/app`, CURRENT) as { username: string; password: string };
+    expect(now.username).toBe(strategy === 'single-user' ? user : `${user}_clone`);
+    expect(await canLogin(engine, now.username, now.password, fixture.database)).toBe(true);
+    expect(await evidence(engine, fixture.database)).toEqual({ sentinel: 1, evil: 0 });
+    figures.count('rotateSecret', 'hostile', 'result');
+  });
+
+  it.each([
+    ['a username that names nobody', { username: "hard_nobody'; CREATE ROLE hard_evil_8; --" }],
+    ['a dbname with an injection', { dbname: `x'; DROP TABLE ${SENTINEL}; --` }],
+    ['a host with a newline', { host: '127.0.0.1\nhost=evil' }],
+  ])('%s fails with a project error and runs nothing', async (_n, override) => {
+    const name = `${prefix}/bad-${Object.keys(override)[0]}`;
+    const master = fake.json(`${prefix}/master`) as Record<string, unknown>;
+    fake.createSecret(
+      name,
+      JSON.stringify({
+        engine,
+        host: '127.0.0.1',
+        port: PORT[engine],
+        username: user,
+        password: 'unused-pw',
+        dbname: fixture.database,
+        masterarn: `${prefix}/master`,
+        rotationStrategy: strategy,
+        ...override,
+      }),
+    );
+    void master;
+    const deps = rotationDeps(fake, { notifier: recordingNotifier() });
+    const config = testConfig({ CLUSTER_NAME: 'django-app', DB_CONNECT_TIMEOUT_MS: '2000' });
+    const token = fake.startRotation(name);
+    let failure: unknown;
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as RotationStep[]) {
+      failure = await rotateSecret(
+        { SecretId: name, ClientRequestToken: token, Step: step },
+        deps,
+        config,
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (failure) break;
+    }
+    expect(isProjectError(failure)).toBe(true);
+    expect(fake.versionWith(name, CURRENT)).not.toBe(token);
+    expect(await evidence(engine, fixture.database)).toEqual({ sentinel: 1, evil: 0 });
+    figures.count('rotateSecret', 'hostile', 'error');
+  });
+});
+
+afterAll(() => figures.write());
+
+async function dropHostile(engine: Engine, user: string): Promise<void> {
+  await asAdmin(engine, async (db) => {
+    if (engine === 'postgres') {
+      await db.query(`DROP OWNED BY ${quoteIdent(user)}`).catch(() => undefined);
+      await db.query(`DROP ROLE IF EXISTS ${quoteIdent(user)}`);
+    } else {
+      await db.query(`DROP USER IF EXISTS ?@'%'`, [user]);
+    }
+  });
+}
