@@ -52,12 +52,12 @@ function initMs(file: string, env: NodeJS.ProcessEnv): number {
   return Number(out.trim());
 }
 
-export interface ColdStartRow {
+export type ColdStartRow = {
   function: string;
   'bundle KB': number;
   'init ms (median)': number;
   'vs empty handler': string;
-}
+};
 
 /**
  * `envFor(key)` gives the environment the function sees at cold start (its config is

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { classifyStop } from '../shared/ecs/classify-stop';
+import type { StoppedTaskFacts } from '../shared/ecs/stop-types';
 import { formatChatbot, formatEmail } from '../shared/notify/format';
 import { parseEvent } from '../functions/task-stopped/schema';
 import { stopMessage, taskContext } from '../functions/task-stopped/messages';
@@ -21,7 +22,7 @@ export function measureThroughput(ms: number) {
   const classifyAndFormat = () => {
     const event = events[i++ % events.length]!;
     const detail = event.detail;
-    const classification = classifyStop(detail);
+    const classification = classifyStop(detail as StoppedTaskFacts);
     const message = stopMessage(taskContext(detail, event.region, 'us-east-1'), classification, 'bench');
     formatChatbot(message, 'bench');
     formatEmail(message, 'bench');
