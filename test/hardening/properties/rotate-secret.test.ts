@@ -32,6 +32,9 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
   const arn = fake.createSecret('django-app/local/db', JSON.stringify(secret));
   const tokens = ['3f1e6c2a-8d4b-4b8e-9a61-2c7d5e0f9b13', fake.startRotation('django-app/local/db')];
   fake.startRotation('django-app/local/db', tokens[0]);
+  // A random-value secret (no database) too, so valid events also complete steps.
+  const apiArn = fake.createSecret('django-app/local/api-token', 'initial-token-value-0003');
+  tokens.push(fake.startRotation('django-app/local/api-token'));
   const notifier = recordingNotifier();
   const deps = rotationDeps(fake, { notifier });
   const config = testConfig({ DB_CONNECT_TIMEOUT_MS: '500', CLUSTER_NAME: 'django-app' });
@@ -40,7 +43,10 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
   const extra = [
     // Valid shapes against the fake: known and unknown ids and tokens, every step, any order.
     fc.record({
-      SecretId: fc.oneof(fc.constantFrom(arn, 'django-app/local/db'), nastyString),
+      SecretId: fc.oneof(
+        fc.constantFrom(arn, 'django-app/local/db', apiArn, 'django-app/local/api-token'),
+        nastyString,
+      ),
       ClientRequestToken: fc.oneof(fc.constantFrom(...tokens), nastyString),
       Step: fc.oneof(fc.constantFrom(...ROTATION_STEPS), nastyString),
     }),

@@ -63,7 +63,8 @@ export class Figures {
   /** Writes this file's tallies (call in afterAll). */
   write(): void {
     mkdirSync(FIGURES_DIR, { recursive: true });
-    const name = path.basename(this.file).replace(/\.test\.ts$/, '');
+    // Folder and name: properties/rotate-secret and faults/rotate-secret are different files.
+    const name = `${path.basename(path.dirname(this.file))}-${path.basename(this.file).replace(/\.test\.ts$/, '')}`;
     writeFileSync(
       path.join(FIGURES_DIR, `${name}.json`),
       `${JSON.stringify({ file: path.relative(process.cwd(), this.file), at: new Date().toISOString(), tallies: this.all(), knownBugs: this.knownBugs }, null, 2)}\n`,
