@@ -11,31 +11,34 @@ export function quoteLiteral(value: string): string {
   return value.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
 }
 
-// Every privilege granted explicitly to the role: role memberships, and ACL entries on the
-// current database, schemas, tables/views/sequences and functions (aclexplode of each ACL).
-// `object` is already quoted SQL so the same text names the object for any grantee.
+// Every privilege the role holds: role memberships, and ACL entries on the current database,
+// schemas, tables/views/sequences and functions. A NULL ACL means the default one (acldefault),
+// which is where an owner's privileges live: listing them lets the other user be granted what the
+// owner can do with the tables it created (Django migrations), since ownership itself cannot be
+// shared. `owned` marks the owner's own entries, which are never revoked. `object` is quoted SQL.
 const LIST_PRIVILEGES = `
 WITH target AS (SELECT oid FROM pg_roles WHERE rolname = $1)
-SELECT 'ROLE' AS kind, quote_ident(r.rolname) AS object, '' AS privilege, m.admin_option AS grantable
+SELECT 'ROLE' AS kind, quote_ident(r.rolname) AS object, '' AS privilege, m.admin_option AS grantable, false AS owned
   FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
  WHERE m.member = (SELECT oid FROM target)
 UNION ALL
-SELECT 'DATABASE', quote_ident(d.datname), a.privilege_type, a.is_grantable
-  FROM pg_database d, aclexplode(d.datacl) a
+SELECT 'DATABASE', quote_ident(d.datname), a.privilege_type, a.is_grantable, a.grantee = d.datdba
+  FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
  WHERE d.datname = current_database() AND a.grantee = (SELECT oid FROM target)
 UNION ALL
-SELECT 'SCHEMA', quote_ident(n.nspname), a.privilege_type, a.is_grantable
-  FROM pg_namespace n, aclexplode(n.nspacl) a
+SELECT 'SCHEMA', quote_ident(n.nspname), a.privilege_type, a.is_grantable, a.grantee = n.nspowner
+  FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
  WHERE a.grantee = (SELECT oid FROM target)
 UNION ALL
 SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
-       quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.privilege_type, a.is_grantable
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.privilege_type, a.is_grantable, a.grantee = c.relowner
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+       aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) a
  WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S') AND a.grantee = (SELECT oid FROM target)
 UNION ALL
 SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
-       p.oid::regprocedure::text, a.privilege_type, a.is_grantable
-  FROM pg_proc p, aclexplode(p.proacl) a
+       p.oid::regprocedure::text, a.privilege_type, a.is_grantable, a.grantee = p.proowner
+  FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
  WHERE a.grantee = (SELECT oid FROM target)
 ORDER BY 1, 2, 3`;
 
@@ -52,12 +55,14 @@ function privilegeOf(row: Record<string, unknown>, user: string): Privilege {
       revoke: { sql: `REVOKE ${object} FROM ${to}` },
     };
   }
+  const owned = row.owned === true || row.owned === 't';
   return {
     key: `${privilege} ON ${kind} ${object}${grantable ? ' GRANTABLE' : ''}`,
     grant: {
       sql: `GRANT ${privilege} ON ${kind} ${object} TO ${to}${grantable ? ' WITH GRANT OPTION' : ''}`,
     },
-    revoke: { sql: `REVOKE ${privilege} ON ${kind} ${object} FROM ${to}` },
+    // An owner's own privileges are part of owning the object: never taken away.
+    ...(owned ? {} : { revoke: { sql: `REVOKE ${privilege} ON ${kind} ${object} FROM ${to}` } }),
   };
 }
 

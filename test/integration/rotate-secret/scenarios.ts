@@ -170,6 +170,32 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
       expect(await canRun(CURRENT, 'SELECT count(*) FROM items')).toBe(true);
     });
 
+    it('lets each user use the tables the other one created (owned tables, no explicit grants)', async () => {
+      const createAs = async (stage: string, table: string) =>
+        canRun(stage, `CREATE TABLE ${engine === 'postgres' ? '' : `${fixture.database}.`}${table} (id int)`);
+      if (engine === 'mysql') {
+        // MySQL has no ownership; the app user needs CREATE to make a table at all.
+        await asAdmin(engine, (db) =>
+          db.query(`GRANT CREATE, SELECT, INSERT ON ${fixture.database}.* TO ?@'%'`, [fixture.app]),
+        );
+      } else {
+        await asAdmin(
+          engine,
+          (db) => db.query(`GRANT CREATE ON SCHEMA public TO "${fixture.app}"`),
+          fixture.database,
+        );
+      }
+      expect(await createAs(CURRENT, 'made_by_app')).toBe(true);
+      await runFullRotation(fake, SECRET, deps, config);
+      expect(await canRun(CURRENT, 'INSERT INTO made_by_app VALUES (1)')).toBe(true);
+      expect(await createAs(CURRENT, 'made_by_clone')).toBe(true);
+      await runFullRotation(fake, SECRET, deps, config);
+      expect(fake.json(SECRET).username).toBe(fixture.app);
+      expect(await canRun(CURRENT, 'INSERT INTO made_by_clone VALUES (1)')).toBe(true);
+      expect(await canRun(CURRENT, 'INSERT INTO made_by_app VALUES (2)')).toBe(true);
+      expect(await canRun(PREVIOUS, 'SELECT count(*) FROM made_by_app')).toBe(true);
+    });
+
     it('refuses a wrong master password at setSecret, then converges once the master secret is fixed', async () => {
       const token = fake.startRotation(SECRET);
       await step('createSecret', token);

@@ -33,6 +33,17 @@ describe('postgres dialect', () => {
     ]);
   });
 
+  it("never revokes an owner's own privileges", () => {
+    const [owned] = postgresDialect.privileges(
+      [{ kind: 'TABLE', object: 'public.made_by_app', privilege: 'SELECT', grantable: true, owned: true }],
+      'app',
+      'app',
+      '',
+    );
+    expect(owned!.revoke).toBeUndefined();
+    expect(owned!.grant.sql).toBe('GRANT SELECT ON TABLE public.made_by_app TO "app" WITH GRANT OPTION');
+  });
+
   it('limits user names to 63 bytes, counting multi-byte characters as bytes', () => {
     expect(postgresDialect.maxUserName).toEqual({ limit: 63, unit: 'bytes' });
     expect(postgresDialect.userNameLength('é'.repeat(10))).toBe(20);
