@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { PermanentError } from '../../../shared/errors';
 import { chooseStrategy, consumersOf, guard, rotateSecret } from '../../../functions/rotate-secret/core';
+import { checkSameTarget } from '../../../functions/rotate-secret/strategies/database';
 import type { RotationDeps, SecretMetadata } from '../../../functions/rotate-secret/ports';
 import type { RotationStep } from '../../../functions/rotate-secret/schema';
 import { parseRotationEvent, secretNameOf } from '../../../functions/rotate-secret/schema';
@@ -344,4 +345,26 @@ it('PermanentError is what refusals throw (no retry can fix them)', async () => 
     ),
   ).rejects.toThrow(PermanentError);
   fake.restore();
+});
+
+describe('checkSameTarget', () => {
+  const current = {
+    engine: 'postgres',
+    host: 'db.internal',
+    port: 5432,
+    username: 'app',
+    password: 'Current-pw-1234',
+  };
+  it('refuses a pending version for another user, port or engine', () => {
+    expect(() => checkSameTarget(current, { ...current, username: 'admin' }, 'app', 'app/db')).toThrow(
+      /AWSPENDING names user admin, expected app \(AWSCURRENT user app\)/,
+    );
+    expect(() => checkSameTarget(current, { ...current, port: 5433 }, 'app', 'app/db')).toThrow(
+      /AWSPENDING names postgres db\.internal:5433 but AWSCURRENT names postgres db\.internal:5432/,
+    );
+    expect(() =>
+      checkSameTarget(current, { ...current, engine: 'mysql', port: 5432 }, 'app', 'app/db'),
+    ).toThrow(/AWSPENDING names mysql/);
+    expect(() => checkSameTarget(current, { ...current, password: 'next' }, 'app', 'app/db')).not.toThrow();
+  });
 });
