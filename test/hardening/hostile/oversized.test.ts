@@ -3,8 +3,6 @@
  * where a short one belongs) through every function: each ends in a handled outcome, never a
  * crash, and no notification repeats a megabyte of input.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type * as SmSdk from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CoreDeps } from '../../../functions/db-iam-user/core';

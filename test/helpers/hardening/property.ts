@@ -60,7 +60,7 @@ export async function assertEventsHandled(
       const bug = problems.length > 0 ? target.knownBug?.(event, outcomes[0]!) : undefined;
       for (const o of outcomes) {
         run.tried += 1;
-        figures.count(target.fn, 'properties', bug ? 'error' : o.kind, bug ? 0 : bad.length);
+        figures.count(target.fn, 'properties', o.kind, bug ? 0 : bad.length, Boolean(bug));
       }
       if (bug) {
         const seen = run.knownBugs.get(bug) ?? { count: 0, example: short(event) };
