@@ -17,7 +17,14 @@ import type {
   Trigger,
 } from './types';
 
-export { decide, rollbackTarget, primaryDeployment, collectSignals, rollbackEvidence } from './decide';
+export {
+  decide,
+  rollbackTarget,
+  primaryDeployment,
+  collectSignals,
+  rollbackEvidence,
+  sameRevisionAs,
+} from './decide';
 export type { Decision, Evidence, StuckReason } from './decide';
 
 /** Service tag the guard writes after it has handled a deployment (value: `<deploymentId> <outcome>`). */
@@ -264,7 +271,8 @@ async function guardService(
     marker?.outcome === 'rolled-back' &&
     marker.rolledBackTo !== undefined &&
     marker.rolledBackTo === taskDefinitionLabel(evidence.taskDefinition);
-  const mode = ownRollback && policy.mode === 'rollback' ? 'notify' : policy.mode;
+  const reportOnly = ownRollback || evidence.sameRevisionAs !== undefined;
+  const mode = reportOnly && policy.mode === 'rollback' ? 'notify' : policy.mode;
   const dryRun = config.dryRun || mode === 'dry-run';
   if (dryRun && deps.dryRunReported?.has(key)) {
     return outcome(decision, { result: 'skipped', notes: ['already reported by this container (dry run)'] });
@@ -278,6 +286,11 @@ async function guardService(
   });
 
   const report: ActionReport = { mode: dryRun ? 'dry-run' : mode, steps: [], notes: [] };
+  if (evidence.sameRevisionAs && !ownRollback) {
+    report.notes.push(
+      `deployment ${evidence.sameRevisionAs} already ran this revision (a rollback or a forced redeploy): rolling back would change nothing, so the guard only reports`,
+    );
+  }
   if (ownRollback) {
     report.notes.push(
       `this deployment is the guard's own rollback to ${marker?.rolledBackTo} (deployment ${marker?.deploymentId}) and it is failing too: the guard will not roll back again`,

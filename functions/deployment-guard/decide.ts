@@ -34,6 +34,8 @@ export interface Evidence {
   runningCount: number;
   pendingCount: number;
   signals: Signal[];
+  /** Set when an older deployment already ran this revision: report only, never roll back. */
+  sameRevisionAs?: string;
   /** Earliest failure seen during this deployment. */
   firstFailure?: Signal;
   /** Every stuck rule that matched, as sentences. */
@@ -149,7 +151,21 @@ export function collectSignals(
   return signals.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** Why the primary deployment is a rollback (by ECS or by us), or undefined when it is not. */
+/**
+ * An older deployment that already ran the primary's task definition: the primary is a
+ * rollback (ours, or the circuit breaker's while the old tasks still run) or a forced redeploy.
+ * Rolling it back would change nothing, so such a deployment is only ever reported.
+ */
+export function sameRevisionAs(
+  snapshot: ServiceSnapshot,
+  primary: DeploymentView,
+): DeploymentView | undefined {
+  return snapshot.deployments.find(
+    (d) => d !== primary && d.taskDefinition === primary.taskDefinition && d.createdAt < primary.createdAt,
+  );
+}
+
+/** Why the primary deployment is being rolled back or is ECS's rollback, or undefined. */
 export function rollbackEvidence(snapshot: ServiceSnapshot, primary: DeploymentView): string | undefined {
   if (primary.rolloutState === 'FAILED')
     return `deployment ${primary.id} has FAILED (${primary.rolloutStateReason ?? 'circuit breaker'})`;
@@ -158,11 +174,6 @@ export function rollbackEvidence(snapshot: ServiceSnapshot, primary: DeploymentV
   }
   const rolling = snapshot.serviceDeployments?.find((sd) => ROLLBACK_SERVICE_DEPLOYMENT.has(sd.status));
   if (rolling) return `service deployment ${rolling.arn} is ${rolling.status}`;
-  const earlier = snapshot.deployments.find(
-    (d) => d !== primary && d.taskDefinition === primary.taskDefinition && d.createdAt < primary.createdAt,
-  );
-  if (earlier)
-    return `deployment ${primary.id} returns to ${primary.taskDefinition}, already run by ${earlier.id}`;
   return undefined;
 }
 
@@ -205,6 +216,7 @@ export function decide(
         : 'deployment-is-rollback';
     return { verdict: 'wait', reason, summary: `${rollback}: not acting` };
   }
+  const earlier = sameRevisionAs(snapshot, primary);
   if (!isInProgress(snapshot, primary)) {
     return {
       verdict: 'healthy',
@@ -267,12 +279,21 @@ export function decide(
     desiredCount: primary.desiredCount,
     runningCount: primary.runningCount,
     pendingCount: primary.pendingCount,
+    sameRevisionAs: earlier?.id,
     signals,
     firstFailure: signals[0],
     rules: matched.map(([, sentence]) => sentence),
   };
   const first = matched[0];
   if (first) return { verdict: 'stuck', reason: first[0], summary: first[1], evidence };
+  if (earlier) {
+    return {
+      verdict: 'wait',
+      reason: 'deployment-is-rollback',
+      summary: `deployment ${primary.id} returns to ${primary.taskDefinition}, already run by ${earlier.id}`,
+      evidence,
+    };
+  }
   const slow = elapsedMinutes >= policy.maxDurationMinutes;
   return {
     verdict: 'wait',

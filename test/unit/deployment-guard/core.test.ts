@@ -223,6 +223,22 @@ describe('runGuard in rollback mode', () => {
     expect(h.notifications[0]!.details).toContain("the guard's own rollback to web:42");
   });
 
+  it('only reports a stuck deployment of a revision that already ran (rolling back would change nothing)', async () => {
+    const redeploy = stuck();
+    redeploy.deployments = [
+      { ...redeploy.deployments[0]!, taskDefinition: OLD_TD },
+      redeploy.deployments[1]!,
+    ];
+    const ecs = fakeEcs([[redeploy]]);
+    const h = harness(ecs, { startMinute: 5 });
+
+    const result = await runGuard(sweep(5), h.deps, guardConfig());
+
+    expect(result.services[0]).toMatchObject({ verdict: 'stuck', action: 'notify' });
+    expect(ecs.calls.filter((c) => /^(StopServiceDeployment|UpdateService)/.test(c))).toEqual([]);
+    expect(h.notifications[0]!.details).toContain('already ran this revision');
+  });
+
   it('reports when there is nothing to roll back to', async () => {
     const alone = stuck();
     alone.deployments = alone.deployments.slice(0, 1);

@@ -181,16 +181,20 @@ describe('decide: never acts where acting would be wrong', () => {
     });
   });
 
-  it('recognises a rollback by its task definition when ECS gives no reason', () => {
-    const rollback = deployment({
-      id: 'ecs-svc/3',
-      taskDefinition: OLD_TD,
-      failedTasks: 5,
-      createdAt: minutes(9),
-    });
-    expect(decide(service([rollback, previous]), sweep(12), DEFAULT_POLICY, minutes(12)).reason).toBe(
-      'deployment-is-rollback',
+  it('recognises a rollback (or forced redeploy) by its task definition when ECS gives no reason', () => {
+    const rollback = deployment({ id: 'ecs-svc/3', taskDefinition: OLD_TD, createdAt: minutes(9) });
+
+    const quiet = decide(service([rollback, previous]), sweep(12), DEFAULT_POLICY, minutes(12));
+    const failing = decide(
+      service([{ ...rollback, failedTasks: 5 }, previous]),
+      sweep(12),
+      DEFAULT_POLICY,
+      minutes(12),
     );
+
+    expect(quiet).toMatchObject({ verdict: 'wait', reason: 'deployment-is-rollback' });
+    // Stuck is still reported (a failing rollback matters to the on-call), marked as not rollbackable.
+    expect(failing).toMatchObject({ verdict: 'stuck', evidence: { sameRevisionAs: 'ecs-svc/1' } });
   });
 
   it('does not act when a service deployment is already rolling back', () => {
