@@ -66,13 +66,13 @@ export function render(
     { tried: 0, errors: 0, skips: 0, results: 0, unhandled: 0, leaks: 0, knownBugs: 0 },
   );
   const lines = [
-    '| Function | Category | Cases tried | Handled errors | Reasoned skips | Results | Unhandled | Bad output (undefined/NaN/[object Object]) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Function | Category | Cases tried | Handled errors | Reasoned skips | Results | Known bugs (excluded) | Unhandled | Bad output (undefined/NaN/[object Object]) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (t) =>
-        `| ${t.fn} | ${t.category} | ${t.tried} | ${t.errors} | ${t.skips} | ${t.results} | ${t.unhandled} | ${t.leaks} |`,
+        `| ${t.fn} | ${t.category} | ${t.tried} | ${t.errors} | ${t.skips} | ${t.results} | ${t.knownBugs} | ${t.unhandled} | ${t.leaks} |`,
     ),
-    `| **all** | | **${total.tried}** | **${total.errors}** | **${total.skips}** | **${total.results}** | **${total.unhandled}** | **${total.leaks}** |`,
+    `| **all** | | **${total.tried}** | **${total.errors}** | **${total.skips}** | **${total.results}** | **${total.knownBugs}** | **${total.unhandled}** | **${total.leaks}** |`,
   ];
   if (leakScan) {
     lines.push(
