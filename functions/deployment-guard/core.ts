@@ -1,21 +1,24 @@
 /**
  * deploymentGuard core: the pure decision (`decide`, re-exported from ./decide) and the
  * orchestration that re-reads state, acts once per deployment and reports a timeline.
- * No SDK and no environment here: everything arrives through ports.
+ * No SDK and no environment here: everything arrives through ports (./ports).
  */
 import { taskDefinitionLabel } from '../../shared/aws/arn';
 import { isRetryable, describeError, RetryableError, PermanentError } from '../../shared/errors';
-import { Metric, type MetricName } from '../../shared/metric-names';
-import type { Notifier } from '../../shared/notify';
-import { decide, type Decision, type Evidence } from './decide';
+import { Metric } from '../../shared/metric-names';
+import { mark, planDryRun, rollBack } from './actions';
+import { decide, type Decision } from './decide';
 import { buildNotification, type ActionReport } from './notification';
-import type {
-  DeploymentPolicy,
-  ServiceDeploymentView,
-  ServiceSnapshot,
-  StoppedTaskView,
-  Trigger,
-} from './types';
+import {
+  MARKER_TAG,
+  readMarker,
+  type ActionKind,
+  type GuardConfig,
+  type GuardDeps,
+  type GuardResult,
+  type ServiceOutcome,
+} from './ports';
+import type { ServiceSnapshot, Trigger } from './types';
 
 export {
   decide,
@@ -26,130 +29,8 @@ export {
   sameRevisionAs,
 } from './decide';
 export type { Decision, Evidence, StuckReason } from './decide';
-
-/** Service tag the guard writes after it has handled a deployment (value: `<deploymentId> <outcome>`). */
-export const MARKER_TAG = 'ops-sentinel:deployment-guard';
-/** Tag CloudFormation puts on every resource it manages. */
-export const STACK_TAG = 'aws:cloudformation:stack-name';
-
-/** Result of asking ECS to roll a service deployment back. */
-export type StopOutcome =
-  | { outcome: 'requested' }
-  /** ECS refused (not supported for this service, unknown deployment...): use the fallback. */
-  | { outcome: 'rejected'; reason: string }
-  /** The deployment is already stopping or rolling back: nothing more to do. */
-  | { outcome: 'conflict'; reason: string };
-
-/** ECS as the guard needs it. Adapters throw RetryableError/PermanentError. */
-export interface EcsPort {
-  /** DescribeServices (with the service event log); services that do not exist are left out. */
-  describeServices(cluster: string, services: string[]): Promise<ServiceSnapshot[]>;
-  /** ListServiceDeployments that are still open (pending, in progress, stopping, rolling back). */
-  listOpenServiceDeployments(cluster: string, service: string): Promise<ServiceDeploymentView[]>;
-  listTags(serviceArn: string): Promise<Record<string, string>>;
-  /** Recently stopped tasks launched by `deploymentId` (evidence only). */
-  listStoppedTasks(cluster: string, deploymentId: string): Promise<StoppedTaskView[]>;
-  /** StopServiceDeployment with stopType ROLLBACK. */
-  stopWithRollback(serviceDeploymentArn: string): Promise<StopOutcome>;
-  /** UpdateService back to `taskDefinition` with a new deployment (the fallback). */
-  rollbackService(cluster: string, service: string, taskDefinition: string): Promise<void>;
-  /** Writes the acted-on marker tag on the service. */
-  markHandled(serviceArn: string, value: string): Promise<void>;
-}
-
-export interface StackPort {
-  /** StackStatus, or undefined when the stack does not exist. */
-  status(stackName: string): Promise<string | undefined>;
-  cancelUpdate(stackName: string): Promise<void>;
-}
-
-export interface MetricsPort {
-  add(name: MetricName, service: string, value: number, unit: 'Count' | 'Seconds'): void;
-}
-
-export interface LogPort {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-}
-
-export interface GuardDeps {
-  ecs: EcsPort;
-  stacks: StackPort;
-  notifier: Notifier;
-  metrics: MetricsPort;
-  log: LogPort;
-  now: () => Date;
-  /**
-   * Deployments already reported in dry-run (no marker tag may be written then). Held by the
-   * warm Lambda container: a cold start may report a stuck deployment once more.
-   */
-  dryRunReported?: Set<string>;
-}
-
-export interface GuardConfig {
-  cluster: string;
-  region: string;
-  stage?: string;
-  /** DRY_RUN=true: no mutating call for any service, whatever its mode. */
-  dryRun: boolean;
-  policies: Record<string, DeploymentPolicy>;
-  /** Stack names the guard may cancel (prefix match); empty = never cancel. */
-  stackPrefixes: string[];
-}
-
-export type ActionKind = 'none' | 'rollback' | 'notify' | 'dry-run';
-
-export interface ServiceOutcome {
-  service: string;
-  verdict: Decision['verdict'];
-  reason: string;
-  summary: string;
-  action: ActionKind;
-  /** requested: ECS accepted the rollback; failed: it did not; reported: notification only. */
-  result?: 'requested' | 'failed' | 'reported' | 'skipped';
-  /** Calls made, or in dry-run the calls that would have been made, as `api {input}`. */
-  calls: string[];
-  notes: string[];
-}
-
-export interface GuardResult {
-  trigger: Trigger['kind'];
-  dryRun: boolean;
-  services: ServiceOutcome[];
-}
-
-const OPEN_FOR_STOP = new Set(['PENDING', 'IN_PROGRESS']);
-/** How far a service deployment's start may be from the DescribeServices deployment's createdAt. */
-const MATCH_TOLERANCE_MS = 5 * 60_000;
-
-function describeCall(api: string, input: Record<string, unknown>): string {
-  return `${api} ${JSON.stringify(input)}`;
-}
-
-/** The acted-on marker: `<deploymentId> <outcome> [<family:revision rolled back to>]`. */
-export interface Marker {
-  deploymentId: string;
-  outcome?: string;
-  rolledBackTo?: string;
-}
-
-export function readMarker(tags: Record<string, string> | undefined): Marker | undefined {
-  const [deploymentId, outcome, rolledBackTo] = (tags?.[MARKER_TAG] ?? '').split(' ');
-  return deploymentId ? { deploymentId, outcome, rolledBackTo } : undefined;
-}
-
-/** The open service deployment that is the stuck DescribeServices deployment. */
-export function matchServiceDeployment(
-  candidates: ServiceDeploymentView[] | undefined,
-  startedAt: Date,
-): ServiceDeploymentView | undefined {
-  const open = (candidates ?? []).filter((sd) => OPEN_FOR_STOP.has(sd.status));
-  const distance = (sd: ServiceDeploymentView) => {
-    const at = sd.createdAt ?? sd.startedAt;
-    return at ? Math.abs(at.getTime() - startedAt.getTime()) : 0;
-  };
-  return open.filter((sd) => distance(sd) <= MATCH_TOLERANCE_MS).sort((a, b) => distance(a) - distance(b))[0];
-}
+export * from './ports';
+export { matchServiceDeployment } from './actions';
 
 /**
  * Runs the guard for one trigger: reads the services concerned (one for an ECS event, every
@@ -335,172 +216,4 @@ async function guardService(
     calls: report.steps.map((s) => s.call),
     notes: report.notes,
   });
-}
-
-async function mark(deps: GuardDeps, serviceArn: string, value: string, report: ActionReport): Promise<void> {
-  const call = describeCall('ecs:TagResource', {
-    resourceArn: serviceArn,
-    tags: [{ key: MARKER_TAG, value }],
-  });
-  try {
-    await deps.ecs.markHandled(serviceArn, value);
-    report.steps.push({ at: deps.now(), call, result: 'tagged' });
-  } catch (error) {
-    // The deployment's own state still prevents a second rollback; only a repeat notification is at stake.
-    deps.log.warn('could not write the marker tag', { serviceArn, error: describeError(error) });
-    report.notes.push(
-      `marker tag not written (${describeError(error)}): this deployment may be reported again`,
-    );
-  }
-}
-
-async function rollBack(
-  snapshot: ServiceSnapshot,
-  evidence: Evidence,
-  policy: DeploymentPolicy,
-  deps: GuardDeps,
-  config: GuardConfig,
-  report: ActionReport,
-): Promise<'requested' | 'failed'> {
-  const serviceDeployment = matchServiceDeployment(snapshot.serviceDeployments, evidence.startedAt);
-  let requested = false;
-  if (serviceDeployment) {
-    const call = describeCall('ecs:StopServiceDeployment', {
-      serviceDeploymentArn: serviceDeployment.arn,
-      stopType: 'ROLLBACK',
-    });
-    const stop = await deps.ecs.stopWithRollback(serviceDeployment.arn); // retryable errors propagate: retry re-reads
-    if (stop.outcome === 'requested') {
-      report.steps.push({ at: deps.now(), call, result: 'rollback requested' });
-      requested = true;
-    } else if (stop.outcome === 'conflict') {
-      report.steps.push({ at: deps.now(), call, result: `already stopping: ${stop.reason}` });
-      return 'requested';
-    } else {
-      report.steps.push({ at: deps.now(), call, result: `rejected: ${stop.reason}` });
-    }
-  } else {
-    report.notes.push('no open service deployment matched (ListServiceDeployments): using UpdateService');
-  }
-
-  if (!requested) {
-    const target = evidence.previousTaskDefinition;
-    if (!target) {
-      report.notes.push('no previous completed task definition to return to: roll back by hand');
-      return 'failed';
-    }
-    const call = describeCall('ecs:UpdateService', {
-      cluster: config.cluster,
-      service: snapshot.service,
-      taskDefinition: target,
-      forceNewDeployment: true,
-    });
-    try {
-      await deps.ecs.rollbackService(config.cluster, snapshot.service, target);
-      report.steps.push({
-        at: deps.now(),
-        call,
-        result: 'new deployment of the previous task definition started',
-      });
-    } catch (error) {
-      if (isRetryable(error)) throw error;
-      report.steps.push({ at: deps.now(), call, result: `failed: ${describeError(error)}` });
-      return 'failed';
-    }
-  }
-
-  deps.metrics.add(Metric.RollbacksIssued, snapshot.service, 1, 'Count');
-  if (policy.cancelStackUpdate) await cancelStack(snapshot, deps, config, report, false);
-  return 'requested';
-}
-
-async function cancelStack(
-  snapshot: ServiceSnapshot,
-  deps: GuardDeps,
-  config: GuardConfig,
-  report: ActionReport,
-  dryRun: boolean,
-): Promise<void> {
-  const stackName = snapshot.tags?.[STACK_TAG];
-  if (!stackName) {
-    report.notes.push(
-      'service is not managed by CloudFormation (no aws:cloudformation:stack-name tag): no stack to cancel',
-    );
-    return;
-  }
-  if (!config.stackPrefixes.some((prefix) => stackName.startsWith(prefix))) {
-    report.notes.push(
-      `stack ${stackName} is outside APP_STACK_PREFIX (${config.stackPrefixes.join(', ') || 'none'}): not cancelled`,
-    );
-    return;
-  }
-  const call = describeCall('cloudformation:CancelUpdateStack', { StackName: stackName });
-  try {
-    const status = await deps.stacks.status(stackName);
-    if (status !== 'UPDATE_IN_PROGRESS') {
-      report.notes.push(`stack ${stackName} is ${status ?? 'missing'}: nothing to cancel`);
-      return;
-    }
-    if (dryRun) {
-      report.steps.push({ at: deps.now(), call, result: 'would be called (dry run)' });
-      return;
-    }
-    await deps.stacks.cancelUpdate(stackName);
-    report.steps.push({ at: deps.now(), call, result: 'stack update cancelled: CloudFormation rolls back' });
-  } catch (error) {
-    // The service rollback is under way; the stack is a bonus. Report and carry on.
-    report.steps.push({ at: deps.now(), call, result: `failed: ${describeError(error)}` });
-  }
-}
-
-async function planDryRun(
-  snapshot: ServiceSnapshot,
-  evidence: Evidence,
-  policy: DeploymentPolicy,
-  deps: GuardDeps,
-  config: GuardConfig,
-  report: ActionReport,
-): Promise<void> {
-  const serviceDeployment = matchServiceDeployment(snapshot.serviceDeployments, evidence.startedAt);
-  const wouldCall = (call: string) =>
-    report.steps.push({ at: deps.now(), call, result: 'would be called (dry run)' });
-  if (serviceDeployment) {
-    wouldCall(
-      describeCall('ecs:StopServiceDeployment', {
-        serviceDeploymentArn: serviceDeployment.arn,
-        stopType: 'ROLLBACK',
-      }),
-    );
-  } else if (evidence.previousTaskDefinition) {
-    wouldCall(
-      describeCall('ecs:UpdateService', {
-        cluster: config.cluster,
-        service: snapshot.service,
-        taskDefinition: evidence.previousTaskDefinition,
-        forceNewDeployment: true,
-      }),
-    );
-  } else {
-    report.notes.push('no open service deployment and no previous task definition: a rollback would fail');
-  }
-  if (policy.cancelStackUpdate) await cancelStack(snapshot, deps, config, report, true);
-  if (snapshot.serviceArn) {
-    wouldCall(
-      describeCall('ecs:TagResource', {
-        resourceArn: snapshot.serviceArn,
-        tags: [
-          {
-            key: MARKER_TAG,
-            value: [
-              evidence.deploymentId,
-              'rolled-back',
-              taskDefinitionLabel(evidence.previousTaskDefinition),
-            ]
-              .filter(Boolean)
-              .join(' '),
-          },
-        ],
-      }),
-    );
-  }
 }

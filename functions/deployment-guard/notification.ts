@@ -2,7 +2,7 @@ import { nameFromArn } from '../../shared/aws/arn';
 import { ecsServiceDeploymentsUrl, stackUrl } from '../../shared/links';
 import type { Notification } from '../../shared/notify';
 import type { Decision, StuckReason } from './decide';
-import type { GuardConfig } from './core';
+import type { GuardConfig } from './ports';
 import type { DeploymentMode, ServiceSnapshot } from './types';
 
 export interface ActionStep {

@@ -4,7 +4,7 @@ import {
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import { toOpsError } from '../../../shared/errors';
-import type { StackPort } from '../core';
+import type { StackPort } from '../ports';
 
 /** The CloudFormation port over an SDK client (pass `new CloudFormationClient(clientConfig())`). */
 export function stackAdapter(client: CloudFormationClient): StackPort {

@@ -12,7 +12,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { toOpsError, isRetryable, describeError } from '../../../shared/errors';
-import { MARKER_TAG, type EcsPort, type StopOutcome } from '../core';
+import { MARKER_TAG, type EcsPort, type StopOutcome } from '../ports';
 import type { DeploymentView, ServiceDeploymentView, ServiceSnapshot, StoppedTaskView } from '../types';
 
 /** DescribeServices accepts at most 10 services per call. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Service } from '@aws-sdk/client-ecs';
 import { ConfigError, PermanentError } from '../../../shared/errors';
-import type { EcsPort, StackPort } from '../core';
+import type { EcsPort, StackPort } from '../ports';
 import type { ServiceDeploymentView, StoppedTaskView } from '../types';
 import { toSnapshot } from './ecs';
 
