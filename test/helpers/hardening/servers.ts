@@ -36,13 +36,16 @@ export async function hangingServer(): Promise<Closable> {
 }
 
 /** Resets every connection as soon as it is accepted (ECONNRESET at the client). */
-export async function resettingServer(): Promise<Closable> {
+export async function resettingServer(): Promise<Closable & { connections: number }> {
   const sockets = new Set<net.Socket>();
+  const state = { connections: 0 };
   const server = net.createServer((s) => {
+    state.connections += 1;
     s.on('error', () => undefined);
     s.resetAndDestroy();
   });
-  return { port: await listen(server), close: closer(server, sockets) };
+  const port = await listen(server);
+  return Object.assign(state, { port, close: closer(server, sockets) });
 }
 
 /** A port nothing listens on (connection refused). */
