@@ -68,8 +68,8 @@ async function evidence(engine: Engine, database: string) {
               SENTINEL,
             ])
           : await db.query<{ n: number }>(
-              `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?`,
-              [SENTINEL],
+              `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`,
+              [database, SENTINEL],
             );
       const evil =
         engine === 'postgres'
