@@ -142,7 +142,20 @@ export function malformedEvents(
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom<unknown>(undefined, null, '', 0, [], {}, 'Scheduled Event', [{}]),
+      arbitrary: fc.constantFrom<unknown>(
+        undefined,
+        null,
+        '',
+        0,
+        [],
+        {},
+        'Scheduled Event',
+        [{}],
+        // Lambda hands over JSON.parse output: own "__proto__" keys are possible.
+        JSON.parse('{"__proto__": false}'),
+        JSON.parse('{"__proto__": {"detail-type": "Scheduled Event"}, "detail": {"__proto__": null}}'),
+        JSON.parse('{"detail-type": "Scheduled Event", "constructor": {"prototype": {"polluted": true}}}'),
+      ),
     },
     ...extra.map((arbitrary) => ({ weight: 2, arbitrary })),
   );

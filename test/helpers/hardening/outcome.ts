@@ -100,13 +100,23 @@ export function snapshot(event: unknown): unknown {
 export function deepCopy<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => deepCopy(v)) as T;
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = Object.create(
-      Object.getPrototypeOf(value) as object | null,
-    ) as Record<string, unknown>;
-    for (const key of Object.keys(value)) out[key] = deepCopy((value as Record<string, unknown>)[key]);
+    const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+    // defineProperty: an own "__proto__" key (JSON.parse makes those) stays a key.
+    for (const key of Object.keys(value)) {
+      Object.defineProperty(out, key, {
+        value: deepCopy(own(value, key)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out as T;
   }
   return value;
+}
+
+function own(value: object, key: string): unknown {
+  return Object.getOwnPropertyDescriptor(value, key)?.value;
 }
 
 export function unchanged(before: unknown, after: unknown): boolean {
@@ -122,11 +132,7 @@ export function firstDifference(a: unknown, b: unknown, at = '$'): string | unde
   if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array-ness changed`;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) {
-    const d = firstDifference(
-      (a as Record<string, unknown>)[k],
-      (b as Record<string, unknown>)[k],
-      `${at}.${k}`,
-    );
+    const d = firstDifference(own(a, k), own(b, k), `${at}.${k}`);
     if (d) return d;
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${at}: prototype changed`;
