@@ -64,7 +64,7 @@ export async function assertEventsHandled(
       }
       if (bug) {
         const seen = run.knownBugs.get(bug) ?? { count: 0, example: short(event) };
-        seen.count += 1;
+        seen.count += outcomes.length;
         run.knownBugs.set(bug, seen);
         return;
       }
