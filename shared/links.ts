@@ -1,5 +1,10 @@
 /** Console links that make a notification one click from the evidence. */
-const enc = encodeURIComponent;
+/**
+ * `encodeURIComponent` throws on a lone UTF-16 surrogate, which any name taken from an event can
+ * contain: replace those with U+FFFD first so building a link can never fail.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const enc = (value: string): string => encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
 
 function consoleBase(region: string): string {
   return `https://${region}.console.aws.amazon.com`;
