@@ -147,6 +147,49 @@ describe.each(ENGINES)('dbIamUser on %s', (engine) => {
     expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
     figures.count('dbIamUser', 'hostile', 'error');
   });
+  it.each(PAYLOADS.flatMap((p) => [['user', p] as const, ['database', p] as const]))(
+    'Delete with a PhysicalResourceId whose %s is %j drops nothing',
+    async (part, payload) => {
+      let answered: Record<string, string> | undefined;
+      const user = part === 'user' ? payload : 'hard_sql_iam_user';
+      const db = part === 'database' ? payload : database;
+      const id = `dbiamuser:v1:${engine}:127.0.0.1:${PORT[engine]}:${db}:${user}`;
+      const props = {
+        Engine: engine,
+        Host: '127.0.0.1',
+        Port: String(PORT[engine]),
+        Database: database,
+        Username: 'hard_sql_iam_user',
+        MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hard-master-AbCdEf',
+        Ssl: 'disable',
+        OnDelete: 'drop',
+      };
+      const result = await handleEvent(
+        cfnEvent('Delete', 'http://127.0.0.1:1/cfn', props, { physicalResourceId: id }),
+        lambdaContext(20_000),
+        deps,
+        {
+          dryRun: false,
+          marginMs: 5_000,
+          send: {
+            put: async (_url, body) => {
+              answered = JSON.parse(body) as Record<string, string>;
+              return 200;
+            },
+            sleep: async () => undefined,
+          },
+        },
+      );
+      expect(result.changes).toEqual([]);
+      expect(answered).toMatchObject({
+        Status: 'SUCCESS',
+        Reason: expect.stringMatching(/Nothing to delete/),
+        PhysicalResourceId: id,
+      });
+      expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
+      figures.count('dbIamUser', 'hostile', 'result');
+    },
+  );
 });
 
 /** A real user whose name and password carry every character an injection needs. */
