@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import mysql from 'mysql2/promise';
-import { Client as PgClient } from 'pg';
+import type { Connection as MysqlConnection } from 'mysql2/promise';
 import { PermanentError, RetryableError } from '../errors';
 import { registerSecret } from '../redact';
 
@@ -89,6 +88,9 @@ export async function connect(opts: DbConnectOptions): Promise<DbConnection> {
   const timeout = opts.connectTimeoutMs ?? 10_000;
   const ssl = tlsOptions(opts);
   if (opts.engine === 'postgres') {
+    // Drivers load on first use: a function that talks to one engine never pays for the other's
+    // module initialisation at cold start.
+    const { Client: PgClient } = await import('pg');
     const client = new PgClient({
       host: opts.host,
       port: opts.port,
@@ -120,8 +122,9 @@ export async function connect(opts: DbConnectOptions): Promise<DbConnection> {
       close: () => client.end().catch(() => undefined),
     };
   }
-  let conn: mysql.Connection;
+  let conn: MysqlConnection;
   try {
+    const mysql = await import('mysql2/promise');
     conn = await mysql.createConnection({
       host: opts.host,
       port: opts.port,
