@@ -50,6 +50,8 @@ const RIGS: Record<string, RigSpec> = {
         string,
         unknown
       >,
+      // The incident sweep reads the open incidents.
+      { 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-24T03:00:00Z' },
     ],
   },
   healthAlarm: {
@@ -59,7 +61,14 @@ const RIGS: Record<string, RigSpec> = {
       event('health-alarm', 'sns-alb-unhealthy-ok'),
     ],
   },
-  deploymentGuard: { load: deploymentGuardRig, events: () => [event('deployment-guard', 'scheduled-sweep')] },
+  deploymentGuard: {
+    load: deploymentGuardRig,
+    events: () => [
+      event('deployment-guard', 'scheduled-sweep'),
+      event('deployment-guard', 'deployment-failed'),
+      event('deployment-guard', 'task-stopped-image-pull'),
+    ],
+  },
 };
 
 function commandsCalled(
@@ -110,6 +119,10 @@ describe.each(Object.keys(RIGS))('%s', (fn) => {
   });
 
   it('makes AWS calls to inject faults into, SNS Publish among them', () => {
+    figures.note(
+      `${fn} calls`,
+      plan.map((p) => `${p.service}:${p.command.replace(/Command$/, '')}`),
+    );
     expect(plan.map((p) => p.command)).toContain('PublishCommand');
     expect(plan.length).toBeGreaterThanOrEqual(2);
   });

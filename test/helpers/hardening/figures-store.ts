@@ -29,6 +29,13 @@ export class Figures {
   /** Known bugs met (excluded from the assertions): description → count and an example input. */
   readonly knownBugs: Record<string, { fn: string; count: number; example: string }> = {};
 
+  /** Free-form facts worth keeping with the figures (e.g. which AWS calls got faults). */
+  readonly notes: Record<string, unknown> = {};
+
+  note(key: string, value: unknown): void {
+    this.notes[key] = value;
+  }
+
   knownBug(fn: string, description: string, count: number, example: string): void {
     const seen = this.knownBugs[description] ?? { fn, count: 0, example };
     seen.count += count;
@@ -71,7 +78,7 @@ export class Figures {
     const name = `${path.basename(path.dirname(this.file))}-${path.basename(this.file).replace(/\.test\.ts$/, '')}`;
     writeFileSync(
       path.join(FIGURES_DIR, `${name}.json`),
-      `${JSON.stringify({ file: path.relative(process.cwd(), this.file), at: new Date().toISOString(), tallies: this.all(), knownBugs: this.knownBugs }, null, 2)}\n`,
+      `${JSON.stringify({ file: path.relative(process.cwd(), this.file), at: new Date().toISOString(), tallies: this.all(), knownBugs: this.knownBugs, notes: this.notes }, null, 2)}\n`,
     );
   }
 }

@@ -12,6 +12,7 @@ interface FileFigures {
   at: string;
   tallies: Tally[];
   knownBugs?: Record<string, { fn: string; count: number; example: string }>;
+  notes?: Record<string, unknown>;
 }
 
 const FUNCTIONS = [
@@ -80,6 +81,12 @@ export function render(
       `Secret-leak scan (test/helpers/leak-scan, same run): ${leakScan.linesScanned} printed lines and notifications ` +
         `checked against ${leakScan.secretsChecked} secret values: **${leakScan.leaks} leaks found**.`,
     );
+  }
+  const calls = files.flatMap((f) => Object.entries(f.notes ?? {}).filter(([k]) => k.endsWith(' calls')));
+  if (calls.length > 0) {
+    lines.push('', 'AWS calls that got every fault (discovered from a working run of each handler):', '');
+    for (const [key, value] of calls)
+      lines.push(`- ${key.replace(/ calls$/, '')}: ${(value as string[]).join(', ')}`);
   }
   const bugs = files.flatMap((f) => Object.entries(f.knownBugs ?? {}));
   if (bugs.length > 0) {

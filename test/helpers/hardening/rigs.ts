@@ -44,22 +44,27 @@ export function queueDriftRig(): Rig {
     {
       QUEUES: JSON.stringify([
         { name: 'celery', expectedVisibilityTimeout: 360, deadLetterQueue: 'celery-dlq', remediate: true },
+        // The expected value read from the worker's task definition (ECS).
+        { name: 'celery-beat', source: { service: 'worker' } },
       ]),
       QUEUE_PREFIX: 'cel',
       CLUSTER_NAME: 'django-app',
       DRY_RUN: 'false',
       NOTIFY_TOPIC_ARN: TOPIC,
-      EPISODE_TABLE: '',
+      EPISODE_TABLE: 'ops-sentinel-test-queue-drift-episodes',
     },
     () => {
       const sns = require('@aws-sdk/client-sns') as typeof SnsSdk;
       const sqs = require('@aws-sdk/client-sqs') as typeof SqsSdk;
       const ecs = require('@aws-sdk/client-ecs') as typeof EcsSdk;
+      const ddb = require('@aws-sdk/client-dynamodb') as typeof DdbSdk;
       const mocks = {
         sns: mockClient(sns.SNSClient),
         sqs: mockClient(sqs.SQSClient),
         ecs: mockClient(ecs.ECSClient),
+        dynamodb: mockClient(ddb.DynamoDBClient),
       };
+      const episodes = new Map<string, Record<string, unknown>>();
       let visibility = 30;
       const happy = () => {
         Object.values(mocks).forEach((m) => m.reset());
@@ -79,9 +84,48 @@ export function queueDriftRig(): Rig {
           visibility = visibility === 30 ? 360 : 30;
           return {};
         });
-        mocks.sqs
-          .on(sqs.ListQueuesCommand)
-          .resolves({ QueueUrls: [URL + 'celery', URL + 'celery-dlq', URL + 'celery-typo'] });
+        mocks.sqs.on(sqs.ListQueuesCommand).resolves({
+          QueueUrls: [URL + 'celery', URL + 'celery-dlq', URL + 'celery-beat', URL + 'celery-typo'],
+        });
+        mocks.ecs.on(ecs.DescribeServicesCommand).resolves({
+          services: [
+            {
+              serviceName: 'worker',
+              status: 'ACTIVE',
+              taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:42',
+            },
+          ],
+        });
+        mocks.ecs.on(ecs.DescribeTaskDefinitionCommand).resolves({
+          taskDefinition: {
+            taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:42',
+            containerDefinitions: [
+              { name: 'worker', environment: [{ name: 'SQS_QUEUE_VISIBILITY_TIMEOUT', value: '30' }] },
+            ],
+          },
+        });
+        // The episode table: conditional put and delete, as the store sends them.
+        const failed = () =>
+          new ddb.ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        mocks.dynamodb.on(ddb.QueryCommand).callsFake(async () => ({ Items: [...episodes.values()] }));
+        mocks.dynamodb
+          .on(ddb.PutItemCommand)
+          .callsFake(async (input: { Item: Record<string, { S?: string }> }) => {
+            const key = input.Item.episode?.S ?? '';
+            if (episodes.has(key)) throw failed();
+            episodes.set(key, input.Item);
+            return {};
+          });
+        mocks.dynamodb
+          .on(ddb.DeleteItemCommand)
+          .callsFake(async (input: { Key: Record<string, { S?: string }> }) => {
+            const key = input.Key.episode?.S ?? '';
+            if (!episodes.delete(key)) throw failed();
+            return {};
+          });
       };
       happy();
       const { handler } = require('../../../functions/queue-drift/handler') as { handler: Handler };
