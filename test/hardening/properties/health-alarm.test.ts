@@ -52,11 +52,6 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       fn: 'healthAlarm',
       invoke: (event) => handler(event, lambdaContext('healthAlarm')),
       notifications: published,
-      // KNOWN BUG: an alarm name with a lone UTF-16 surrogate makes shared/links.ts alarmUrl (encodeURIComponent) throw a raw URIError.
-      knownBug: (_event, outcome) =>
-        outcome.kind === 'unhandled' && (outcome.error as Error).name === 'URIError'
-          ? 'healthAlarm: alarm name with a lone surrogate → raw URIError from shared/links.ts alarmUrl'
-          : undefined,
       isSkip: (r) => (r as AlarmResult).outcomes.every((o) => o.action === 'skipped'),
     },
     malformedEvents(bases, extra),

@@ -60,12 +60,9 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
           texts.push(`${formatSubject(n)}\n${formatEmail(n)}`);
         return texts;
       },
-      // KNOWN BUG: a SecretId with a lone UTF-16 surrogate makes shared/links.ts secretUrl (encodeURIComponent) throw a raw URIError while the failure notification is built, replacing the real error.
       knownBug: (event, outcome) => {
         if (outcome.kind !== 'unhandled') return undefined;
         const error = outcome.error as Error;
-        if (error.name === 'URIError')
-          return 'rotateSecret: SecretId with a lone surrogate → raw URIError from shared/links.ts secretUrl in the failure notification';
         // KNOWN BUG: core.ts guard() reads meta.versions[token] from a plain object, so a ClientRequestToken like "__proto__" or "constructor" finds an Object.prototype member and throws a raw TypeError.
         const token = (event as { ClientRequestToken?: unknown }).ClientRequestToken;
         if (error.name === 'TypeError' && typeof token === 'string' && token in Object.prototype)
