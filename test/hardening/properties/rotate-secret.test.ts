@@ -66,7 +66,7 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
         // KNOWN BUG: core.ts guard() reads meta.versions[token] from a plain object, so a ClientRequestToken like "__proto__" or "constructor" finds an Object.prototype member and throws a raw TypeError.
         const token = (event as { ClientRequestToken?: unknown }).ClientRequestToken;
         if (error.name === 'TypeError' && typeof token === 'string' && token in Object.prototype)
-          return 'rotateSecret: ClientRequestToken "__proto__"/"constructor" → raw TypeError in core.ts guard (meta.versions[token])';
+          return 'rotateSecret: a ClientRequestToken named like an Object.prototype member (`__proto__`, `constructor`, `valueOf`) → raw TypeError in core.ts guard (`meta.versions[token]`)';
         return undefined;
       },
       isSkip: (r) => /skip|already|nothing/i.test(JSON.stringify(r)),
