@@ -73,8 +73,9 @@ export function chooseStrategy(
  */
 export function guard(meta: SecretMetadata, token: string): string | undefined {
   if (!meta.rotationEnabled) throw new PermanentError(`Rotation is not enabled for secret ${meta.name}`);
-  const stages = meta.versions[token];
-  if (!stages)
+  // Own keys only: a token named `__proto__` or `valueOf` must read as unknown, not as a prototype member.
+  const stages = Object.hasOwn(meta.versions, token) ? meta.versions[token] : undefined;
+  if (!Array.isArray(stages))
     throw new PermanentError(
       `Version ${token} of secret ${meta.name} is unknown: it has no stage for rotation`,
     );

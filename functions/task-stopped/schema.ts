@@ -65,14 +65,24 @@ export function parseEvent(input: unknown): TaskStoppedEvent {
     typeof input === 'object' && input !== null
       ? (input as Record<string, unknown>)['detail-type']
       : undefined;
-  if (kind === 'Scheduled Event') return { kind: 'sweep', event: ScheduledSweep.parse(input) };
+  if (kind === 'Scheduled Event') {
+    const sweep = ScheduledSweep.safeParse(input);
+    if (sweep.success) return { kind: 'sweep', event: sweep.data };
+    throw new InvalidEventError(
+      `taskStopped got a malformed "Scheduled Event": ${describeIssues(sweep.error.issues)}`,
+    );
+  }
   const result = TaskStateChange.safeParse(input);
   if (result.success) return { kind: 'task-stopped', event: result.data };
-  const problems = result.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`)
-    .join('; ');
+  const problems = describeIssues(result.error.issues);
   throw new InvalidEventError(
     `taskStopped expects an "ECS Task State Change" or "Scheduled Event" EventBridge event (got detail-type ${JSON.stringify(kind ?? null)}): ${problems}`,
   );
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`)
+    .join('; ');
 }

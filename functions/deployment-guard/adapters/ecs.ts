@@ -95,8 +95,9 @@ export function ecsAdapter(client: ECSClient): EcsPort {
           }));
       } catch (error) {
         const wrapped = toOpsError(`ecs:ListServiceDeployments ${cluster}/${service}`, error);
-        if (wrapped.retryable) throw wrapped;
-        // Older regions/partitions without the API: the UpdateService fallback still works.
+        if (wrapped.retryable || !isMissingApi(error)) throw wrapped;
+        // Older regions/partitions without the API: the UpdateService fallback still works. Any
+        // other refusal (AccessDenied above all) fails the invocation so a person sees it.
         return [];
       }
     },
@@ -183,4 +184,10 @@ export function ecsAdapter(client: ECSClient): EcsPort {
       }
     },
   };
+}
+
+/** True when the error says the API itself does not exist here (not a permission problem). */
+function isMissingApi(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  return /UnknownOperation|InvalidAction|Unsupported(Operation|Feature)|NotImplemented/i.test(name);
 }

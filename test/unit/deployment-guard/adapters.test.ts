@@ -160,6 +160,16 @@ describe('ecsAdapter', () => {
     await expect(ecs.listOpenServiceDeployments('django-app', 'web')).resolves.toEqual([]);
   });
 
+  it('fails loudly when ListServiceDeployments is denied (a missing permission is not a missing API)', async () => {
+    ecsMock.on(ListServiceDeploymentsCommand).rejects(ecsError('AccessDeniedException'));
+    await expect(ecs.listOpenServiceDeployments('django-app', 'web')).rejects.toMatchObject({
+      name: 'PermanentError',
+      message: expect.stringContaining(
+        'ecs:ListServiceDeployments django-app/web failed: AccessDeniedException',
+      ),
+    });
+  });
+
   it('sends StopServiceDeployment with stopType ROLLBACK', async () => {
     ecsMock.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
 

@@ -51,6 +51,9 @@ describe('guard', () => {
   it('fails for a version that is neither current nor pending, an unknown one, or rotation disabled', () => {
     expect(() => guard(META, 'v0')).toThrow(/not AWSPENDING \(stages: AWSPREVIOUS\)/);
     expect(() => guard(META, 'nope')).toThrow(/unknown: it has no stage for rotation/);
+    for (const token of ['__proto__', 'constructor', 'valueOf']) {
+      expect(() => guard(META, token)).toThrow(/unknown: it has no stage for rotation/);
+    }
     expect(() => guard({ ...META, rotationEnabled: false }, 'v2')).toThrow(
       /Rotation is not enabled for secret app\/db/,
     );

@@ -91,3 +91,14 @@ describe('TaskStoppedConfig', () => {
     );
   });
 });
+
+describe('parseEvent: malformed schedule', () => {
+  it('names the bad field of a malformed "Scheduled Event" instead of throwing a raw validation error', () => {
+    expect(() => parseEvent({ 'detail-type': 'Scheduled Event', time: 401609863 })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidEventError',
+        message: expect.stringMatching(/malformed "Scheduled Event": time: /),
+      }),
+    );
+  });
+});
