@@ -60,15 +60,6 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
           texts.push(`${formatSubject(n)}\n${formatEmail(n)}`);
         return texts;
       },
-      knownBug: (event, outcome) => {
-        if (outcome.kind !== 'unhandled') return undefined;
-        const error = outcome.error as Error;
-        // KNOWN BUG: core.ts guard() reads meta.versions[token] from a plain object, so a ClientRequestToken like "__proto__" or "constructor" finds an Object.prototype member and throws a raw TypeError.
-        const token = (event as { ClientRequestToken?: unknown }).ClientRequestToken;
-        if (error.name === 'TypeError' && typeof token === 'string' && token in Object.prototype)
-          return 'rotateSecret: a ClientRequestToken named like an Object.prototype member (`__proto__`, `constructor`, `valueOf`) → raw TypeError in core.ts guard (`meta.versions[token]`)';
-        return undefined;
-      },
       isSkip: (r) => /skip|already|nothing/i.test(JSON.stringify(r)),
     },
     malformedEvents(bases, extra),

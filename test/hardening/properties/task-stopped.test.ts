@@ -47,13 +47,6 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       fn: 'taskStopped',
       invoke: (event) => handler(event, lambdaContext('taskStopped')),
       notifications: published,
-      // KNOWN BUG: schema.ts parses a "Scheduled Event" with ScheduledSweep.parse, so a malformed one (e.g. "time": 0) throws a raw ZodError instead of an InvalidEventError.
-      knownBug: (event, outcome) =>
-        outcome.kind === 'unhandled' &&
-        (outcome.error as Error).name === 'ZodError' &&
-        (event as Record<string, unknown> | null)?.['detail-type'] === 'Scheduled Event'
-          ? 'taskStopped: malformed "Scheduled Event" throws a raw ZodError (schema.ts ScheduledSweep.parse)'
-          : undefined,
       isSkip: (r) =>
         /not-stopped|standalone|unmonitored|duplicate|suppressed/.test(
           String((r as { action?: unknown })?.action),
