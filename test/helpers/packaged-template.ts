@@ -1,7 +1,7 @@
 /**
  * The CloudFormation template `serverless package --stage X` produces, packaged at most once per
  * jest run and shared by every test file (packaging takes seconds; several files need it).
- * The first worker to ask packages it under a lock; the others wait for the file.
+ * Packaging runs under one lock (never two at once); workers wanting a stage wait for its file.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,9 @@ function sleep(ms: number): void {
 export function packagedTemplate(stage: 'prod' | 'dev' | 'local'): PackagedTemplate {
   const base = runDir();
   const file = path.join(base, `template-${stage}.json`);
-  const lock = path.join(base, `template-${stage}.lock`);
+  // One lock for every stage: two `serverless package` runs in the same project share the
+  // `.esbuild` work directory and can hang or clobber each other's bundles.
+  const lock = path.join(base, 'serverless-package.lock');
   const deadline = Date.now() + 300_000;
   while (!existsSync(file)) {
     try {

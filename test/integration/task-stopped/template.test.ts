@@ -2,43 +2,15 @@
  * taskStopped's part of the packaged CloudFormation (`serverless package --stage prod`, offline):
  * the EventBridge rule and its DLQ, the recovery schedule, the incident table, the role's scope.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { packagedTemplate } from '../../helpers/packaged-template';
 
-const ROOT = path.resolve(__dirname, '../../..');
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'task-stopped-pkg-'));
-  try {
-    execFileSync(
-      path.join(ROOT, 'node_modules/.bin/serverless'),
-      ['package', '--stage', 'prod', '--package', dir],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-          SLS_TELEMETRY_DISABLED: '1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_REGION: 'us-east-1',
-        },
-        stdio: 'pipe',
-        timeout: 240_000,
-      },
-    );
-    const template = JSON.parse(
-      readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
-    );
-    resources = (template as { Resources: Record<string, Resource> }).Resources;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 300_000);
+  // Packaged once per test run and shared with the contract test (test/helpers/packaged-template.ts).
+  resources = packagedTemplate('prod').Resources as Record<string, Resource>;
+}, 600_000);
 
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 const targetsTaskStopped = (rule: Resource) =>
