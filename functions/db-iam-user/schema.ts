@@ -4,6 +4,15 @@ import { identifierProblem, isReservedUser, MAX_LENGTH } from './identifiers';
 import * as mysql from './dialects/mysql';
 import * as postgres from './dialects/postgres';
 
+/**
+ * A whole number given as a number or a string (CloudFormation sends strings). A value that is not
+ * a number reads "must be a whole number", not zod's "expected number, received NaN".
+ */
+const wholeNumber = () =>
+  z.coerce
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number' : undefined) })
+    .int();
+
 /** The envelope CloudFormation sends to a custom resource (properties are parsed separately). */
 export const CustomResourceEvent = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
@@ -91,7 +100,7 @@ export const DbIamUserProperties = z
     Host: z
       .preprocess(trimmed, z.string().regex(HOST_PATTERN, 'must be a host name or IP address'))
       .optional(),
-    Port: z.coerce.number().int().min(1).max(65535).optional(),
+    Port: wholeNumber().min(1).max(65535).optional(),
     Database: z.preprocess(trimmed, Identifier),
     Username: z.preprocess(trimmed, Identifier),
     Schema: z.preprocess(trimmed, Identifier).default('public'),
@@ -106,7 +115,7 @@ export const DbIamUserProperties = z
       .default('verify-full'),
     OnDelete: z.preprocess(lower, z.enum(['retain', 'lock', 'drop'])).default('retain'),
     ExistingUser: z.preprocess(lower, z.enum(['fail', 'convert'])).default('fail'),
-    ConnectTimeoutSeconds: z.coerce.number().int().min(1).max(900).default(30),
+    ConnectTimeoutSeconds: wholeNumber().min(1).max(900).default(30),
   })
   .superRefine((props, ctx) => {
     const limits = MAX_LENGTH[props.Engine];
@@ -153,7 +162,7 @@ export const MasterSecret = z.object({
   username: z.string().min(1),
   password: z.string(),
   host: z.string().min(1).optional(),
-  port: z.coerce.number().int().min(1).max(65535).optional(),
+  port: wholeNumber().min(1).max(65535).optional(),
 });
 export type MasterSecret = z.infer<typeof MasterSecret>;
 

@@ -81,10 +81,7 @@ export function badTokens(text: string, event: unknown): string[] {
     source = String(event);
   }
   // zod's wording for a missing field ("expected string, received undefined") names the problem.
-  // KNOWN BUG: z.coerce.number() reports a non-numeric string as "expected number, received NaN" (dbIamUser Port/ConnectTimeoutSeconds reasons) instead of naming the value given.
-  const checked = text
-    .replace(/received undefined/g, 'received nothing')
-    .replace(/expected number, received NaN/g, 'expected number');
+  const checked = text.replace(/received undefined/g, 'received nothing');
   return BAD_TOKENS.filter((t) => checked.includes(t) && !source.includes(t));
 }
 

@@ -107,3 +107,12 @@ describe('PhysicalResourceId', () => {
     expect(parsePhysicalId(id)).toBeUndefined();
   });
 });
+
+describe('numbers from CloudFormation strings', () => {
+  it('says a non-numeric Port or timeout must be a whole number instead of "received NaN"', () => {
+    const reason = problems({ ...base, Port: 'five-four-three-two', ConnectTimeoutSeconds: '1.5' });
+    expect(reason).toContain('Port');
+    expect(reason).toContain('must be a whole number');
+    expect(reason).not.toContain('NaN');
+  });
+});
