@@ -23,7 +23,6 @@ import {
   type TestServer,
 } from '../../helpers/deep-healthcheck/servers';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/deep-healthcheck/fake-middy'));
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 
 const TOKEN = 'hc-token-42';

@@ -23,8 +23,6 @@ import {
 } from '../../helpers/hardening/rigs';
 import { withTask, type SampleEvent } from '../../helpers/task-stopped/events';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
-
 const figures = new Figures(__filename);
 afterAll(() => figures.write());
 

@@ -14,7 +14,6 @@ import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
 import { deepCopy, outcomeOf, unchanged } from '../../helpers/hardening/outcome';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 
 const figures = new Figures(__filename);

@@ -26,7 +26,6 @@ import {
 import { FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
 import { rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 
 const figures = new Figures(__filename);

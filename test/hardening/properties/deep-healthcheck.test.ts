@@ -11,7 +11,6 @@ import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 import { HEALTHY_BODY, json, startHttpServer, type TestServer } from '../../helpers/deep-healthcheck/servers';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/deep-healthcheck/fake-middy'));
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 
 const figures = new Figures(__filename);

@@ -9,8 +9,6 @@ import { lambdaContext } from '../../helpers/hardening/load';
 import { deploymentGuardRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/deployment-guard/fake-middy'));
-
 const figures = new Figures(__filename);
 afterAll(() => figures.write());
 

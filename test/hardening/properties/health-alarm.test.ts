@@ -10,8 +10,6 @@ import { lambdaContext } from '../../helpers/hardening/load';
 import { healthAlarmRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/health-alarm/fake-middy'));
-
 const figures = new Figures(__filename);
 afterAll(() => figures.write());
 

@@ -9,8 +9,6 @@ import { lambdaContext } from '../../helpers/hardening/load';
 import { queueDriftRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'));
-
 const figures = new Figures(__filename);
 afterAll(() => figures.write());
 

@@ -1,8 +1,6 @@
 /**
- * The deployed entry points (handler.ts with its real Powertools middlewares) of the functions
- * whose handler jest can load, each with the SDK clients of its fresh module registry mocked into
- * a working cluster. The test file must stand in for @middy/core (ESM-only), e.g.
- * `jest.mock('@middy/core', () => jest.requireActual('../../helpers/task-stopped/fake-middy'))`.
+ * The deployed entry points (handler.ts with its real middy and Powertools middlewares), each with
+ * the SDK clients of its fresh module registry mocked into a working cluster.
  * `happy()` (re)installs the working responses; fault tests then override one command.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */

@@ -8,9 +8,6 @@ import { asAdmin, userState } from '../../helpers/db-iam-user/databases';
 import { cfnEvent, SECRET_ARN } from '../../helpers/db-iam-user/events';
 import { type ResponseServer, startResponseServer } from '../../helpers/db-iam-user/response-server';
 
-// @middy/core is ESM-only; this stand-in runs the real Powertools middlewares in middy's order.
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/db-iam-user/fake-middy'));
-
 type Handler = (event: unknown, context: Context) => Promise<{ status: string; changes: string[] }>;
 
 function loadHandler(env: Record<string, string>): Handler {

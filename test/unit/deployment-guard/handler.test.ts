@@ -6,9 +6,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { NEW_TD, OLD_TD, SD_ARN, SERVICE_ARN } from '../../helpers/deployment-guard/fakes';
 
-// @middy/core is ESM-only: a stand-in runs the real Powertools middlewares around the handler.
-jest.mock('@middy/core', () => jest.requireActual('../../helpers/deployment-guard/fake-middy'));
-
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-test-notifications';
 const event = (name: string) =>
   JSON.parse(
