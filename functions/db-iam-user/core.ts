@@ -248,10 +248,11 @@ async function withSession<T>(
   changes: string[],
   fn: (session: ReturnType<typeof sqlSession>) => Promise<T>,
 ): Promise<T> {
-  const connectTimeoutMs = Math.max(
-    1_000,
-    Math.min(props.ConnectTimeoutSeconds * 1_000, options.timeLeftMs()),
-  );
+  // When the deadline timer would come first, let it answer (its reason says what to check) rather
+  // than race it with the driver's bare "timeout expired": connect a little longer than it.
+  const wantedMs = props.ConnectTimeoutSeconds * 1_000;
+  const timeLeftMs = options.timeLeftMs();
+  const connectTimeoutMs = wantedMs < timeLeftMs ? Math.max(1_000, wantedMs) : timeLeftMs + 1_000;
   options.progress?.(
     `connecting to ${identity.engine} ${identity.host}:${identity.port} as ${secret.username}`,
   );
