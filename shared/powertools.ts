@@ -23,3 +23,13 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
 });
 metrics.clearDefaultDimensions();
+
+/**
+ * A metric flushed on its own, with its own dimensions. Powertools' `singleMetric()` starts again
+ * from the `service` default dimension; this one carries exactly the dimensions given.
+ */
+export function singleMetric(): Metrics {
+  const single = metrics.singleMetric();
+  single.clearDefaultDimensions();
+  return single;
+}

@@ -9,7 +9,7 @@ import { clientConfig } from '../../shared/aws/client-config';
 import { loadConfig } from '../../shared/config';
 import { Dimension } from '../../shared/metric-names';
 import { notifierFromEnv } from '../../shared/notify';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics, singleMetric } from '../../shared/powertools';
 import { stackAdapter } from './adapters/cloudformation';
 import { ecsAdapter } from './adapters/ecs';
 import { loadOfflineState, offlineAdapters } from './adapters/offline';
@@ -42,9 +42,7 @@ const deps: GuardDeps = {
   notifier: notifierFromEnv(),
   metrics: {
     add(name, service, value, unit) {
-      const single = metrics.singleMetric();
-      // singleMetric() starts again from the `service` default dimension: keep exactly Service.
-      single.clearDefaultDimensions();
+      const single = singleMetric();
       single.addDimension(Dimension.Service, service);
       single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
     },

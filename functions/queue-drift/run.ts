@@ -3,7 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws/client-config';
 import { notifierFromEnv } from '../../shared/notify';
-import { logger, metrics as sharedMetrics } from '../../shared/powertools';
+import { logger, singleMetric } from '../../shared/powertools';
 import { dynamoEpisodeStore, ecsAdapter, memoryEpisodeStore, sqsAdapter } from './adapters';
 import { detectDrift, type DriftReport } from './core';
 import { emitMetrics } from './metrics';
@@ -40,7 +40,7 @@ export async function handleEvent(
   event: unknown,
   settings: QueueDriftSettings,
   deps: QueueDriftDeps,
-  metrics: Parameters<typeof emitMetrics>[1] = sharedMetrics,
+  metrics: Parameters<typeof emitMetrics>[1] = { singleMetric },
 ): Promise<DriftReport> {
   const trigger = parseTrigger(event);
   const report = await detectDrift(trigger, deps, settings);

@@ -9,7 +9,7 @@ import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { Dimension, Metric } from '../../shared/metric-names';
 import { notifierFromEnv } from '../../shared/notify';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics, singleMetric } from '../../shared/powertools';
 import { ecsAdapter } from './adapters/ecs';
 import { localStateSecrets } from './adapters/local-state';
 import { secretsManagerAdapter } from './adapters/secrets-manager';
@@ -39,7 +39,7 @@ export const handler = middy()
       versionId: event.ClientRequestToken,
     });
     const result = await rotateSecret(event, deps, config);
-    const metric = metrics.singleMetric();
+    const metric = singleMetric();
     metric.addDimensions({ [Dimension.Strategy]: result.strategy ?? 'none', [Dimension.Step]: event.Step });
     metric.addMetric(Metric.RotationSteps, MetricUnit.Count, 1);
     logger.info(config.DRY_RUN ? 'rotation step (dry run: nothing changed)' : 'rotation step', { result });
