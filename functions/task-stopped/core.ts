@@ -1,12 +1,22 @@
-import { classifyStop } from '../../shared/ecs/classify-stop';
+import { CAPACITY_CATEGORIES, classifyStop } from '../../shared/ecs/classify-stop';
 import type { StopCategory, StopClassification, StoppedTaskFacts } from '../../shared/ecs/stop-types';
 import { RetryableError } from '../../shared/errors';
 import type { Notification } from '../../shared/notify';
-import { escalationMessage, recoveryMessage, stopMessage, taskContext, type TaskContext } from './messages';
+import {
+  capacityMessage,
+  closedMessage,
+  duration,
+  escalationMessage,
+  recoveryMessage,
+  stopMessage,
+  taskContext,
+  type RecoveryEvidence,
+  type TaskContext,
+} from './messages';
 import type { Incident, TaskStoppedDeps, TaskStoppedSettings } from './ports';
-import type { TaskStateChange } from './schema';
+import type { DeploymentStateChange, TaskStateChange } from './schema';
 
-export type SentKind = 'first' | 'escalation' | 'recovery' | 'routine';
+export type SentKind = 'first' | 'escalation' | 'recovery' | 'closed' | 'routine' | 'capacity';
 
 export interface Sent {
   kind: SentKind;
@@ -20,6 +30,8 @@ export type StopAction =
   | 'notified-first'
   | 'notified-escalation'
   | 'grouped'
+  | 'notified-capacity'
+  | 'grouped-capacity'
   | 'notified-routine'
   | 'suppressed-routine'
   | 'duplicate'
@@ -46,17 +58,41 @@ export interface SweepOutcome {
   sent: Sent[];
 }
 
-/** Attempts at a conditional write before giving up (Lambda then retries the event). */
-const MAX_ATTEMPTS = 5;
+/** What a RUNNING task or a deployment event did to the service's incident. */
+export interface EvidenceOutcome {
+  service?: string;
+  action: 'recorded-running' | 'recovered' | 'no-incident' | 'not-evidence' | 'unmonitored';
+  reason: string;
+  sent: Sent[];
+}
+
+/**
+ * Attempts at a conditional write before giving up (Lambda then retries the event). A deployment
+ * stopping 30 tasks at once makes 30 invocations race for one item: each loser waits a random
+ * time below an exponentially growing cap ("full jitter") before it re-reads, so the writers
+ * spread out instead of colliding again.
+ * https://docs.aws.amazon.com/prescriptive-guidance/latest/cloud-design-patterns/retry-backoff.html
+ */
+const MAX_ATTEMPTS = 12;
+const BACKOFF_BASE_MS = 20;
+const BACKOFF_CAP_MS = 1000;
 const RECENT_TASKS = 20;
+const HOUR_MS = 3_600_000;
+const DEFAULT_STALE_MS = 6 * HOUR_MS;
+const DEFAULT_CAPACITY_EPISODE_MS = HOUR_MS;
 const MAX_LISTED = 5;
 const DAY_MS = 86_400_000;
 
 /**
  * Decides what a stopped task means and who hears about it. Routine stops are only counted
- * (unless `notifyRoutine`); failed stops of a monitored service open or extend one incident per
- * service, which yields at most three messages in the service's thread: the first failure, one
- * escalation once `escalateAfter` failures are counted, and the recovery.
+ * (unless `notifyRoutine`); capacity stops (Spot, Fargate retirement, infrastructure) open or
+ * extend a capacity episode with one WARNING; failed stops of a monitored service open or extend
+ * one incident per service, which yields at most three messages in the service's thread: the
+ * first failure, one escalation once `escalateAfter` failures are counted, and the recovery
+ * (a task RUNNING for the quiet period, or a completed deployment; never silence alone).
+ *
+ * `TasksStopped` is counted once per task: only when the invocation succeeds (a failed one is
+ * retried, and the metrics middleware flushes on error too) and never for a redelivered task.
  */
 export async function handleTaskStopped(
   event: TaskStateChange,
@@ -75,38 +111,47 @@ export async function handleTaskStopped(
       sent: [],
     };
   }
-  deps.metrics.taskStopped(ctx.service ?? 'standalone', stop.category);
+  const counted = <T extends StopOutcome>(outcome: T): T => {
+    deps.metrics.taskStopped(ctx.service ?? 'standalone', stop.category);
+    return outcome;
+  };
 
   if (!ctx.service) {
-    return {
+    return counted({
       ...base,
       action: 'standalone',
       reason: `standalone task (group ${event.detail.group ?? 'none'}): counted, not notified`,
       sent: [],
-    };
+    });
   }
-  if (settings.services.length > 0 && !settings.services.includes(ctx.service)) {
-    return {
+  if (!monitored(ctx.service, settings)) {
+    return counted({
       ...base,
       action: 'unmonitored',
       reason: `service ${ctx.service} is not in SERVICES: counted, not notified`,
       sent: [],
-    };
+    });
+  }
+  if (CAPACITY_CATEGORIES.has(stop.category)) {
+    const outcome = await capacityStop(ctx, stop, deps, settings);
+    return outcome.action === 'duplicate' ? { ...base, ...outcome } : counted({ ...base, ...outcome });
   }
 
   const service = ctx.service;
-  const key = `${ctx.cluster}/${service}`;
+  const key = incidentKey(ctx.cluster, service);
   const sent: Sent[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backoff(attempt, deps);
     const now = deps.now();
     const current = await deps.store.get(key);
-    if (current && now - current.lastFailureAt >= settings.quietMs) {
-      sent.push(...(await recover(current, now, deps, settings)));
+    const closing = current && closable(current, now, settings);
+    if (current && closing) {
+      sent.push(...(await close(current, closing, now, deps, settings)));
       continue;
     }
     if (stop.routine) {
       const outcome = await routine(ctx, stop, deps, settings);
-      return { ...base, ...outcome, sent: [...sent, ...outcome.sent] };
+      return counted({ ...base, ...outcome, sent: [...sent, ...outcome.sent] });
     }
 
     if (current?.recentTaskIds.includes(ctx.taskId)) {
@@ -135,20 +180,74 @@ export async function handleTaskStopped(
           ? deps.store.save({ ...current, version: next.version + 1 }, next.version)
           : deps.store.remove(next);
       sent.push(await publish(current ? 'escalation' : 'first', service, message, deps, undo));
-      return {
+      return counted({
         ...base,
         action: current ? 'notified-escalation' : 'notified-first',
         reason: current ? `${next.count} failed stops: escalated once` : 'first failed stop: incident opened',
         incidentCount: next.count,
         sent,
-      };
+      });
     }
     deps.metrics.notification(service, false);
-    return {
+    return counted({
       ...base,
       action: 'grouped',
       reason: `failed stop ${next.count} of an open incident${next.escalated ? ' (already escalated)' : ''}: counted silently`,
       incidentCount: next.count,
+      sent,
+    });
+  }
+  throw new RetryableError(`incident ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
+}
+
+/**
+ * A task of a monitored service reached RUNNING: if it started after the incident's last failure,
+ * it is recorded as recovery evidence (the earliest such task counts). It must then stay up, with
+ * no failed stop of the service, for the quiet period before the sweep sends the recovery.
+ */
+export async function handleTaskRunning(
+  event: TaskStateChange,
+  deps: TaskStoppedDeps,
+  settings: TaskStoppedSettings,
+): Promise<EvidenceOutcome> {
+  const ctx = taskContext(event.detail, event.region, settings.region);
+  const service = ctx.service;
+  if (!service || !monitored(service, settings)) {
+    return { service, action: 'unmonitored', reason: 'not a task of a monitored service', sent: [] };
+  }
+  if (event.detail.desiredStatus === 'STOPPED') {
+    return { service, action: 'not-evidence', reason: 'the task is RUNNING but being stopped', sent: [] };
+  }
+  const key = incidentKey(ctx.cluster, service);
+  const sent: Sent[] = [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backoff(attempt, deps);
+    const now = deps.now();
+    const current = await deps.store.get(key);
+    if (!current) return { service, action: 'no-incident', reason: 'no open incident', sent };
+    const closing = closable(current, now, settings);
+    if (closing) {
+      sent.push(...(await close(current, closing, now, deps, settings)));
+      continue;
+    }
+    const startedAt = timeOf(event.detail.startedAt) ?? timeOf(event.time) ?? now;
+    if (startedAt <= current.lastFailureAt) {
+      return {
+        service,
+        action: 'not-evidence',
+        reason: 'the task started before the last failed stop: it says nothing about recovery',
+        sent,
+      };
+    }
+    if (hasRunningEvidence(current) && current.runningAt! <= startedAt) {
+      return { service, action: 'recorded-running', reason: 'an earlier running task is already recorded', sent };
+    }
+    const next: Incident = { ...current, runningAt: startedAt, version: current.version + 1 };
+    if (!(await deps.store.save(next, current.version))) continue;
+    return {
+      service,
+      action: 'recorded-running',
+      reason: `task ${ctx.taskId} RUNNING since ${new Date(startedAt).toISOString()}: recovered once it stays up ${duration(settings.quietMs)} with no failed stop`,
       sent,
     };
   }
@@ -156,8 +255,51 @@ export async function handleTaskStopped(
 }
 
 /**
- * The scheduled sweep: closes every incident quiet for the quiet period and sends its
- * recovery. Every incident is tried; the first failure is rethrown afterwards.
+ * SERVICE_DEPLOYMENT_COMPLETED: the service reached steady state on a deployment, which is
+ * recovery unless a task failed after it completed.
+ */
+export async function handleDeploymentEvent(
+  event: DeploymentStateChange,
+  deps: TaskStoppedDeps,
+  settings: TaskStoppedSettings,
+): Promise<EvidenceOutcome> {
+  const serviceArn = event.resources[0]!;
+  const [cluster, service] = /:service\/([^/]+)\/([^/]+)$/.exec(serviceArn)?.slice(1) ?? [];
+  if (!cluster || !service || !monitored(service, settings)) {
+    return { service, action: 'unmonitored', reason: `not a monitored service (${serviceArn})`, sent: [] };
+  }
+  if (event.detail.eventName !== 'SERVICE_DEPLOYMENT_COMPLETED') {
+    return { service, action: 'not-evidence', reason: `${event.detail.eventName}: not a completion`, sent: [] };
+  }
+  const current = await deps.store.get(incidentKey(cluster, service));
+  if (!current) return { service, action: 'no-incident', reason: 'no open incident', sent: [] };
+  const completedAt = timeOf(event.detail.updatedAt) ?? timeOf(event.time) ?? deps.now();
+  if (completedAt < current.lastFailureAt) {
+    return {
+      service,
+      action: 'not-evidence',
+      reason: 'a task failed after the deployment completed: the incident stays open',
+      sent: [],
+    };
+  }
+  const evidence: RecoveryEvidence = {
+    kind: 'deployment',
+    at: completedAt,
+    deploymentId: event.detail.deploymentId ?? undefined,
+  };
+  const sent = await close(current, evidence, deps.now(), deps, settings);
+  return {
+    service,
+    action: 'recovered',
+    reason: sent.length > 0 ? 'deployment completed: incident closed' : 'another invocation closed it first',
+    sent,
+  };
+}
+
+/**
+ * The scheduled sweep: closes every incident whose recovery evidence has held for the quiet
+ * period (or that went stale) and forgets capacity episodes that ended. Every incident is tried;
+ * the first failure is rethrown afterwards.
  */
 export async function sweepIncidents(
   deps: TaskStoppedDeps,
@@ -166,17 +308,110 @@ export async function sweepIncidents(
   const open = await deps.store.listOpen();
   const sent: Sent[] = [];
   const failures: unknown[] = [];
+  let closed = 0;
   for (const incident of open) {
     const now = deps.now();
-    if (now - incident.lastFailureAt < settings.quietMs) continue;
     try {
-      sent.push(...(await recover(incident, now, deps, settings)));
+      if (incident.kind === 'capacity') {
+        if (now - incident.lastFailureAt >= capacityEpisodeMs(settings) && (await deps.store.remove(incident)))
+          closed++;
+        continue;
+      }
+      const closing = closable(incident, now, settings);
+      if (!closing) continue;
+      const out = await close(incident, closing, now, deps, settings);
+      sent.push(...out);
+      closed += out.length;
     } catch (error) {
       failures.push(error);
     }
   }
   if (failures.length > 0) throw failures[0];
-  return { openIncidents: open.length - sent.length, sent };
+  return { openIncidents: open.length - closed, sent };
+}
+
+function monitored(service: string, settings: TaskStoppedSettings): boolean {
+  return settings.services.length === 0 || settings.services.includes(service);
+}
+
+const incidentKey = (cluster: string, service: string) => `${cluster}/${service}`;
+
+function timeOf(value: string | null | undefined): number | undefined {
+  const t = value ? Date.parse(value) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+const hasRunningEvidence = (i: Incident) => i.runningAt !== undefined && i.runningAt > i.lastFailureAt;
+
+const capacityEpisodeMs = (s: TaskStoppedSettings) => s.capacityEpisodeMs ?? DEFAULT_CAPACITY_EPISODE_MS;
+
+/** Why an incident may be closed now: recovery evidence that held, or staleness; else undefined. */
+function closable(i: Incident, now: number, settings: TaskStoppedSettings): RecoveryEvidence | undefined {
+  if (i.kind === 'capacity') return undefined;
+  if (hasRunningEvidence(i) && now - i.runningAt! >= settings.quietMs) return { kind: 'running', at: i.runningAt! };
+  if (now - i.lastFailureAt >= (settings.staleMs ?? DEFAULT_STALE_MS)) return { kind: 'stale', at: now };
+  return undefined;
+}
+
+async function backoff(attempt: number, deps: TaskStoppedDeps): Promise<void> {
+  const cap = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  const ms = Math.floor((deps.random ?? Math.random)() * cap);
+  await (deps.sleep ?? ((t: number) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
+}
+
+/**
+ * Spot reclaims, Fargate retirements and host failures: one WARNING per episode of the service
+ * (an episode ends after `capacityEpisodeMs` without such a stop), never a crash loop.
+ */
+async function capacityStop(
+  ctx: TaskContext,
+  stop: StopClassification,
+  deps: TaskStoppedDeps,
+  settings: TaskStoppedSettings,
+): Promise<Pick<StopOutcome, 'action' | 'reason' | 'sent' | 'incidentCount'>> {
+  const service = ctx.service!;
+  const key = `${incidentKey(ctx.cluster, service)}#capacity`;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backoff(attempt, deps);
+    const now = deps.now();
+    const current = await deps.store.get(key);
+    const ongoing = current && now - current.lastFailureAt < capacityEpisodeMs(settings) ? current : undefined;
+    if (ongoing?.recentTaskIds.includes(ctx.taskId)) {
+      return {
+        action: 'duplicate',
+        reason: 'this task was already counted (event delivered twice)',
+        incidentCount: ongoing.count,
+        sent: [],
+      };
+    }
+    if (ongoing) {
+      const next = extend(ongoing, ctx, stop.category, now);
+      if (!(await deps.store.save(next, ongoing.version))) continue;
+      deps.metrics.notification(service, false);
+      return {
+        action: 'grouped-capacity',
+        reason: `capacity stop ${next.count} of one episode: counted silently`,
+        incidentCount: next.count,
+        sent: [],
+      };
+    }
+    const next: Incident = {
+      ...open(key, ctx, service, stop.category, now),
+      kind: 'capacity',
+      version: (current?.version ?? 0) + 1,
+    };
+    if (!(await deps.store.save(next, current?.version))) continue;
+    const undo = () =>
+      current ? deps.store.save({ ...current, version: next.version + 1 }, next.version) : deps.store.remove(next);
+    const sent = [await publish('capacity', service, capacityMessage(ctx, stop, settings.stage), deps, undo)];
+    return {
+      action: 'notified-capacity',
+      reason: 'capacity stop (not a crash loop): one warning for the episode',
+      incidentCount: 1,
+      sent,
+    };
+  }
+  throw new RetryableError(`capacity episode ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
 }
 
 /** Routine stops never touch the incident: they are not failures. */
@@ -203,17 +438,23 @@ async function routine(
   };
 }
 
-async function recover(
+async function close(
   incident: Incident,
+  evidence: RecoveryEvidence,
   now: number,
   deps: TaskStoppedDeps,
   settings: TaskStoppedSettings,
 ): Promise<Sent[]> {
-  // Whoever deletes the incident sends the recovery; a lost race means someone else did.
+  // Whoever deletes the incident sends the message; a lost race means someone else did.
   if (!(await deps.store.remove(incident))) return [];
-  const message = recoveryMessage(incident, now, settings.quietMs, settings.stage, settings.region);
+  const stale = evidence.kind === 'stale';
+  const message = stale
+    ? closedMessage(incident, now, settings.stage, settings.region)
+    : recoveryMessage(incident, now, settings.quietMs, settings.stage, settings.region, evidence);
   return [
-    await publish('recovery', incident.service, message, deps, () => deps.store.save(incident, undefined)),
+    await publish(stale ? 'closed' : 'recovery', incident.service, message, deps, () =>
+      deps.store.save(incident, undefined),
+    ),
   ];
 }
 

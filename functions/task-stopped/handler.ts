@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { loadConfig } from '../../shared/config';
 import { logger, metrics } from '../../shared/powertools';
-import { handleTaskStopped, sweepIncidents } from './core';
+import { handleDeploymentEvent, handleTaskRunning, handleTaskStopped, sweepIncidents } from './core';
 import { buildDeps, settingsFrom } from './deps';
 import { parseEvent, TaskStoppedConfig } from './schema';
 
@@ -19,7 +19,17 @@ export const handler = middy()
     const result =
       input.kind === 'sweep'
         ? await sweepIncidents(deps, settings)
-        : await handleTaskStopped(input.event, deps, settings);
-    logger.info(input.kind === 'sweep' ? 'incident sweep done' : 'stopped task handled', { result });
+        : input.kind === 'deployment'
+          ? await handleDeploymentEvent(input.event, deps, settings)
+          : input.event.detail.lastStatus === 'RUNNING'
+            ? await handleTaskRunning(input.event, deps, settings)
+            : await handleTaskStopped(input.event, deps, settings);
+    const what = { sweep: 'incident sweep done', deployment: 'deployment event handled' } as const;
+    logger.info(
+      input.kind === 'task-stopped'
+        ? `${input.event.detail.lastStatus === 'RUNNING' ? 'running' : 'stopped'} task handled`
+        : what[input.kind],
+      { result },
+    );
     return result;
   });

@@ -1,4 +1,5 @@
 import { nameFromArn, parseArn, serviceNameFrom, taskDefinitionLabel } from '../../shared/aws/arn';
+import { readableSecret } from '../../shared/ecs/classify-stop';
 import type { StopClassification } from '../../shared/ecs/stop-types';
 import {
   ecsServiceDeploymentsUrl,
@@ -80,16 +81,6 @@ function serviceLinks(region: string, cluster: string, service: string): Link[] 
   ];
 }
 
-/** A Secrets Manager secret by its name (`django/db-AbCdEf`); anything else as given. */
-function secretLabel(arn: string): string {
-  return arn.includes(':secretsmanager:') ? (parseArn(arn)?.resource ?? arn).replace(/^secret:/, '') : arn;
-}
-
-function secretName(arn: string): string {
-  // Secrets Manager appends "-" and 6 random characters to the name in the ARN.
-  return (parseArn(arn)?.resource ?? arn).replace(/^secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '');
-}
-
 /** The message for one stopped task: the first of an incident, or a routine stop when enabled. */
 export function stopMessage(ctx: TaskContext, c: StopClassification, stage: string): Notification {
   const service = ctx.service ?? ctx.revision ?? ctx.taskId;
@@ -104,7 +95,7 @@ export function stopMessage(ctx: TaskContext, c: StopClassification, stage: stri
   if (ev.targetGroup?.startsWith('arn:'))
     links.push({ label: 'Target group', url: targetGroupUrl(ctx.region, ev.targetGroup) });
   if (ev.secret?.includes(':secretsmanager:'))
-    links.push({ label: 'Secret', url: secretUrl(ctx.region, secretName(ev.secret)) });
+    links.push({ label: 'Secret', url: secretUrl(ctx.region, readableSecret(ev.secret)) });
   return {
     title: `${service}: task ${c.headline}`,
     severity: severityOf(c),
@@ -120,7 +111,7 @@ export function stopMessage(ctx: TaskContext, c: StopClassification, stage: stri
       ['Exit code', exit],
       ['Memory limit', ev.memoryLimitMiB !== undefined ? `${ev.memoryLimitMiB} MiB` : undefined],
       ['Target group', ev.targetGroup ? nameFromArn(ev.targetGroup.replace(/\/[0-9a-f]+$/, '')) : undefined],
-      ['Secret', ev.secret && secretLabel(ev.secret)],
+      ['Secret', ev.secret && readableSecret(ev.secret)],
       ['Stop code', ctx.stopCode],
       ['Task', ctx.taskId],
       ['Stopped at', ctx.stoppedAt],
@@ -208,19 +199,33 @@ export function escalationMessage(
   };
 }
 
-/** The end of an incident: no failed stop for the quiet period. */
+/** What closed an incident: a task that stayed RUNNING, a completed deployment, or staleness. */
+export type RecoveryEvidence =
+  | { kind: 'running'; at: number }
+  | { kind: 'deployment'; at: number; deploymentId?: string }
+  | { kind: 'stale'; at: number };
+
+/** The end of an incident: a task RUNNING for the quiet period, or a completed deployment. */
 export function recoveryMessage(
   i: Incident,
   now: number,
   quietMs: number,
   stage: string,
   region: string,
+  evidence: RecoveryEvidence = { kind: 'running', at: i.runningAt ?? i.lastFailureAt },
 ): Notification {
+  const because =
+    evidence.kind === 'deployment'
+      ? `deployment ${evidence.deploymentId ? `${evidence.deploymentId} ` : ''}completed at ${new Date(evidence.at).toISOString()}`
+      : `a task has been RUNNING since ${new Date(evidence.at).toISOString()} (${duration(now - evidence.at)}, quiet period ${duration(quietMs)}) with no failed stop`;
   return {
-    title: `${i.service}: recovered, no failed task for ${duration(now - i.lastFailureAt)}`,
+    title:
+      evidence.kind === 'deployment'
+        ? `${i.service}: recovered, deployment completed`
+        : `${i.service}: recovered, a task stayed up ${duration(now - evidence.at)}`,
     severity: 'resolved',
     eventType: 'TaskStoppedRecovered',
-    summary: `${i.service} has had no failed task since ${new Date(i.lastFailureAt).toISOString()} (quiet period ${duration(quietMs)}). The incident counted ${i.count} failed ${i.count === 1 ? 'task' : 'tasks'} over ${duration(i.lastFailureAt - i.openedAt)}: ${pattern(i)}.`,
+    summary: `${i.service} has recovered: ${because}. The incident counted ${i.count} failed ${i.count === 1 ? 'task' : 'tasks'} over ${duration(i.lastFailureAt - i.openedAt)}: ${pattern(i)}.`,
     facts: incidentFacts(i),
     nextSteps: [
       'Check that the running count is back at the desired count.',
@@ -230,5 +235,40 @@ export function recoveryMessage(
     keywords: ['ecs', 'recovered'],
     threadId: threadId(stage, i.cluster, i.service),
     relatedResources: [i.serviceArn, i.clusterArn].filter(Boolean),
+  };
+}
+
+/**
+ * An incident closed without evidence of recovery: no failed stop for hours, but no task of the
+ * service was seen RUNNING and no deployment completed (scaled to zero, deleted, or events lost).
+ */
+export function closedMessage(i: Incident, now: number, stage: string, region: string): Notification {
+  const quiet = duration(now - i.lastFailureAt);
+  return {
+    title: `${i.service}: incident closed, no failed task for ${quiet} but none seen running`,
+    severity: 'warning',
+    eventType: 'TaskStoppedIncidentClosed',
+    summary: `${i.service} has had no failed task for ${quiet}, but ops-sentinel saw no task of it reach RUNNING and no deployment complete, so it cannot say the service recovered. The incident counted ${i.count} failed ${i.count === 1 ? 'task' : 'tasks'}: ${pattern(i)}.`,
+    facts: incidentFacts(i),
+    nextSteps: [
+      'Check the running and desired counts of the service: a service scaled to zero or stuck with no task starting looks the same as silence.',
+      'Read the service events in the console for placement or throttling messages.',
+    ],
+    links: serviceLinks(region, i.cluster, i.service),
+    keywords: ['ecs', 'incident-closed'],
+    threadId: threadId(stage, i.cluster, i.service),
+    relatedResources: [i.serviceArn, i.clusterArn].filter(Boolean),
+  };
+}
+
+/** A capacity stop (Spot, Fargate retirement, infrastructure): one WARNING per episode. */
+export function capacityMessage(ctx: TaskContext, c: StopClassification, stage: string): Notification {
+  const message = stopMessage(ctx, c, stage);
+  return {
+    ...message,
+    severity: 'warning',
+    eventType: 'TaskStoppedCapacity',
+    summary: `${c.explanation} This is a capacity event, not a crash loop: further capacity stops of ${ctx.service ?? 'this service'} within the hour are counted without a message.`,
+    keywords: ['ecs', 'capacity', c.category],
   };
 }

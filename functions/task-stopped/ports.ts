@@ -24,6 +24,16 @@ export interface Incident {
   escalated: boolean;
   /** The last task ids counted, so a redelivered event is not counted twice. */
   recentTaskIds: string[];
+  /**
+   * Epoch milliseconds at which the earliest task of the service that reached RUNNING after the
+   * last failure started: recovery evidence once it has stayed up for the quiet period.
+   */
+  runningAt?: number;
+  /**
+   * `capacity`: a capacity episode (Spot reclaim, Fargate retirement, host failure), stored under
+   * `<cluster>/<service>#capacity`; it never escalates and sends no recovery. Absent: a crash loop.
+   */
+  kind?: 'capacity';
   /** Epoch seconds after which the store may forget the incident (DynamoDB TTL). */
   expiresAt: number;
   /** Optimistic-concurrency version: every write must name the version it replaces. */
@@ -56,6 +66,10 @@ export interface TaskStoppedDeps {
   metrics: StopMetrics;
   /** Epoch milliseconds; injected so tests control time. */
   now: () => number;
+  /** Waits between conflicting writes (default: setTimeout); injected so tests need not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) for the backoff jitter (default Math.random). */
+  random?: () => number;
 }
 
 export interface TaskStoppedSettings {
@@ -65,5 +79,17 @@ export interface TaskStoppedSettings {
   services: string[];
   notifyRoutine: boolean;
   escalateAfter: number;
+  /**
+   * How long a task must stay RUNNING, with no failed stop of the service, before its incident
+   * counts as recovered.
+   */
   quietMs: number;
+  /**
+   * An incident with no failed stop for this long and no recovery evidence (no task seen
+   * RUNNING, no completed deployment) is closed without a recovery: far above ECS's 27-minute
+   * throttle, so a slow startup loop never reaches it. Default 6 h.
+   */
+  staleMs?: number;
+  /** A capacity stop this long after the previous one of the service opens a new episode. Default 1 h. */
+  capacityEpisodeMs?: number;
 }

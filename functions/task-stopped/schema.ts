@@ -11,7 +11,7 @@ export const TaskStoppedConfig = z.object({
   NOTIFY_ROUTINE: envBool.default(false),
   /** Failed stops in one incident after which the single escalation message is sent. */
   ESCALATE_AFTER: envInt(2, 1000).default(3),
-  /** Minutes without a failed stop after which an incident counts as recovered. */
+  /** Minutes a task must stay RUNNING, with no failed stop of the service, for its incident to recover. */
   RECOVERY_QUIET_MINUTES: envInt(1, 1440).default(15),
   /** DynamoDB table for incident state; unset = in-memory (local use only). */
   STATE_TABLE_NAME: z.string().optional(),
@@ -30,6 +30,8 @@ export const TaskDetail = z.looseObject({
   taskArn: z.string().startsWith('arn:'),
   clusterArn: z.string().startsWith('arn:'),
   lastStatus: nullableString,
+  desiredStatus: nullableString,
+  startedAt: nullableString,
   stopCode: nullableString,
   stoppedReason: nullableString,
   group: nullableString,
@@ -50,6 +52,25 @@ const TaskStateChange = z.object({
 });
 export type TaskStateChange = z.infer<typeof TaskStateChange>;
 
+/**
+ * An ECS Deployment State Change: `resources[0]` is the service ARN, `detail.eventName` one of
+ * SERVICE_DEPLOYMENT_IN_PROGRESS / _COMPLETED / _FAILED.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html
+ */
+const DeploymentStateChange = z.object({
+  'detail-type': z.literal('ECS Deployment State Change'),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  resources: z.array(z.string()).min(1),
+  detail: z.looseObject({
+    eventName: z.string().min(1),
+    deploymentId: nullableString,
+    updatedAt: nullableString,
+    reason: nullableString,
+  }),
+});
+export type DeploymentStateChange = z.infer<typeof DeploymentStateChange>;
+
 /** The schedule that sweeps open incidents for recovery (EventBridge Scheduled Event). */
 const ScheduledSweep = z.object({
   'detail-type': z.literal('Scheduled Event'),
@@ -57,7 +78,9 @@ const ScheduledSweep = z.object({
 });
 
 export type TaskStoppedEvent =
-  { kind: 'task-stopped'; event: TaskStateChange } | { kind: 'sweep'; event: z.infer<typeof ScheduledSweep> };
+  | { kind: 'task-stopped'; event: TaskStateChange }
+  | { kind: 'deployment'; event: DeploymentStateChange }
+  | { kind: 'sweep'; event: z.infer<typeof ScheduledSweep> };
 
 /** Parses the incoming event or throws an `InvalidEventError` naming what is wrong. */
 export function parseEvent(input: unknown): TaskStoppedEvent {
@@ -72,11 +95,18 @@ export function parseEvent(input: unknown): TaskStoppedEvent {
       `taskStopped got a malformed "Scheduled Event": ${describeIssues(sweep.error.issues)}`,
     );
   }
+  if (kind === 'ECS Deployment State Change') {
+    const deployment = DeploymentStateChange.safeParse(input);
+    if (deployment.success) return { kind: 'deployment', event: deployment.data };
+    throw new InvalidEventError(
+      `taskStopped got a malformed "ECS Deployment State Change": ${describeIssues(deployment.error.issues)}`,
+    );
+  }
   const result = TaskStateChange.safeParse(input);
   if (result.success) return { kind: 'task-stopped', event: result.data };
   const problems = describeIssues(result.error.issues);
   throw new InvalidEventError(
-    `taskStopped expects an "ECS Task State Change" or "Scheduled Event" EventBridge event (got detail-type ${JSON.stringify(kind ?? null)}): ${problems}`,
+    `taskStopped expects an "ECS Task State Change", "ECS Deployment State Change" or "Scheduled Event" EventBridge event (got detail-type ${JSON.stringify(kind ?? null)}): ${problems}`,
   );
 }
 

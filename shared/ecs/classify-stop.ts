@@ -25,6 +25,13 @@ export const ROUTINE_CATEGORIES: ReadonlySet<StopCategory> = new Set([
 ]);
 const ROUTINE = ROUTINE_CATEGORIES;
 
+/**
+ * Stops caused by the capacity under the task (Spot reclaim, Fargate task retirement, host or
+ * infrastructure failure), not by the application: not a crash loop, and not evidence against the
+ * revision that was running.
+ */
+export const CAPACITY_CATEGORIES: ReadonlySet<StopCategory> = new Set(['spot-interruption', 'infrastructure']);
+
 /** What a non-zero (or zero) exit code of a Linux process usually means. */
 export function exitCodeMeaning(code: number): string {
   const known = EXIT_CODES[code];
@@ -138,13 +145,21 @@ function culprit(f: Facts, pattern?: RegExp): Container | undefined {
   );
 }
 
-/** `django/db-AbCdEf` for a Secrets Manager ARN (its name), the ARN itself for an SSM parameter. */
-function readableSecret(arn: string): string {
-  const name = /:secretsmanager:[^:]*:[^:]*:secret:(.+)$/.exec(arn)?.[1];
-  return name ?? arn;
+/**
+ * A secret or parameter by the name the console shows. A Secrets Manager ARN ends in the name,
+ * "-" and six random characters, then optionally `:json-key:version-stage:version-id` (a
+ * `valueFrom` reference); the console shows `panelapp/prod/db`. An SSM parameter ARN
+ * `parameter/prod/db` names `/prod/db` (`parameter/db` names `db`).
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+ */
+export function readableSecret(arn: string): string {
+  const secret = /:secretsmanager:[^:]*:[^:]*:secret:([^:]+)/.exec(arn)?.[1];
+  if (secret) return secret.replace(/-[A-Za-z0-9]{6}$/, '');
+  const parameter = /:ssm:[^:]*:[^:]*:parameter\/(.+)$/.exec(arn)?.[1];
+  if (parameter) return parameter.includes('/') ? `/${parameter}` : parameter;
+  return arn;
 }
-
-const quote = (name: string | undefined) => (name ? `\`${name}\`` : 'a container');
 
 const OOM = /OutOfMemory|out of memory|\bOOM\b|memory usage/i;
 const ELB = /failed ELB health checks/i;
@@ -154,8 +169,14 @@ const RESOURCE_INIT =
   /ResourceInitializationError|unable to (pull|retrieve) secrets|CannotRetrieveSecret|secretsmanager:GetSecretValue|ssm:GetParameters/i;
 const START_FAILURE =
   /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|RESOURCE:(CPU|MEMORY|PORTS|ENI|GPU)|InsufficientCapacity|capacity is unavailable|no container instances|Timeout waiting for network interface|TaskFailedToStart/i;
+// Fargate task retirement: "ECS is performing maintenance on the underlying infrastructure hosting
+// the task" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-maintenance.html).
 const INFRASTRUCTURE =
-  /Host EC2 \(instance [^)]*\) (stopped|terminated)|underlying infrastructure|Fargate maintenance|scheduled for retirement|container instance .*(deregistered|draining)|task retirement|InfrastructureHealth/i;
+  /Host EC2 \(instance [^)]*\) (stopped|terminated)|underlying infrastructure|Fargate maintenance|scheduled for retirement|container instance .*(deregistered|draining)|during instance draining|task retirement|InfrastructureHealth/i;
+// Availability Zone rebalancing (on by default for services created since June 2025) stops the
+// surplus tasks of the fullest zone; ECS reports it as "... due to AZ rebalancing"
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing-event-messages-list.html).
+const AZ_REBALANCING = /\bAZ[- ]Rebalanc|Availability Zone rebalanc/i;
 
 const RULES: Rule[] = [
   {
@@ -224,7 +245,7 @@ const RULES: Rule[] = [
       const limit = c?.memoryMiB ?? f.taskMemoryMiB;
       return {
         headline: `killed for running out of memory${c?.name ? ` (${c.name})` : ''}`,
-        explanation: `The ${quote(c?.name)} container used more than its memory limit${limit ? ` of ${limit} MiB` : ''} and the kernel killed it (exit 137). With Django this is usually too many gunicorn workers for the memory, a leak that grows per request, or one request loading a huge queryset.`,
+        explanation: `${c?.name ? `The \`${c.name}\` container` : 'A container of the task'} used more than its memory limit${limit ? ` of ${limit} MiB` : ''} and the kernel killed it (exit 137). With Django this is usually too many gunicorn workers for the memory, a leak that grows per request, or one request loading a huge queryset.`,
         nextSteps: [
           'Look at the MemoryUtilization of the service just before the kill (CloudWatch / Container Insights).',
           `Raise the memory${limit ? ` above ${limit} MiB` : ''} in the task definition, or lower the gunicorn worker count (--workers) / Celery concurrency.`,
@@ -266,7 +287,7 @@ const RULES: Rule[] = [
         f.containers.find((x) => x.reason) ?? (f.containers.length === 1 ? f.containers[0] : undefined);
       return {
         headline: 'killed by its container health check',
-        explanation: `The HEALTHCHECK command in the task definition${c?.name ? ` for ${quote(c.name)}` : ''} failed more times in a row than its retries allow, so ECS stopped the task. Either the app is really unhealthy, or the check itself is wrong (a tool like curl missing from a slim image, a wrong port, a too short timeout or startPeriod).`,
+        explanation: `The HEALTHCHECK command in the task definition${c?.name ? ` for \`${c.name}\`` : ''} failed more times in a row than its retries allow, so ECS stopped the task. Either the app is really unhealthy, or the check itself is wrong (a tool like curl missing from a slim image, a wrong port, a too short timeout or startPeriod).`,
         nextSteps: [
           'Run the health check command inside the image (`docker run --entrypoint sh <image> -c "<command>"`) to check it works.',
           'Check that the startPeriod covers the app start-up (migrations, collectstatic, warm-up).',
@@ -310,7 +331,7 @@ const RULES: Rule[] = [
     describe: (f) => ({
       headline: 'stopped by the underlying infrastructure',
       explanation:
-        'The host, container instance or Fargate infrastructure running the task was stopped, retired or found unhealthy, so ECS stopped the task. ECS starts a replacement; the application is not the cause.',
+        'The host, container instance or Fargate infrastructure running the task was stopped, retired (Fargate task retirement) or found unhealthy, so ECS stopped the task. ECS starts a replacement; the application is not the cause.',
       nextSteps: [
         'Check that the service got back to its desired count.',
         'If this repeats, check the Auto Scaling group / capacity provider events and the AWS Health Dashboard for the account.',
@@ -327,6 +348,17 @@ const RULES: Rule[] = [
     describe: (f) => ({
       headline: 'replaced by a deployment',
       explanation: `Deployment ${f.scalingDeployment} of the service replaced this task with a new one. This is routine.`,
+      nextSteps: ['Nothing to do.'],
+      evidence: { rawReason: rawReason(f) },
+    }),
+  },
+  {
+    category: 'scale-in',
+    when: (f) => AZ_REBALANCING.test(f.reason),
+    describe: (f) => ({
+      headline: 'stopped by Availability Zone rebalancing',
+      explanation:
+        'The service scheduler moved this task to even out the service across Availability Zones: it started a replacement in the zone with the fewest tasks, then stopped this one. This is routine.',
       nextSteps: ['Nothing to do.'],
       evidence: { rawReason: rawReason(f) },
     }),
@@ -363,7 +395,7 @@ const RULES: Rule[] = [
       const meaning = code !== undefined ? exitCodeMeaning(code) : undefined;
       return {
         headline: `crashed: ${c?.name ?? 'essential container'} exited${code !== undefined ? ` with code ${code}` : ''}`,
-        explanation: `The essential container ${quote(c?.name)} exited${code !== undefined ? ` with code ${code} (${meaning})` : ' (no exit code reported)'}, so ECS stopped the whole task. For Django this is often a setting or environment variable missing at start-up, a failed import, or a failed migration in the entrypoint.`,
+        explanation: `${c?.name ? `The essential container \`${c.name}\`` : 'An essential container'} exited${code !== undefined ? ` with code ${code} (${meaning})` : ' (no exit code reported)'}, so ECS stopped the whole task. For Django this is often a setting or environment variable missing at start-up, a failed import, or a failed migration in the entrypoint.`,
         nextSteps: [
           `Read the last lines of the ${c?.name ?? 'container'} log: the traceback or error is usually just before the exit.`,
           code === 137

@@ -114,6 +114,8 @@ export function toItem(i: Incident): Item {
     recentTaskIds: list(i.recentTaskIds),
     expiresAt: n(i.expiresAt),
     version: n(i.version),
+    ...(i.runningAt !== undefined ? { runningAt: n(i.runningAt) } : {}),
+    ...(i.kind ? { kind: { S: i.kind } } : {}),
   };
 }
 
@@ -152,5 +154,7 @@ export function fromItem(item: Item): Incident | undefined {
     recentTaskIds: strings('recentTaskIds'),
     expiresAt: num('expiresAt') || 0,
     version: num('version'),
+    ...(Number.isFinite(num('runningAt')) ? { runningAt: num('runningAt') } : {}),
+    ...(s('kind') === 'capacity' ? { kind: 'capacity' as const } : {}),
   };
 }
