@@ -11,8 +11,12 @@ type Item = Record<string, AttributeValue>;
  * test on any other, so a changed condition cannot slip through. `sdk` is the module whose
  * command classes the code under test uses (jest.isolateModules gives each load its own).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function statefulTable(ddb: AwsStub<any, any, any>, sdk: DynamoDbModule): Map<string, Item> {
+export function statefulTable(
+  ddb: AwsStub<any, any, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  sdk: DynamoDbModule,
+  /** Milliseconds each call takes (a function: random latency), so concurrent writers interleave. */
+  latency: () => number = () => 0,
+): Map<string, Item> {
   const { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand } =
     sdk;
   const items = new Map<string, Item>();
@@ -32,14 +36,23 @@ export function statefulTable(ddb: AwsStub<any, any, any>, sdk: DynamoDbModule):
   const failed = () =>
     new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-  ddb.on(GetItemCommand).callsFake(async (input) => ({ Item: items.get(pk(input.Key)) }));
+  const wait = async () => {
+    const ms = latency();
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+  ddb.on(GetItemCommand).callsFake(async (input) => {
+    await wait();
+    return { Item: items.get(pk(input.Key)) };
+  });
   ddb.on(PutItemCommand).callsFake(async (input: PutItemCommandInput) => {
+    await wait();
     const key = pk(input.Item);
     if (!check(input, key)) throw failed();
     items.set(key, input.Item!);
     return {};
   });
   ddb.on(DeleteItemCommand).callsFake(async (input: DeleteItemCommandInput) => {
+    await wait();
     const key = pk(input.Key);
     if (!check(input, key)) throw failed();
     items.delete(key);

@@ -11,9 +11,15 @@ export function fakeDeps() {
   const notifications: Notification[] = [];
   const metrics: Array<{ metric: string; service: string; category?: StopCategory }> = [];
   const store = memoryIncidentStore();
+  /** Backoff waits asked for between conflicting writes (resolved at once). */
+  const waits: number[] = [];
   const deps: TaskStoppedDeps = {
     store,
     now: () => clock.now,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    random: () => 0.5,
     notifier: {
       async notify(n) {
         notifications.push(n);
@@ -31,6 +37,7 @@ export function fakeDeps() {
     clock,
     notifications,
     metrics,
+    waits,
     advance: (minutes: number) => {
       clock.now += minutes * 60_000;
     },

@@ -1,6 +1,6 @@
-import { handleTaskStopped, sweepIncidents } from '../../../functions/task-stopped/core';
+import { handleTaskRunning, handleTaskStopped, sweepIncidents } from '../../../functions/task-stopped/core';
 import { parseEvent, type TaskStateChange } from '../../../functions/task-stopped/schema';
-import { sampleEvent, withTask, type SampleEvent } from '../../helpers/task-stopped/events';
+import { runningTask, sampleEvent, withTask, type SampleEvent } from '../../helpers/task-stopped/events';
 import { fakeDeps, settings, T0 } from '../../helpers/task-stopped/fakes';
 
 function stateChange(event: SampleEvent): TaskStateChange {
@@ -10,6 +10,9 @@ function stateChange(event: SampleEvent): TaskStateChange {
 }
 
 const task = (name: string, id: string) => stateChange(withTask(sampleEvent(name), id));
+/** A task of `web` reported RUNNING, started at `startedAt`. */
+const running = (id: string, startedAt: number) =>
+  stateChange(runningTask(sampleEvent('elb-health-check'), id, startedAt));
 
 describe('handleTaskStopped', () => {
   it('notifies the first failed stop of a service and opens an incident', async () => {
@@ -31,8 +34,8 @@ describe('handleTaskStopped', () => {
     });
     expect(f.store.items.get('django-app/web')).toMatchObject({ count: 1, escalated: false, version: 1 });
     expect(f.metrics).toEqual([
-      { metric: 'TasksStopped', service: 'web', category: 'out-of-memory' },
       { metric: 'Sent', service: 'web' },
+      { metric: 'TasksStopped', service: 'web', category: 'out-of-memory' },
     ]);
   });
 
@@ -44,6 +47,7 @@ describe('handleTaskStopped', () => {
       await handleTaskStopped(task(kinds[i % 3]!, `loop-${i}`), f.deps, settings());
       f.clock.now += 12_000; // 50 stops over 10 minutes
     }
+    await handleTaskRunning(running('fixed', f.clock.now), f.deps, settings());
     f.advance(15);
     await sweepIncidents(f.deps, settings());
 
@@ -114,10 +118,12 @@ describe('handleTaskStopped', () => {
     expect(f.notifications.map((n) => n.eventType)).toEqual(['TaskStopped', 'TaskStoppedCrashLoop']);
   });
 
-  it('closes a quiet incident on the next event when no sweep ran, then opens a new one', async () => {
+  it('closes a recovered incident on the next event when no sweep ran, then opens a new one', async () => {
     const f = fakeDeps();
     await handleTaskStopped(task('elb-health-check', 'a'), f.deps, settings());
-    f.advance(60);
+    f.advance(5);
+    await handleTaskRunning(running('up', f.clock.now), f.deps, settings());
+    f.advance(55);
 
     const outcome = await handleTaskStopped(task('out-of-memory', 'b'), f.deps, settings());
 
@@ -128,12 +134,14 @@ describe('handleTaskStopped', () => {
       'TaskStoppedRecovered',
       'TaskStopped',
     ]);
-    expect(f.notifications[1]!.title).toBe('web: recovered, no failed task for 60 min');
+    expect(f.notifications[1]!.title).toBe('web: recovered, a task stayed up 55 min');
   });
 
-  it('sends the recovery on a routine stop that follows a quiet period', async () => {
+  it('sends the recovery on a routine stop once a running task has stayed up for the quiet period', async () => {
     const f = fakeDeps();
     await handleTaskStopped(task('elb-health-check', 'a'), f.deps, settings());
+    f.advance(2);
+    await handleTaskRunning(running('up', f.clock.now), f.deps, settings());
     f.advance(20);
 
     const outcome = await handleTaskStopped(task('deployment-replacement', 'b'), f.deps, settings());
@@ -144,9 +152,11 @@ describe('handleTaskStopped', () => {
     });
   });
 
-  it('the sweep leaves incidents alone until the quiet period has passed', async () => {
+  it('the sweep leaves incidents alone until the running task has stayed up for the quiet period', async () => {
     const f = fakeDeps();
     await handleTaskStopped(task('elb-health-check', 'a'), f.deps, settings());
+    f.advance(1);
+    await handleTaskRunning(running('up', f.clock.now), f.deps, settings());
     f.advance(14);
 
     const early = await sweepIncidents(f.deps, settings());
@@ -167,7 +177,7 @@ describe('handleTaskStopped', () => {
       expect(outcome).toMatchObject({ action: 'suppressed-routine', routine: true, sent: [] });
       expect(f.notifications).toEqual([]);
       expect(f.store.items.size).toBe(0);
-      expect(f.metrics.map((m) => m.metric)).toEqual(['TasksStopped', 'Suppressed']);
+      expect(f.metrics.map((m) => m.metric)).toEqual(['Suppressed', 'TasksStopped']);
     },
   );
 
@@ -263,14 +273,17 @@ describe('handleTaskStopped', () => {
     expect(f.notifications).toEqual([]);
   });
 
-  it('gives up with a retryable error when the incident keeps changing under it', async () => {
+  it('gives up with a retryable error when the incident keeps changing under it, after jittered backoff', async () => {
     const f = fakeDeps();
     f.store.save = async () => false;
 
     await expect(handleTaskStopped(task('elb-health-check', 'x'), f.deps, settings())).rejects.toMatchObject({
       name: 'RetryableError',
-      message: 'incident django-app/web changed concurrently 5 times; retrying the event',
+      message: 'incident django-app/web changed concurrently 12 times; retrying the event',
     });
+    // random() = 0.5: half of min(1000, 20 × 2^attempt) ms before each re-read.
+    expect(f.waits).toEqual([20, 40, 80, 160, 320, 500, 500, 500, 500, 500, 500]);
+    expect(f.metrics.filter((m) => m.metric === 'TasksStopped')).toEqual([]);
   });
 
   it('gives the claim back when publishing fails, so the retried event sends the first message', async () => {
@@ -312,6 +325,7 @@ describe('handleTaskStopped', () => {
   it('keeps the incident when the recovery cannot be published, and the sweep rethrows', async () => {
     const f = fakeDeps();
     await handleTaskStopped(task('elb-health-check', 'a'), f.deps, settings());
+    await handleTaskRunning(running('up', f.clock.now + 1), f.deps, settings());
     f.advance(30);
     f.deps.notifier.notify = async () => {
       throw new Error('SNS down');

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 // Imported outside the isolated registry: the jest matchers recognise only this module's mocks.
 import { mockClient } from 'aws-sdk-client-mock';
 import { lambdaContext } from '../../helpers/lambda-context';
-import { sampleEvent, withTask } from '../../helpers/task-stopped/events';
+import { deploymentEvent, runningTask, sampleEvent, withTask } from '../../helpers/task-stopped/events';
 import { statefulTable } from '../../helpers/task-stopped/fake-dynamodb';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-prod-notifications';
@@ -177,7 +177,7 @@ describe('taskStopped handler', () => {
     expect(message!.Subject).toBe(
       '[CRITICAL] prod web: task could not initialise its resources (secrets, registry auth or logging)',
     );
-    expect(message!.email).toContain('Secret          : django/db-credentials-AbCdEf');
+    expect(message!.email).toContain('Secret          : django/db-credentials\n');
     expect(message!.email).toContain('Deployment      : ecs-svc/6049314059687234567');
     expect(message!.email).toContain(
       'Secret: https://us-east-1.console.aws.amazon.com/secretsmanager/secret?name=django%2Fdb-credentials&region=us-east-1',
@@ -219,15 +219,20 @@ describe('taskStopped handler', () => {
       clock += 12_000;
     }
     const afterLoop = t.published().length;
-    clock += 15 * 60_000;
+    await t.handler(runningTask(sampleEvent('elb-health-check'), 'fixed', clock), context);
+    clock += 14 * 60_000;
+    await t.handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }, context);
+    const beforeQuiet = t.published().length;
+    clock += 60_000;
     await t.handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }, context);
 
     const messages = t.published();
     expect(afterLoop).toBe(2);
+    expect(beforeQuiet).toBe(2);
     expect(messages.map((m) => m.Subject)).toEqual([
       '[CRITICAL] prod web: task killed for running out of memory (django)',
       '[CRITICAL] prod web: crash loop, 3 tasks stopped in less than a minute',
-      '[RESOLVED] prod web: recovered, no failed task for 15 min',
+      '[RESOLVED] prod web: recovered, a task stayed up 15 min',
     ]);
     expect(messages.map((m) => m.chat.metadata.threadId)).toEqual(
       Array(3).fill('ops-sentinel/prod/django-app/web'),
@@ -245,7 +250,7 @@ describe('taskStopped handler', () => {
     ).rejects.toMatchObject({
       name: 'InvalidEventError',
       message:
-        'taskStopped expects an "ECS Task State Change" or "Scheduled Event" EventBridge event (got detail-type "ECS Task State Change"): detail.taskArn: Invalid string: must start with "arn:"; detail.clusterArn: Invalid input: expected string, received undefined',
+        'taskStopped expects an "ECS Task State Change", "ECS Deployment State Change" or "Scheduled Event" EventBridge event (got detail-type "ECS Task State Change"): detail.taskArn: Invalid string: must start with "arn:"; detail.clusterArn: Invalid input: expected string, received undefined',
     });
   });
 
@@ -259,6 +264,61 @@ describe('taskStopped handler', () => {
       name: 'RetryableError',
     });
     expect(t.table.size).toBe(0);
+  });
+
+  it('counts TasksStopped once for a stop whose invocation fails twice before it succeeds', async () => {
+    // Lambda retries a failed asynchronous invocation twice, and the logMetrics middleware flushes
+    // the buffered metrics even when the handler throws: one task must still be one data point.
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    const lines: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((text: unknown) => void lines.push(String(text)));
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const t = loadHandler({ POWERTOOLS_METRICS_DISABLED: 'false' });
+    t.sns
+      .on(t.sdk.sns.PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }))
+      .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }))
+      .resolves({ MessageId: 'msg-1' });
+
+    for (let attempt = 0; attempt < 2; attempt++)
+      await expect(t.handler(sampleEvent('essential-exit'), context)).rejects.toThrow();
+    await t.handler(sampleEvent('essential-exit'), context);
+    await t.handler(sampleEvent('essential-exit'), context); // EventBridge delivered it twice
+
+    const tasksStopped = lines
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((emf) => 'TasksStopped' in emf);
+    expect(tasksStopped).toHaveLength(1);
+    expect(tasksStopped[0]).toMatchObject({ TasksStopped: 1, Service: 'worker', Category: 'essential-exit' });
+  });
+
+  it('records a RUNNING task of a service with an incident, and closes it on a completed deployment', async () => {
+    const t = loadHandler();
+    await t.handler(sampleEvent('elb-health-check'), context);
+    clock += 60_000;
+
+    const running = await t.handler(runningTask(sampleEvent('elb-health-check'), 'up', clock), context);
+    clock += 60_000;
+    const completed = await t.handler(deploymentEvent('web', clock), context);
+
+    expect(running).toMatchObject({ action: 'recorded-running', service: 'web' });
+    expect(t.ddb.commandCalls(t.sdk.ddb.PutItemCommand)[1]!.args[0].input).toMatchObject({
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': { N: '1' } },
+      Item: { runningAt: { N: String(clock - 60_000) }, version: { N: '2' } },
+    });
+    expect(completed).toMatchObject({ action: 'recovered', service: 'web', sent: [{ kind: 'recovery' }] });
+    expect(t.ddb).toHaveReceivedCommandWith(t.sdk.ddb.DeleteItemCommand, {
+      TableName: TABLE,
+      Key: { pk: { S: 'django-app/web' } },
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': { N: '2' } },
+    });
+    expect(t.published().map((m) => m.Subject)).toEqual([
+      '[CRITICAL] prod web: task killed by ELB health checks (django-web-tg)',
+      '[RESOLVED] prod web: recovered, deployment completed',
+    ]);
   });
 
   it('names the bad variable when SERVICES is not valid JSON', () => {
