@@ -136,7 +136,7 @@ describe('words a person reads, per category, with missing and odd fields', () =
       (d) => (d.containers = [{ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }]),
     );
 
-    expect(message!.summary).toMatch(/^A container of the task used more than its memory limit of 512 MiB/);
+    expect(message!.summary).toMatch(/^A container of the task used more than its memory limit of 1024 MiB and the kernel/);
   });
 });
 
