@@ -11,6 +11,7 @@ import { measureColdStarts } from './cold-start';
 import { measureProbeCost } from './probe-cost';
 import { measureRotation } from './rotation';
 import { table } from './stats';
+import { measureTaskStoppedSignals } from './task-stopped-signals';
 import { measureThroughput } from './throughput';
 import { measureTimeToAct } from './time-to-act';
 
@@ -100,6 +101,10 @@ async function main() {
   const timeToAct = measureTimeToAct();
   results.timeToAct = timeToAct;
   section('Time to act on a deployment, replayed timelines (minutes from deployment start)', timeToAct);
+
+  const taskStoppedSignals = await measureTaskStoppedSignals();
+  results.taskStoppedSignals = taskStoppedSignals;
+  section('taskStopped signals, replayed ECS timelines (messages a person receives)', taskStoppedSignals);
 
   process.stdout.write('\n… probe overhead\n');
   const probe = await measureProbeCost(quick ? 5 : 50);

@@ -17,27 +17,46 @@ const targetsTaskStopped = (rule: Resource) =>
   JSON.stringify(rule.Properties.Targets).includes('"TaskStoppedLambdaFunction"');
 
 describe('taskStopped in the prod template', () => {
-  it('is triggered by stopped tasks of the monitored cluster only, with a DLQ and a retry policy', () => {
-    const [rule] = ofType('AWS::Events::Rule').filter(
+  it('is triggered by stopped and running tasks and completed deployments of the monitored cluster only, each with a DLQ and a retry policy', () => {
+    const rules = ofType('AWS::Events::Rule').filter(
       (r) => targetsTaskStopped(r) && r.Properties.EventPattern,
     );
 
-    expect(rule!.Properties.EventPattern).toEqual({
-      source: ['aws.ecs'],
-      'detail-type': ['ECS Task State Change'],
-      detail: {
-        lastStatus: ['STOPPED'],
-        clusterArn: [
-          { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/django-app' },
-        ],
+    // RUNNING and SERVICE_DEPLOYMENT_COMPLETED are the recovery evidence; the cluster filter of the
+    // deployment events is a prefix of the service ARN (resources[0]).
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-prefix-matching
+    expect(rules.map((r) => r.Properties.EventPattern)).toEqual([
+      {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: {
+          lastStatus: ['STOPPED', 'RUNNING'],
+          clusterArn: [
+            { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/django-app' },
+          ],
+        },
       },
-    });
-    expect(rule!.Properties.Targets).toEqual([
-      expect.objectContaining({
-        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
-      }),
+      {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Deployment State Change'],
+        resources: [
+          {
+            prefix: {
+              'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/django-app/',
+            },
+          },
+        ],
+        detail: { eventName: ['SERVICE_DEPLOYMENT_COMPLETED'] },
+      },
     ]);
+    for (const rule of rules) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+        }),
+      ]);
+    }
   });
 
   it('sweeps incidents for recovery every 5 minutes', () => {

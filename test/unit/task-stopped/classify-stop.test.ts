@@ -23,6 +23,8 @@ describe('classifyStop on the sample events', () => {
     ['scale-in', 'scale-in', true],
     ['unknown', 'unknown', false],
     ['standalone-migration', 'essential-exit', false],
+    ['fargate-retirement', 'infrastructure', false],
+    ['az-rebalancing', 'scale-in', true],
   ])('%s.json is %s (routine: %s)', (file, category, routine) => {
     const result = classifyEvent(file);
 
@@ -87,7 +89,7 @@ describe('classifyStop on the sample events', () => {
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:django/db-credentials-AbCdEf',
     );
     expect(result.explanation).toContain(
-      '(secret django/db-credentials-AbCdEf, permission GetSecretValue (secretsmanager))',
+      '(secret django/db-credentials, permission GetSecretValue (secretsmanager))',
     );
     expect(result.nextSteps[1]).toContain(
       'Grant GetSecretValue (secretsmanager) to the task *execution* role',
