@@ -19,7 +19,10 @@ export async function measureTaskStoppedSignals() {
       messages: r.messages.length,
       'allowed (≤)': t.expect.maxMessages,
       'crash-loop (critical)': crashLoopMessages(r),
-      sent: r.messages.map((m) => `${m.minute}′ ${m.eventType.replace(/^TaskStopped/, '') || 'first'}`).join(', ') || '-',
+      sent:
+        r.messages
+          .map((m) => `${m.minute}′ ${m.eventType.replace(/^TaskStopped/, '') || 'first'}`)
+          .join(', ') || '-',
       'TasksStopped points': r.tasksStoppedMetric,
       correct: ok ? 'yes' : 'NO',
     });

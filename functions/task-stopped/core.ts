@@ -240,7 +240,12 @@ export async function handleTaskRunning(
       };
     }
     if (hasRunningEvidence(current) && current.runningAt! <= startedAt) {
-      return { service, action: 'recorded-running', reason: 'an earlier running task is already recorded', sent };
+      return {
+        service,
+        action: 'recorded-running',
+        reason: 'an earlier running task is already recorded',
+        sent,
+      };
     }
     const next: Incident = { ...current, runningAt: startedAt, version: current.version + 1 };
     if (!(await deps.store.save(next, current.version))) continue;
@@ -269,31 +274,38 @@ export async function handleDeploymentEvent(
     return { service, action: 'unmonitored', reason: `not a monitored service (${serviceArn})`, sent: [] };
   }
   if (event.detail.eventName !== 'SERVICE_DEPLOYMENT_COMPLETED') {
-    return { service, action: 'not-evidence', reason: `${event.detail.eventName}: not a completion`, sent: [] };
-  }
-  const current = await deps.store.get(incidentKey(cluster, service));
-  if (!current) return { service, action: 'no-incident', reason: 'no open incident', sent: [] };
-  const completedAt = timeOf(event.detail.updatedAt) ?? timeOf(event.time) ?? deps.now();
-  if (completedAt < current.lastFailureAt) {
     return {
       service,
       action: 'not-evidence',
-      reason: 'a task failed after the deployment completed: the incident stays open',
+      reason: `${event.detail.eventName}: not a completion`,
       sent: [],
     };
   }
+  const key = incidentKey(cluster, service);
+  const completedAt = timeOf(event.detail.updatedAt) ?? timeOf(event.time) ?? deps.now();
   const evidence: RecoveryEvidence = {
     kind: 'deployment',
     at: completedAt,
     deploymentId: event.detail.deploymentId ?? undefined,
   };
-  const sent = await close(current, evidence, deps.now(), deps, settings);
-  return {
-    service,
-    action: 'recovered',
-    reason: sent.length > 0 ? 'deployment completed: incident closed' : 'another invocation closed it first',
-    sent,
-  };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backoff(attempt, deps);
+    const current = await deps.store.get(key);
+    if (!current) return { service, action: 'no-incident', reason: 'no open incident', sent: [] };
+    if (completedAt < current.lastFailureAt) {
+      return {
+        service,
+        action: 'not-evidence',
+        reason: 'a task failed after the deployment completed: the incident stays open',
+        sent: [],
+      };
+    }
+    // A lost race (a stop or a RUNNING task changed the item) is decided again on a fresh read.
+    const sent = await close(current, evidence, deps.now(), deps, settings);
+    if (sent.length > 0)
+      return { service, action: 'recovered', reason: 'deployment completed: incident closed', sent };
+  }
+  throw new RetryableError(`incident ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
 }
 
 /**
@@ -313,7 +325,10 @@ export async function sweepIncidents(
     const now = deps.now();
     try {
       if (incident.kind === 'capacity') {
-        if (now - incident.lastFailureAt >= capacityEpisodeMs(settings) && (await deps.store.remove(incident)))
+        if (
+          now - incident.lastFailureAt >= capacityEpisodeMs(settings) &&
+          (await deps.store.remove(incident))
+        )
           closed++;
         continue;
       }
@@ -348,7 +363,8 @@ const capacityEpisodeMs = (s: TaskStoppedSettings) => s.capacityEpisodeMs ?? DEF
 /** Why an incident may be closed now: recovery evidence that held, or staleness; else undefined. */
 function closable(i: Incident, now: number, settings: TaskStoppedSettings): RecoveryEvidence | undefined {
   if (i.kind === 'capacity') return undefined;
-  if (hasRunningEvidence(i) && now - i.runningAt! >= settings.quietMs) return { kind: 'running', at: i.runningAt! };
+  if (hasRunningEvidence(i) && now - i.runningAt! >= settings.quietMs)
+    return { kind: 'running', at: i.runningAt! };
   if (now - i.lastFailureAt >= (settings.staleMs ?? DEFAULT_STALE_MS)) return { kind: 'stale', at: now };
   return undefined;
 }
@@ -375,7 +391,8 @@ async function capacityStop(
     if (attempt > 0) await backoff(attempt, deps);
     const now = deps.now();
     const current = await deps.store.get(key);
-    const ongoing = current && now - current.lastFailureAt < capacityEpisodeMs(settings) ? current : undefined;
+    const ongoing =
+      current && now - current.lastFailureAt < capacityEpisodeMs(settings) ? current : undefined;
     if (ongoing?.recentTaskIds.includes(ctx.taskId)) {
       return {
         action: 'duplicate',
@@ -402,7 +419,9 @@ async function capacityStop(
     };
     if (!(await deps.store.save(next, current?.version))) continue;
     const undo = () =>
-      current ? deps.store.save({ ...current, version: next.version + 1 }, next.version) : deps.store.remove(next);
+      current
+        ? deps.store.save({ ...current, version: next.version + 1 }, next.version)
+        : deps.store.remove(next);
     const sent = [await publish('capacity', service, capacityMessage(ctx, stop, settings.stage), deps, undo)];
     return {
       action: 'notified-capacity',
@@ -411,7 +430,9 @@ async function capacityStop(
       sent,
     };
   }
-  throw new RetryableError(`capacity episode ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
+  throw new RetryableError(
+    `capacity episode ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`,
+  );
 }
 
 /** Routine stops never touch the incident: they are not failures. */

@@ -159,7 +159,10 @@ function deploymentEvent(deploymentId: string, at: number): unknown {
 }
 
 /** Runs a timeline through the production core, with the sweep every 5 minutes as deployed. */
-export async function replay(timeline: Timeline, overrides: Partial<TaskStoppedSettings> = {}): Promise<Replay> {
+export async function replay(
+  timeline: Timeline,
+  overrides: Partial<TaskStoppedSettings> = {},
+): Promise<Replay> {
   const clock = { now: T0 };
   const notifications: Array<{ minute: number; n: Notification }> = [];
   let tasksStoppedMetric = 0;
@@ -207,7 +210,13 @@ export async function replay(timeline: Timeline, overrides: Partial<TaskStoppedS
       const step = steps[next++]!;
       const events =
         'stop' in step
-          ? [taskEvent(step.task, clock.now, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', ...STOPS[step.stop] })]
+          ? [
+              taskEvent(step.task, clock.now, {
+                lastStatus: 'STOPPED',
+                desiredStatus: 'STOPPED',
+                ...STOPS[step.stop],
+              }),
+            ]
           : 'running' in step
             ? [
                 taskEvent(step.running, clock.now, {

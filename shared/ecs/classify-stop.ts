@@ -30,7 +30,10 @@ const ROUTINE = ROUTINE_CATEGORIES;
  * infrastructure failure), not by the application: not a crash loop, and not evidence against the
  * revision that was running.
  */
-export const CAPACITY_CATEGORIES: ReadonlySet<StopCategory> = new Set(['spot-interruption', 'infrastructure']);
+export const CAPACITY_CATEGORIES: ReadonlySet<StopCategory> = new Set([
+  'spot-interruption',
+  'infrastructure',
+]);
 
 /** What a non-zero (or zero) exit code of a Linux process usually means. */
 export function exitCodeMeaning(code: number): string {

@@ -1,6 +1,6 @@
 /**
  * The handler against a real SNS/SQS API (the fauxqs emulator, reached through AWS_ENDPOINT_URL
- * only): a crash loop of 20 tasks, then the recovery sweep, arrives at an SQS subscriber of the
+ * only): a crash loop of 20 tasks, a task that stays RUNNING, then the recovery sweep, arrives at an SQS subscriber of the
  * topic as exactly three Amazon Q Developer custom notifications in one thread. The incident
  * store is the in-memory one (no DynamoDB emulator here; the DynamoDB adapter is unit-tested).
  */
@@ -108,6 +108,9 @@ it('delivers a 20-task crash loop and its recovery as three chat notifications i
       await handler(withTask(sampleEvent(i % 4 ? 'elb-health-check' : 'out-of-memory'), `fx${i}`), context);
       clock += 20_000;
     }
+    // The fix: a task starts (task-running.json, startedAt 10:30:05) and stays up 16 minutes.
+    clock = Date.parse('2026-11-20T10:30:05Z');
+    await handler(sampleEvent('task-running'), context);
     clock += 16 * 60_000;
     await handler(sampleEvent('recovery-sweep'), context);
   } finally {
@@ -124,7 +127,7 @@ it('delivers a 20-task crash loop and its recovery as three chat notifications i
     ['custom', ':red_circle: web: crash loop, 5 tasks stopped in 1 min', 'ops-sentinel/dev/django-app/web'],
     [
       'custom',
-      ':white_check_mark: web: recovered, no failed task for 16 min',
+      ':white_check_mark: web: recovered, a task stayed up 16 min',
       'ops-sentinel/dev/django-app/web',
     ],
   ]);

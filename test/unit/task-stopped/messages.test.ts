@@ -40,8 +40,14 @@ const ODDITIES: Array<[string, (d: Record<string, unknown>) => void]> = [
   ['no stoppedReason', (d) => delete d.stoppedReason],
   ['a blank stoppedReason', (d) => (d.stoppedReason = '   ')],
   ['no stopCode', (d) => delete d.stopCode],
-  ['no group, startedBy or task definition', (d) => ['group', 'startedBy', 'taskDefinitionArn'].forEach((k) => delete d[k])],
-  ['exit code and memory as strings', (d) => ((d.memory = 'lots'), (d.containers = [{ name: 'web app', exitCode: '137' }]))],
+  [
+    'no group, startedBy or task definition',
+    (d) => ['group', 'startedBy', 'taskDefinitionArn'].forEach((k) => delete d[k]),
+  ],
+  [
+    'exit code and memory as strings',
+    (d) => ((d.memory = 'lots'), (d.containers = [{ name: 'web app', exitCode: '137' }])),
+  ],
   ['an odd container name', (d) => (d.containers = [{ name: 'nginx-sidecar (v2) ünïcode', exitCode: 1 }])],
 ];
 
@@ -126,17 +132,24 @@ describe('words a person reads, per category, with missing and odd fields', () =
   it('says "an essential container" when the event names none', () => {
     const [message] = render('essential-exit', (d) => (d.containers = []));
 
-    expect(message!.summary).toMatch(/^An essential container exited \(no exit code reported\), so ECS stopped/);
+    expect(message!.summary).toMatch(
+      /^An essential container exited \(no exit code reported\), so ECS stopped/,
+    );
     expect(message!.title).toBe('worker: task crashed: essential container exited');
   });
 
   it('says "a container of the task" for an out-of-memory kill that names no container', () => {
     const [message] = render(
       'out-of-memory',
-      (d) => (d.containers = [{ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }]),
+      (d) =>
+        (d.containers = [
+          { exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+        ]),
     );
 
-    expect(message!.summary).toMatch(/^A container of the task used more than its memory limit of 1024 MiB and the kernel/);
+    expect(message!.summary).toMatch(
+      /^A container of the task used more than its memory limit of 1024 MiB and the kernel/,
+    );
   });
 });
 
@@ -150,7 +163,10 @@ describe('secret names as the console shows them', () => {
 
   it.each([
     ['arn:aws:secretsmanager:eu-west-2:123456789012:secret:panelapp/prod/db-AbCdEf', 'panelapp/prod/db'],
-    ['arn:aws:secretsmanager:eu-west-2:123456789012:secret:panelapp/prod/db-AbCdEf:password::', 'panelapp/prod/db'],
+    [
+      'arn:aws:secretsmanager:eu-west-2:123456789012:secret:panelapp/prod/db-AbCdEf:password::',
+      'panelapp/prod/db',
+    ],
     ['arn:aws:ssm:eu-west-2:123456789012:parameter/panelapp/prod/db_url', '/panelapp/prod/db_url'],
     ['arn:aws:ssm:eu-west-2:123456789012:parameter/DJANGO_SECRET', 'DJANGO_SECRET'],
   ])('%s reads as %s', (arn, name) => {

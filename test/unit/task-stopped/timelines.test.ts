@@ -7,10 +7,20 @@ import {
   handleTaskStopped,
   sweepIncidents,
 } from '../../../functions/task-stopped/core';
-import { parseEvent, type DeploymentStateChange, type TaskStateChange } from '../../../functions/task-stopped/schema';
+import {
+  parseEvent,
+  type DeploymentStateChange,
+  type TaskStateChange,
+} from '../../../functions/task-stopped/schema';
 import { crashLoopMessages, replay, TIMELINES } from '../../../functions/task-stopped/timelines';
 import { classifyStop } from '../../../shared/ecs/classify-stop';
-import { deploymentEvent, runningTask, sampleEvent, withTask, type SampleEvent } from '../../helpers/task-stopped/events';
+import {
+  deploymentEvent,
+  runningTask,
+  sampleEvent,
+  withTask,
+  type SampleEvent,
+} from '../../helpers/task-stopped/events';
 import { statefulTable } from '../../helpers/task-stopped/fake-dynamodb';
 import { fakeDeps, settings } from '../../helpers/task-stopped/fakes';
 
@@ -72,7 +82,8 @@ describe('replayed ECS timelines', () => {
   // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (stopCode values)
   it('reports a Spot reclaim once per episode as a warning, never as a crash loop', async () => {
     const f = fakeDeps();
-    for (const id of ['s1', 's2', 's3', 's4']) await handleTaskStopped(task('spot-interruption', id), f.deps, settings());
+    for (const id of ['s1', 's2', 's3', 's4'])
+      await handleTaskStopped(task('spot-interruption', id), f.deps, settings());
     const again = await handleTaskStopped(task('spot-interruption', 's2'), f.deps, settings());
     f.advance(61);
     await handleTaskStopped(task('spot-interruption', 's5'), f.deps, settings());
@@ -193,7 +204,11 @@ describe('recovery evidence', () => {
       settings(),
     );
     f.advance(3);
-    const after = await handleDeploymentEvent(deployment(deploymentEvent('web', f.clock.now)), f.deps, settings());
+    const after = await handleDeploymentEvent(
+      deployment(deploymentEvent('web', f.clock.now)),
+      f.deps,
+      settings(),
+    );
 
     expect(before.action).toBe('not-evidence');
     expect(failed.action).toBe('not-evidence');
