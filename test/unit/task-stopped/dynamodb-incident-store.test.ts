@@ -123,6 +123,28 @@ describe('dynamoDbIncidentStore', () => {
     });
   });
 
+  it('stores the recovery evidence and the capacity kind, and reads them back', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    const capacity: Incident = {
+      ...incident,
+      key: 'django-app/web#capacity',
+      kind: 'capacity',
+      runningAt: 1795514500000,
+    };
+
+    await store().save(capacity, undefined);
+    const written = ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!;
+    ddb.on(GetItemCommand).resolves({ Item: written });
+
+    expect(written).toEqual({
+      ...item,
+      pk: { S: 'django-app/web#capacity' },
+      runningAt: { N: '1795514500000' },
+      kind: { S: 'capacity' },
+    });
+    expect(await store().get('django-app/web#capacity')).toEqual(capacity);
+  });
+
   it('lists open incidents across pages and skips items that are not incidents', async () => {
     ddb
       .on(ScanCommand)
