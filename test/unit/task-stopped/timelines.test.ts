@@ -13,7 +13,7 @@ import {
   type TaskStateChange,
 } from '../../../functions/task-stopped/schema';
 import { crashLoopMessages, replay, TIMELINES } from '../../../functions/task-stopped/timelines';
-import { classifyStop } from '../../../shared/ecs/classify-stop';
+import { CAPACITY_CATEGORIES, classifyStop } from '../../../shared/ecs/classify-stop';
 import {
   deploymentEvent,
   runningTask,
@@ -127,6 +127,7 @@ describe('replayed ECS timelines', () => {
       stoppedReason: 'ECS is performing maintenance on the underlying infrastructure hosting the task',
     });
     expect(c).toMatchObject({ category: 'infrastructure', routine: false });
+    expect(CAPACITY_CATEGORIES.has(c.category)).toBe(true);
   });
 
   // AZ rebalancing (default for services created since June 2025) stops tasks "due to AZ
