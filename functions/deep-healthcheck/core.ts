@@ -30,6 +30,8 @@ export interface DeepHealthcheckResult {
   healthy: number;
   /** Names of the failing targets. */
   unhealthy: string[];
+  /** Names of the targets that are up with components not working (counted in `healthy`). */
+  degraded: string[];
   results: ProbeResult[];
 }
 
@@ -50,13 +52,23 @@ function componentDimension(name: string): string {
 
 /**
  * The metrics of one probe result, each with exactly the dimensions listed in `metric-names.ts`
- * (the alarms and the dashboard match on them). Latency only when the target answered.
+ * (the alarms and the dashboard match on them). Latency only when the target answered;
+ * TargetDegraded only when it listed components.
  */
 export function metricPoints(result: ProbeResult): MetricPoint[] {
   const target = { [Dimension.Target]: result.target };
   const points: MetricPoint[] = [
     { name: Metric.TargetHealthy, unit: 'Count', value: result.healthy ? 1 : 0, dimensions: target },
   ];
+  // Only an answer that lists components can be degraded (no custom metric for other targets).
+  if (result.components.length > 0) {
+    points.push({
+      name: Metric.TargetDegraded,
+      unit: 'Count',
+      value: result.degraded ? 1 : 0,
+      dimensions: target,
+    });
+  }
   if (result.status !== undefined) {
     points.push({
       name: Metric.TargetLatency,
@@ -132,6 +144,7 @@ export async function runDeepHealthcheck(
     probed: results.length,
     healthy: results.length - unhealthy.length,
     unhealthy,
+    degraded: results.filter((r) => r.degraded).map((r) => r.target),
     results,
   };
 }

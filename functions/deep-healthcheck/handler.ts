@@ -47,6 +47,7 @@ export const handler = middy()
       probed: result.probed,
       healthy: result.healthy,
       unhealthy: result.unhealthy,
+      degraded: result.degraded,
     });
     return result;
   });

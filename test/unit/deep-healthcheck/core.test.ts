@@ -112,6 +112,7 @@ describe('metricPoints', () => {
 
     expect(points).toEqual([
       { name: 'TargetHealthy', unit: 'Count', value: 0, dimensions: { Target: 'web' } },
+      { name: 'TargetDegraded', unit: 'Count', value: 0, dimensions: { Target: 'web' } },
       { name: 'TargetLatency', unit: 'Milliseconds', value: 42, dimensions: { Target: 'web' } },
       { name: 'CertificateDaysLeft', unit: 'None', value: 30, dimensions: { Target: 'web' } },
       {
@@ -136,5 +137,25 @@ describe('metricPoints', () => {
 
     expect(down.map((p) => p.name)).toEqual(['TargetHealthy', 'ProbeFailures']);
     expect(up.map((p) => p.name)).toEqual(['TargetHealthy', 'TargetLatency']);
+  });
+
+  it('reports a degraded target as up (TargetHealthy 1), degraded (TargetDegraded 1) and not failed', () => {
+    const points = metricPoints(
+      result('web', {
+        degraded: true,
+        detail: 'degraded: HTTP 200, 1 of 2 components not working: DiskUsage warning: 91 % used',
+        components: [
+          { name: 'DatabaseBackend', state: 'working', message: '' },
+          { name: 'DiskUsage', state: 'warning', message: '91 % used' },
+        ],
+      }),
+    );
+
+    expect(points.filter((p) => p.dimensions.Component === undefined)).toEqual([
+      { name: 'TargetHealthy', unit: 'Count', value: 1, dimensions: { Target: 'web' } },
+      { name: 'TargetDegraded', unit: 'Count', value: 1, dimensions: { Target: 'web' } },
+      { name: 'TargetLatency', unit: 'Milliseconds', value: 42, dimensions: { Target: 'web' } },
+    ]);
+    expect(points.map((p) => p.name)).not.toContain('ProbeFailures');
   });
 });
