@@ -97,8 +97,11 @@ const ns = METRICS_NAMESPACE;
 function healthSection(layout: Layout, target: DashboardConfig['healthTargets'][number]) {
   layout.heading(`## Deep healthcheck: ${target.name}`);
   layout.graph(
-    'Healthy (1) / unhealthy (0)',
-    [[ns, Metric.TargetHealthy, Dimension.Target, target.name, { stat: 'Minimum' }]],
+    'Healthy (1) / unhealthy (0), degraded (1)',
+    [
+      [ns, Metric.TargetHealthy, Dimension.Target, target.name, { stat: 'Minimum' }],
+      [ns, Metric.TargetDegraded, Dimension.Target, target.name, { stat: 'Maximum' }],
+    ],
     {
       yAxis: { left: { min: 0, max: 1 } },
     },
