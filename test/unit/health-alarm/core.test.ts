@@ -232,6 +232,62 @@ describe.each(['eb', 'sns'])('deep-healthcheck alarms (%s input)', (via) => {
   });
 });
 
+describe('degraded and certificate alarms', () => {
+  const degraded: ProbeResult = {
+    target: 'local-app',
+    url: 'https://app.example.com/ht/',
+    healthy: true,
+    degraded: true,
+    reason: 'none',
+    detail: 'degraded: HTTP 200, 1 of 2 components not working: DiskUsageWarning warning: 91 % of /tmp used',
+    status: 200,
+    latencyMs: 42,
+    certificateDaysLeft: 13,
+    components: [
+      { name: 'DatabaseBackend', state: 'working', message: '' },
+      { name: 'DiskUsageWarning', state: 'warning', message: '91 % of /tmp used' },
+    ],
+    checkedAt: '2026-11-24T02:55:00.000Z',
+  };
+
+  it('reports a degraded target as a warning listing the checks not working', async () => {
+    const { outcome, sent } = await run('eb-deep-health-degraded-alarm', { probe: degraded });
+
+    expect(outcome).toMatchObject({ kind: 'deep-health-degraded', action: 'incident' });
+    expect(sent).toMatchObject({ title: 'local-app: deep healthcheck degraded', severity: 'warning' });
+    expect(sent!.facts).toContainEqual(['Probe now', 'degraded']);
+    expect(sent!.details).toContain(
+      '**Components not working** (the app still answers):\n- DiskUsageWarning: warning: 91 % of /tmp used',
+    );
+  });
+
+  it('warns that the certificate expires soon, with the days left now', async () => {
+    const { outcome, sent } = await run('eb-certificate-alarm', { probe: degraded });
+
+    expect(outcome).toMatchObject({ kind: 'certificate', action: 'incident' });
+    expect(sent).toMatchObject({ title: 'local-app: TLS certificate expires soon', severity: 'warning' });
+    expect(sent!.facts).toContainEqual(['Certificate days left', 13]);
+    expect(sent!.details).toContain('The certificate presented now expires in 13 days.');
+  });
+
+  it('says so when the probe now read no certificate', async () => {
+    const { sent } = await run('eb-certificate-alarm', {
+      probe: {
+        ...degraded,
+        certificateDaysLeft: undefined,
+        healthy: false,
+        reason: 'timeout',
+        degraded: false,
+      },
+    });
+
+    expect(sent!.details).toContain(
+      'The probe read no certificate now (it did not complete a TLS handshake).',
+    );
+    expect(sent!.details).not.toContain('undefined');
+  });
+});
+
 describe.each(['eb', 'sns'])('thrash alarms (%s input)', (via) => {
   it('counts the recent stops of the service by category', async () => {
     const { outcome, sent, calls } = await run(`${via}-thrash-alarm`, {
