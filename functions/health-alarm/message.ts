@@ -134,7 +134,10 @@ function stopsSection(
     return;
   }
   const incidents = stops.value.filter((s) => !s.classification.routine);
-  evidence.facts.push(['Stopped tasks (recent)', `${stops.value.length} (${incidents.length} not routine)`]);
+  evidence.facts.push([
+    'Stopped tasks (recent)',
+    stops.value.length ? `${stops.value.length} (${incidents.length} not routine)` : 'none',
+  ]);
   if (stops.value.length === 0) {
     evidence.details.push('**Recently stopped tasks:** none');
     return;
@@ -280,7 +283,7 @@ export function incidentNotification(
     summary: change.reason || `${change.alarmName} changed to ${change.state}.`,
     facts: [
       ['Alarm', change.alarmName],
-      ['State', `${change.previousState ?? '?'} → ${change.state}`],
+      ['State', change.previousState ? `${change.previousState} → ${change.state}` : change.state],
       ['Since', change.changedAt],
       ['Service', subject.service],
       ['Target', subject.target],
@@ -317,7 +320,7 @@ export function resolvedNotification(
     summary: change.reason || `${change.alarmName} is OK again.`,
     facts: [
       ['Alarm', change.alarmName],
-      ['State', `${change.previousState ?? '?'} → OK`],
+      ['State', change.previousState ? `${change.previousState} → OK` : 'OK'],
       ['In alarm since', 'since' in duration ? duration.since : undefined],
       ['Resolved at', change.changedAt],
       ['Duration', lasted ?? `unavailable: ${'unavailable' in duration ? duration.unavailable : ''}`],
