@@ -153,6 +153,22 @@ export async function handleAlarmChange(
     };
   }
 
+  // ALARM → INSUFFICIENT_DATA (skipped) → ALARM is the incident already reported, not a new one.
+  if (
+    change.state === 'ALARM' &&
+    change.previousState === 'INSUFFICIENT_DATA' &&
+    settings.insufficientData === 'skip'
+  ) {
+    const before = await stateBeforeGap(change, deps, settings).catch(() => undefined);
+    if (before?.before === 'ALARM') {
+      return {
+        ...base,
+        action: 'skipped',
+        reason: `still the incident reported when ${change.alarmName} went into ALARM${before.alarmSince ? ` at ${before.alarmSince}` : ''}: only its data was missing in between`,
+      };
+    }
+  }
+
   const enrichment = await enrich(subject, deps, {
     cluster: settings.cluster,
     budgetMs: settings.enrichmentTimeoutMs,

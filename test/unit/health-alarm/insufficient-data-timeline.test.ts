@@ -97,6 +97,21 @@ describe.each(['eb', 'sns'] as const)('ALARM → INSUFFICIENT_DATA → OK (%s in
     ]);
   });
 
+  it('treats ALARM → INSUFFICIENT_DATA → ALARM as the same incident (one incident, one resolved)', async () => {
+    const { sent, actions } = await replay(via, [
+      ['2026-11-24T02:50:00.000Z', 'ALARM'],
+      ['2026-11-24T03:00:00.000Z', 'INSUFFICIENT_DATA'],
+      ['2026-11-24T03:05:00.000Z', 'ALARM'],
+      ['2026-11-24T03:20:00.000Z', 'OK'],
+    ]);
+
+    expect(actions).toEqual(['ALARM:incident', 'INSUFFICIENT_DATA:skipped', 'ALARM:skipped', 'OK:resolved']);
+    expect(sent).toEqual([
+      'web: no healthy ALB targets',
+      'web: no healthy ALB targets, resolved after 15 min',
+    ]);
+  });
+
   it('sends nothing for OK → INSUFFICIENT_DATA → OK', async () => {
     const { sent, actions } = await replay(via, [
       ['2026-11-24T02:50:00.000Z', 'OK'],
@@ -125,6 +140,20 @@ describe.each(['eb', 'sns'] as const)('ALARM → INSUFFICIENT_DATA → OK (%s in
       'web: no healthy ALB targets, resolved after 10 min',
     ]);
   });
+});
+
+it('reports ALARM after INSUFFICIENT_DATA when the history cannot be read (a repeat beats a loss)', async () => {
+  const fake = fakeDeps({ targets: [], transitions: awsError('AccessDenied', 'not authorized') });
+  const alarm = parseAlarmEvent(
+    snsEvent('2026-11-24T03:20:00.000Z', 'ALARM', {
+      at: '2026-11-24T03:00:00.000Z',
+      to: 'INSUFFICIENT_DATA',
+    }),
+  )[0]!;
+
+  const outcome = await handleAlarmChange(alarm, fake.deps, settings);
+
+  expect(outcome.action).toBe('incident');
 });
 
 it('fails the invocation (retried, then dead-lettered) when the history cannot be read, rather than guess', async () => {
