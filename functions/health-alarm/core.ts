@@ -87,8 +87,13 @@ async function stateBeforeGap(
   const gap = found.value.findIndex((t) => t.to === 'INSUFFICIENT_DATA');
   if (gap < 0) return {};
   const before = found.value[gap]!.from;
-  const entered = found.value.slice(gap + 1).find((t) => t.to === 'ALARM');
-  return { before, ...(before === 'ALARM' && entered ? { alarmSince: entered.at } : {}) };
+  // The incident began at the oldest ALARM since the last OK (ALARM → INSUFFICIENT_DATA → ALARM is one incident).
+  let alarmSince: string | undefined;
+  for (const t of found.value.slice(gap + 1)) {
+    if (t.to === 'OK') break;
+    if (t.to === 'ALARM') alarmSince = t.at;
+  }
+  return { before, ...(before === 'ALARM' && alarmSince ? { alarmSince } : {}) };
 }
 
 /** Why an alarm change needs no message, or undefined when it does. */

@@ -112,6 +112,19 @@ describe.each(['eb', 'sns'] as const)('ALARM → INSUFFICIENT_DATA → OK (%s in
     ]);
   });
 
+  it('counts a resolved incident that flapped through INSUFFICIENT_DATA from its first ALARM', async () => {
+    const { sent } = await replay(via, [
+      ['2026-11-24T02:00:00.000Z', 'OK'],
+      ['2026-11-24T02:50:00.000Z', 'ALARM'],
+      ['2026-11-24T03:00:00.000Z', 'INSUFFICIENT_DATA'],
+      ['2026-11-24T03:05:00.000Z', 'ALARM'],
+      ['2026-11-24T03:10:00.000Z', 'INSUFFICIENT_DATA'],
+      ['2026-11-24T03:50:00.000Z', 'OK'],
+    ]);
+
+    expect(sent).toEqual(['web: no healthy ALB targets', 'web: no healthy ALB targets, resolved after 1 h']);
+  });
+
   it('sends nothing for OK → INSUFFICIENT_DATA → OK', async () => {
     const { sent, actions } = await replay(via, [
       ['2026-11-24T02:50:00.000Z', 'OK'],
