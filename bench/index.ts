@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { measureColdStarts } from './cold-start';
+import { measureProbeConcurrency } from './probe-concurrency';
 import { measureProbeCost } from './probe-cost';
 import { measureRotation } from './rotation';
 import { table } from './stats';
@@ -114,6 +115,14 @@ async function main() {
     probe.overhead,
   );
   section('Deep healthcheck: monthly cost per target, every minute (prices in bench/pricing.ts)', probe.cost);
+
+  process.stdout.write('\n… 100 HTTPS targets, all at once vs bounded\n');
+  const concurrency = await measureProbeConcurrency(quick ? 1 : 5);
+  results.probeConcurrency = concurrency;
+  section(
+    `Deep healthcheck: 100 local TLS targets, latency as the probe measures it (CPU: ${concurrency.cpu}; medians of ${concurrency.runs} run(s))`,
+    concurrency.rows,
+  );
 
   process.stdout.write('\n… rotation against the local PostgreSQL\n');
   try {

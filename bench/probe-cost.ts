@@ -94,7 +94,8 @@ export async function measureProbeCost(runs: number) {
   const billedMs = Math.ceil(probeMs + 20);
   const lambda = lambdaMonthlyCost(billedMs, memoryMb, perMonth);
   const components = 4;
-  const metricsPerTarget = 3 + components; // healthy, latency, certificate days + one per component
+  // healthy, degraded, latency, certificate days + one per component
+  const metricsPerTarget = 4 + components;
   const metricCost = metricsPerTarget * PRICES.customMetricPerMonth;
   const cost = [
     {
@@ -102,8 +103,8 @@ export async function measureProbeCost(runs: number) {
       'USD / month / target': round(lambda, 3),
     },
     {
-      option: `ops-sentinel incl. ${metricsPerTarget} custom metrics + 1 alarm (what CloudWatch bills)`,
-      'USD / month / target': round(lambda + metricCost + PRICES.alarmPerMonth, 2),
+      option: `ops-sentinel incl. ${metricsPerTarget} custom metrics + 3 alarms (down, degraded, certificate; what CloudWatch bills)`,
+      'USD / month / target': round(lambda + metricCost + 3 * PRICES.alarmPerMonth, 2),
     },
     {
       option: 'CloudWatch Synthetics canary, every minute',

@@ -13,6 +13,8 @@ export const Metric = {
   StopNotificationsSuppressed: 'StopNotificationsSuppressed',
   /** deepHealthcheck: 1 healthy / 0 not, dims Target. */
   TargetHealthy: 'TargetHealthy',
+  /** deepHealthcheck: 1 up but with components not working / 0 not degraded, dims Target. */
+  TargetDegraded: 'TargetDegraded',
   /** deepHealthcheck: milliseconds, dims Target. */
   TargetLatency: 'TargetLatency',
   /** deepHealthcheck: 1/0 per component, dims Target + Component. */

@@ -1,5 +1,5 @@
 /**
- * deepHealthcheck decisions: which targets to probe, all at once within the invocation deadline,
+ * deepHealthcheck decisions: which targets to probe, how many at once within the invocation deadline,
  * what each result means as metrics, and what to return. No SDK, no environment.
  */
 import { InvalidEventError } from '../../shared/errors';
@@ -20,6 +20,11 @@ export interface DeepHealthcheckDeps {
 export interface DeepHealthcheckRun {
   /** Absolute time (ms since epoch) by which every probe must be finished. */
   deadlineMs: number;
+  /**
+   * Probes in flight at most (default all at once). Raised when needed so that every target could
+   * still use its whole `timeoutMs` before the deadline (see `probeConcurrency`).
+   */
+  concurrency?: number;
   /** Probe only these targets (manual runs); default all. */
   only?: string[];
 }
@@ -30,6 +35,8 @@ export interface DeepHealthcheckResult {
   healthy: number;
   /** Names of the failing targets. */
   unhealthy: string[];
+  /** Names of the targets that are up with components not working (counted in `healthy`). */
+  degraded: string[];
   results: ProbeResult[];
 }
 
@@ -50,13 +57,23 @@ function componentDimension(name: string): string {
 
 /**
  * The metrics of one probe result, each with exactly the dimensions listed in `metric-names.ts`
- * (the alarms and the dashboard match on them). Latency only when the target answered.
+ * (the alarms and the dashboard match on them). Latency only when the target answered;
+ * TargetDegraded only when it listed components.
  */
 export function metricPoints(result: ProbeResult): MetricPoint[] {
   const target = { [Dimension.Target]: result.target };
   const points: MetricPoint[] = [
     { name: Metric.TargetHealthy, unit: 'Count', value: result.healthy ? 1 : 0, dimensions: target },
   ];
+  // Only an answer that lists components can be degraded (no custom metric for other targets).
+  if (result.components.length > 0) {
+    points.push({
+      name: Metric.TargetDegraded,
+      unit: 'Count',
+      value: result.degraded ? 1 : 0,
+      dimensions: target,
+    });
+  }
   if (result.status !== undefined) {
     points.push({
       name: Metric.TargetLatency,
@@ -105,7 +122,44 @@ function selectTargets(targets: HealthTarget[], only: string[] | undefined): Hea
 }
 
 /**
- * Probes every target concurrently and reports each result. A failing target is a result, not
+ * How many probes run at once. A probe measures its own latency from its own start, so a queued
+ * target is not charged for the wait; but at 256 MB a Lambda has a fraction of a vCPU, and a
+ * hundred TLS handshakes at once queue for the CPU inside the measured time (false `slow`).
+ * The limit is raised, though, when even hanging targets (each using its whole `timeoutMs`) could
+ * not all be probed before the deadline with it: a target never probed would be a false failure.
+ */
+export function probeConcurrency(
+  targets: HealthTarget[],
+  limit: number | undefined,
+  availableMs: number,
+): number {
+  if (targets.length === 0) return 1;
+  if (limit === undefined) return targets.length;
+  const worstCaseMs = targets.reduce((sum, t) => sum + t.timeoutMs, 0);
+  const needed = availableMs > 0 ? Math.ceil(worstCaseMs / availableMs) : targets.length;
+  return Math.min(targets.length, Math.max(1, limit, needed));
+}
+
+/** Runs `work` on every item, at most `concurrency` at once; results in the items' order. */
+async function mapBounded<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Probes every target (at most `run.concurrency` at once) and reports each result. A failing target is a result, not
  * an error: the invocation only fails for a malformed event, so a retry never double-counts.
  * A token the endpoint rejected is dropped from the cache (a rotated secret is re-read next run).
  */
@@ -116,10 +170,9 @@ export async function runDeepHealthcheck(
 ): Promise<DeepHealthcheckResult> {
   const selected = selectTargets(targets, run.only);
   const checkedAt = new Date(deps.now()).toISOString();
-  const results = await Promise.all(
-    selected.map((target) =>
-      deps.probe(target, { deadlineMs: run.deadlineMs, getToken: (t) => deps.tokens.get(t), now: deps.now }),
-    ),
+  const concurrency = probeConcurrency(selected, run.concurrency, run.deadlineMs - deps.now());
+  const results = await mapBounded(selected, concurrency, (target) =>
+    deps.probe(target, { deadlineMs: run.deadlineMs, getToken: (t) => deps.tokens.get(t), now: deps.now }),
   );
   results.forEach((result, index) => {
     const target = selected[index]!;
@@ -132,6 +185,7 @@ export async function runDeepHealthcheck(
     probed: results.length,
     healthy: results.length - unhealthy.length,
     unhealthy,
+    degraded: results.filter((r) => r.degraded).map((r) => r.target),
     results,
   };
 }

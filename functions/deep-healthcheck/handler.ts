@@ -42,11 +42,16 @@ export const handler = middy()
   .handler(async (event: unknown, context: Context) => {
     const { targets: only } = parseEvent(event);
     const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - config.DEADLINE_MARGIN_MS;
-    const result = await runDeepHealthcheck({ deadlineMs, only }, deps, config.HEALTH_TARGETS);
+    const result = await runDeepHealthcheck(
+      { deadlineMs, only, concurrency: config.PROBE_CONCURRENCY },
+      deps,
+      config.HEALTH_TARGETS,
+    );
     logger.info('deep healthcheck run', {
       probed: result.probed,
       healthy: result.healthy,
       unhealthy: result.unhealthy,
+      degraded: result.degraded,
     });
     return result;
   });

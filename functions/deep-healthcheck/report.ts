@@ -38,7 +38,8 @@ export function resultReporter(logger: Logger, createMetrics: MetricsFactory = d
   return (result: ProbeResult): void => {
     publishMetricPoints(metricPoints(result), createMetrics);
     const line = { ...result };
-    if (result.healthy) logger.info(`deep healthcheck ${result.target}: healthy`, line);
+    if (result.degraded) logger.warn(`deep healthcheck ${result.target}: degraded`, line);
+    else if (result.healthy) logger.info(`deep healthcheck ${result.target}: healthy`, line);
     else logger.warn(`deep healthcheck ${result.target}: ${result.reason}`, line);
   };
 }

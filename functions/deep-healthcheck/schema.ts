@@ -8,6 +8,11 @@ export const DeepHealthcheckConfigSchema = z.object({
   HEALTH_TARGETS: envJson(HealthTargetListSchema),
   /** Seconds a token read from Secrets Manager is reused by a warm Lambda environment. */
   TOKEN_CACHE_SECONDS: envInt(0, 86_400).default(300),
+  /**
+   * Probes in flight at most (TLS handshakes compete for a 256 MB Lambda's fraction of a vCPU).
+   * Raised automatically when the targets' timeouts would not fit the invocation otherwise.
+   */
+  PROBE_CONCURRENCY: envInt(1, 1_000).default(8),
   /** Milliseconds kept free before the Lambda timeout to publish metrics and logs. */
   DEADLINE_MARGIN_MS: envInt(0, 10_000).default(1_500),
 });

@@ -1,3 +1,4 @@
+import { RetryableError } from '../../shared/errors';
 import type { NotifyResult } from '../../shared/notify';
 import { bounded } from './bounded';
 import { enrich, type Enrichment } from './enrich';
@@ -62,6 +63,39 @@ async function alarmDuration(
   return { ms: end - Date.parse(found.value), since: found.value };
 }
 
+/**
+ * What the alarm was in before its latest INSUFFICIENT_DATA spell (ALARM → INSUFFICIENT_DATA → OK
+ * is the end of an incident; OK → INSUFFICIENT_DATA → OK is not), and since when it was in ALARM.
+ * Neither an EventBridge event nor an SNS message says: they carry only the previous state
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html),
+ * so the alarm history is asked. Throws (so the invocation is retried) when it cannot be read:
+ * guessing would either lose the "resolved" or send one for an incident nobody was told about.
+ */
+async function stateBeforeGap(
+  change: AlarmChange,
+  deps: HealthAlarmDeps,
+  settings: HealthAlarmSettings,
+): Promise<{ before?: AlarmState; alarmSince?: string }> {
+  const found = await bounded(settings.enrichmentTimeoutMs, (signal) =>
+    deps.history.recentTransitions(change.alarmName, new Date(change.changedAt), signal),
+  );
+  if (!found.ok) {
+    throw new RetryableError(
+      `cannot tell whether ${change.alarmName} was in ALARM before INSUFFICIENT_DATA: ${found.error}`,
+    );
+  }
+  const gap = found.value.findIndex((t) => t.to === 'INSUFFICIENT_DATA');
+  if (gap < 0) return {};
+  const before = found.value[gap]!.from;
+  // The incident began at the oldest ALARM since the last OK (ALARM → INSUFFICIENT_DATA → ALARM is one incident).
+  let alarmSince: string | undefined;
+  for (const t of found.value.slice(gap + 1)) {
+    if (t.to === 'OK') break;
+    if (t.to === 'ALARM') alarmSince = t.at;
+  }
+  return { before, ...(before === 'ALARM' && alarmSince ? { alarmSince } : {}) };
+}
+
 /** Why an alarm change needs no message, or undefined when it does. */
 export function skipReason(change: AlarmChange, insufficientData: 'skip' | 'notify'): string | undefined {
   if (change.state === 'INSUFFICIENT_DATA' && insufficientData === 'skip') {
@@ -69,7 +103,8 @@ export function skipReason(change: AlarmChange, insufficientData: 'skip' | 'noti
   }
   if (change.state === 'OK') {
     if (change.previousState === 'ALARM') return undefined;
-    if (change.previousState === 'INSUFFICIENT_DATA' && insufficientData === 'notify') return undefined;
+    // Notified: resolves that message. Skipped: resolves when the alarm was in ALARM before (history).
+    if (change.previousState === 'INSUFFICIENT_DATA') return undefined;
     return `OK after ${change.previousState ?? 'an unknown state'}: no incident was reported, so there is nothing to resolve`;
   }
   return undefined;
@@ -77,8 +112,9 @@ export function skipReason(change: AlarmChange, insufficientData: 'skip' | 'noti
 
 /**
  * Turns one alarm state change into a notification: ALARM → an incident with evidence
- * (bounded enrichment, each step allowed to fail), OK after ALARM → a resolved message in the
- * same thread with the duration, INSUFFICIENT_DATA → skipped or notified as configured.
+ * (bounded enrichment, each step allowed to fail), OK after ALARM (also after ALARM →
+ * INSUFFICIENT_DATA) → a resolved message in the same thread with the duration,
+ * INSUFFICIENT_DATA → skipped or notified as configured.
  * A failure to deliver the notification throws, so the invocation is retried.
  */
 export async function handleAlarmChange(
@@ -96,7 +132,21 @@ export async function handleAlarmChange(
   if (skip) return { ...base, action: 'skipped', reason: skip };
 
   if (change.state === 'OK') {
-    const duration = await alarmDuration(change, deps, settings);
+    let duration: Awaited<ReturnType<typeof alarmDuration>> | undefined;
+    if (change.previousState === 'INSUFFICIENT_DATA' && settings.insufficientData === 'skip') {
+      const { before, alarmSince } = await stateBeforeGap(change, deps, settings);
+      if (before !== 'ALARM') {
+        return {
+          ...base,
+          action: 'skipped',
+          reason: `OK after INSUFFICIENT_DATA that followed ${before ?? 'no recorded state'}: no incident was reported, so there is nothing to resolve`,
+        };
+      }
+      duration = alarmSince
+        ? { ms: Date.parse(change.changedAt) - Date.parse(alarmSince), since: alarmSince }
+        : { unavailable: 'no ALARM transition in the alarm history' };
+    }
+    duration ??= await alarmDuration(change, deps, settings);
     const notification = resolvedNotification(change, subject, duration, settings.cluster);
     const notified = await deps.notifier.notify(notification);
     return {
@@ -106,6 +156,22 @@ export async function handleAlarmChange(
       title: notification.title,
       notified,
     };
+  }
+
+  // ALARM → INSUFFICIENT_DATA (skipped) → ALARM is the incident already reported, not a new one.
+  if (
+    change.state === 'ALARM' &&
+    change.previousState === 'INSUFFICIENT_DATA' &&
+    settings.insufficientData === 'skip'
+  ) {
+    const before = await stateBeforeGap(change, deps, settings).catch(() => undefined);
+    if (before?.before === 'ALARM') {
+      return {
+        ...base,
+        action: 'skipped',
+        reason: `still the incident reported when ${change.alarmName} went into ALARM${before.alarmSince ? ` at ${before.alarmSince}` : ''}: only its data was missing in between`,
+      };
+    }
   }
 
   const enrichment = await enrich(subject, deps, {

@@ -11,20 +11,60 @@ export interface ClassifiedStop {
   classification: StopClassification;
 }
 
-/** An unhealthy target and, where its IP matches one, the ECS task behind it. */
+/** A target that is not healthy and, where its IP matches one, the ECS task behind it. */
 export interface UnhealthyTarget {
   target: TargetHealthEntry;
   task?: TaskInfo;
 }
 
+/**
+ * What a target's health state means for the "X healthy of Y" count. Only `unhealthy` failed its
+ * health checks: `draining` targets are being deregistered (a deployment or scale-in replaces
+ * them), `initial` ones are registering and not yet through their first checks, `unused` ones are
+ * not in service (not registered, AZ not enabled, health checks disabled).
+ * States and reason codes: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
+ */
+export type TargetCondition = 'healthy' | 'unhealthy' | 'draining' | 'initial' | 'unused';
+
+export function targetCondition(t: TargetHealthEntry): TargetCondition {
+  const state = t.state.toLowerCase();
+  if (state === 'healthy') return 'healthy';
+  // `unhealthy.draining`: failed its checks and is now being deregistered (it is on its way out).
+  if (
+    state === 'draining' ||
+    state === 'unhealthy.draining' ||
+    t.reason === 'Target.DeregistrationInProgress'
+  )
+    return 'draining';
+  if (
+    state === 'initial' ||
+    t.reason === 'Elb.InitialHealthChecking' ||
+    t.reason === 'Elb.RegistrationInProgress'
+  )
+    return 'initial';
+  if (state === 'unused' || state === 'unavailable') return 'unused';
+  return 'unhealthy';
+}
+
+export interface TargetGroups {
+  all: TargetHealthEntry[];
+  /** Failed their health checks (or in a state this code does not know). */
+  unhealthy: UnhealthyTarget[];
+  draining: UnhealthyTarget[];
+  initial: UnhealthyTarget[];
+  unused: UnhealthyTarget[];
+}
+
 export interface AlbEnrichment {
   kind: 'alb';
-  targets: Outcome<{ all: TargetHealthEntry[]; unhealthy: UnhealthyTarget[] }>;
+  targets: Outcome<TargetGroups>;
   stops: Outcome<ClassifiedStop[]>;
 }
 
 export interface DeepHealthEnrichment {
   kind: 'deep-health';
+  /** Which alarm asked: failing, degraded, or the certificate. */
+  about: 'deep-health' | 'deep-health-degraded' | 'certificate';
   probe: Outcome<{ result: ProbeResult; failing: ComponentResult[] }>;
 }
 
@@ -100,20 +140,17 @@ async function enrichAlb(
   // Running tasks win over stopped ones that once had the same address.
   for (const s of stops.ok ? stops.value : []) for (const ip of s.task.privateIps) byIp.set(ip, s.task);
   for (const t of running.ok ? running.value : []) for (const ip of t.privateIps) byIp.set(ip, t);
-  const targets: AlbEnrichment['targets'] = health.ok
-    ? {
-        ok: true,
-        value: {
-          all: health.value,
-          unhealthy: health.value
-            .filter((t) => t.state !== 'healthy')
-            .map((target) => {
-              const task = byIp.get(target.id);
-              return task ? { target, task } : { target };
-            }),
-        },
-      }
-    : health;
+  const grouped = (all: TargetHealthEntry[]): TargetGroups => {
+    const groups: TargetGroups = { all, unhealthy: [], draining: [], initial: [], unused: [] };
+    for (const target of all) {
+      const condition = targetCondition(target);
+      if (condition === 'healthy') continue;
+      const task = byIp.get(target.id);
+      groups[condition].push(task ? { target, task } : { target });
+    }
+    return groups;
+  };
+  const targets: AlbEnrichment['targets'] = health.ok ? { ok: true, value: grouped(health.value) } : health;
   return { kind: 'alb', targets, stops };
 }
 
@@ -123,11 +160,15 @@ async function enrichDeepHealth(
   opts: EnrichOptions,
 ): Promise<DeepHealthEnrichment> {
   const target = subject.target;
-  if (!target) return { kind: 'deep-health', probe: unavailable('the alarm names no healthcheck target') };
+  const about =
+    subject.kind === 'certificate' || subject.kind === 'deep-health-degraded' ? subject.kind : 'deep-health';
+  if (!target)
+    return { kind: 'deep-health', about, probe: unavailable('the alarm names no healthcheck target') };
   // The probe has its own deadline; the outer bound is a safety net a little later.
   const probed = await bounded(opts.budgetMs + 500, () => deps.probe.probe(target, opts.budgetMs));
   return {
     kind: 'deep-health',
+    about,
     probe: probed.ok
       ? {
           ok: true,
@@ -164,6 +205,8 @@ export async function enrich(
     case 'alb-no-healthy':
       return enrichAlb(subject, deps, opts);
     case 'deep-health':
+    case 'deep-health-degraded':
+    case 'certificate':
       return enrichDeepHealth(subject, deps, opts);
     case 'thrash':
       return enrichThrash(subject, deps, opts);

@@ -2,7 +2,15 @@ import { parseArn } from '../../shared/aws/arn';
 import { Dimension, Metric } from '../../shared/metric-names';
 import type { AlarmChange, AlarmMetric, ServiceConfig } from './schema';
 
-export const ALARM_KINDS = ['alb-unhealthy', 'alb-no-healthy', 'deep-health', 'thrash', 'other'] as const;
+export const ALARM_KINDS = [
+  'alb-unhealthy',
+  'alb-no-healthy',
+  'deep-health',
+  'deep-health-degraded',
+  'certificate',
+  'thrash',
+  'other',
+] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /** What an alarm is about, as far as its metric and name tell. */
@@ -22,12 +30,14 @@ export interface AlarmSubject {
 
 const ELB_NAMESPACE = 'AWS/ApplicationELB';
 const OWN_NAMESPACE = 'OpsSentinel';
-const DEEP_HEALTH_METRICS = new Set<string>([
-  Metric.TargetHealthy,
-  Metric.ComponentHealthy,
-  Metric.TargetLatency,
-  Metric.ProbeFailures,
-  Metric.CertificateDaysLeft,
+/** deepHealthcheck's metrics → what an alarm on them is about. */
+const DEEP_HEALTH_METRICS = new Map<string, AlarmKind>([
+  [Metric.TargetHealthy, 'deep-health'],
+  [Metric.ComponentHealthy, 'deep-health'],
+  [Metric.TargetLatency, 'deep-health'],
+  [Metric.ProbeFailures, 'deep-health'],
+  [Metric.TargetDegraded, 'deep-health-degraded'],
+  [Metric.CertificateDaysLeft, 'certificate'],
 ]);
 
 /** Alarm name prefixes of the alarms ops-sentinel declares for a stage. */
@@ -38,6 +48,8 @@ export function alarmNames(stage: string) {
     albUnhealthy: `${base}alb-unhealthy-`,
     albNoHealthy: `${base}alb-no-healthy-`,
     health: `${base}health-`,
+    degraded: `${base}degraded-`,
+    certificate: `${base}certificate-`,
     thrash: `${base}thrash-`,
   };
 }
@@ -49,9 +61,10 @@ function kindFromMetric(m: AlarmMetric): AlarmSubject | undefined {
   if (m.namespace === ELB_NAMESPACE && m.metricName === 'HealthyHostCount') {
     return withElbDims({ kind: 'alb-no-healthy' }, m);
   }
-  if (m.namespace === OWN_NAMESPACE && DEEP_HEALTH_METRICS.has(m.metricName)) {
+  const deepHealthKind = m.namespace === OWN_NAMESPACE ? DEEP_HEALTH_METRICS.get(m.metricName) : undefined;
+  if (deepHealthKind) {
     const target = m.dimensions[Dimension.Target];
-    return { kind: 'deep-health', ...(target ? { target } : {}) };
+    return { kind: deepHealthKind, ...(target ? { target } : {}) };
   }
   if (m.namespace === OWN_NAMESPACE && m.metricName === Metric.TasksStopped) {
     const service = m.dimensions[Dimension.Service];
@@ -76,6 +89,10 @@ function kindFromName(alarmName: string, stage: string): AlarmSubject | undefine
   if (noHealthy) return { kind: 'alb-no-healthy', service: noHealthy };
   const target = rest(n.health);
   if (target) return { kind: 'deep-health', target };
+  const degraded = rest(n.degraded);
+  if (degraded) return { kind: 'deep-health-degraded', target: degraded };
+  const certificate = rest(n.certificate);
+  if (certificate) return { kind: 'certificate', target: certificate };
   const thrash = rest(n.thrash);
   if (thrash) return { kind: 'thrash', service: thrash };
   return undefined;

@@ -1,6 +1,6 @@
 import { alarmUrl, ecsServiceUrl, ecsTaskUrl, targetGroupUrl } from '../../shared/links';
 import type { Link, Notification, Severity } from '../../shared/notify';
-import type { ClassifiedStop, Enrichment, UnhealthyTarget } from './enrich';
+import type { ClassifiedStop, Enrichment, TargetGroups, UnhealthyTarget } from './enrich';
 import type { AlarmKind, AlarmSubject } from './kind';
 import type { AlarmChange } from './schema';
 
@@ -10,6 +10,8 @@ const KIND_LABEL: Record<AlarmKind, string> = {
   'alb-unhealthy': 'ALB targets unhealthy',
   'alb-no-healthy': 'no healthy ALB targets',
   'deep-health': 'deep healthcheck failing',
+  'deep-health-degraded': 'deep healthcheck degraded',
+  certificate: 'TLS certificate expires soon',
   thrash: 'tasks keep failing ELB health checks',
   other: 'alarm',
 };
@@ -18,6 +20,9 @@ const ALARM_SEVERITY: Record<AlarmKind, Severity> = {
   'alb-unhealthy': 'warning',
   'alb-no-healthy': 'critical',
   'deep-health': 'critical',
+  // Up and serving, with some checks not working (django-health-check answered 200).
+  'deep-health-degraded': 'warning',
+  certificate: 'warning',
   thrash: 'warning',
   other: 'warning',
 };
@@ -64,13 +69,41 @@ function shortTask(taskId: string): string {
 
 function describeTarget(u: UnhealthyTarget): string {
   const t = u.target;
-  const where = `${t.id}${t.port ? `:${t.port}` : ''}`;
+  const id = t.id && t.id !== '?' ? t.id : 'a target with no id';
+  const where = `${id}${t.port ? `:${t.port}` : ''}`;
   const why = [t.reason, t.description].filter(Boolean).join(' — ');
-  const task = u.task
-    ? ` → task ${shortTask(u.task.taskId)} (${u.task.lastStatus ?? 'unknown'}${u.task.stoppedReason ? `: ${u.task.stoppedReason}` : ''})`
-    : '';
-  return `- ${where} ${t.state}${why ? `: ${why}` : ''}${task}`;
+  const status = [u.task?.lastStatus, u.task?.stoppedReason].filter(Boolean).join(': ');
+  const task = u.task?.taskId ? ` → task ${shortTask(u.task.taskId)}${status ? ` (${status})` : ''}` : '';
+  return `- ${where} ${t.state || 'state unknown'}${why ? `: ${why}` : ''}${task}`;
 }
+
+/** "2 healthy of 5 (1 unhealthy, 1 draining, 1 in initial health checks)"; "none registered". */
+export function targetCount(groups: TargetGroups): string {
+  const { all } = groups;
+  if (all.length === 0) return 'none registered';
+  const healthy =
+    all.length -
+    groups.unhealthy.length -
+    groups.draining.length -
+    groups.initial.length -
+    groups.unused.length;
+  const others = [
+    [groups.unhealthy.length, 'unhealthy'],
+    [groups.draining.length, 'draining'],
+    [groups.initial.length, 'in initial health checks'],
+    [groups.unused.length, 'not in use'],
+  ]
+    .filter(([n]) => Number(n) > 0)
+    .map(([n, label]) => `${n} ${label}`);
+  return `${healthy} healthy of ${all.length}${others.length ? ` (${others.join(', ')})` : ''}`;
+}
+
+const TARGET_SECTIONS: Array<[keyof Omit<TargetGroups, 'all'>, string]> = [
+  ['unhealthy', '**Unhealthy targets:**'],
+  ['draining', '**Draining** (being deregistered by a deployment or scale-in; not unhealthy):'],
+  ['initial', '**In initial health checks** (just registered; not unhealthy yet):'],
+  ['unused', '**Not in use** (not registered, AZ not enabled or health checks disabled):'],
+];
 
 function describeStop(s: ClassifiedStop): string {
   const at = s.task.stoppedAt ? `${s.task.stoppedAt.slice(11, 19)}Z ` : '';
@@ -101,7 +134,10 @@ function stopsSection(
     return;
   }
   const incidents = stops.value.filter((s) => !s.classification.routine);
-  evidence.facts.push(['Stopped tasks (recent)', `${stops.value.length} (${incidents.length} not routine)`]);
+  evidence.facts.push([
+    'Stopped tasks (recent)',
+    stops.value.length ? `${stops.value.length} (${incidents.length} not routine)` : 'none',
+  ]);
   if (stops.value.length === 0) {
     evidence.details.push('**Recently stopped tasks:** none');
     return;
@@ -118,14 +154,21 @@ function evidenceFor(enrichment: Enrichment): Evidence {
       if (!targets.ok) {
         evidence.details.push(`**Target health:** unavailable: ${targets.error}`);
       } else {
-        const { all, unhealthy } = targets.value;
-        evidence.facts.push(['Targets', `${all.length - unhealthy.length} healthy of ${all.length}`]);
-        evidence.details.push(
-          unhealthy.length
-            ? ['**Unhealthy targets:**', ...listed(unhealthy, describeTarget)].join('\n')
-            : `**Target health now:** all ${all.length} target(s) healthy`,
-        );
-        for (const u of unhealthy) {
+        const groups = targets.value;
+        const notHealthy = [...groups.unhealthy, ...groups.draining, ...groups.initial, ...groups.unused];
+        evidence.facts.push(['Targets', targetCount(groups)]);
+        if (groups.all.length === 0) {
+          evidence.details.push('**Target health now:** no targets are registered in the target group');
+        } else if (notHealthy.length === 0) {
+          evidence.details.push(
+            `**Target health now:** ${groups.all.length === 1 ? 'the only target is' : `all ${groups.all.length} targets are`} healthy`,
+          );
+        }
+        for (const [key, heading] of TARGET_SECTIONS) {
+          if (groups[key].length)
+            evidence.details.push([heading, ...listed(groups[key], describeTarget)].join('\n'));
+        }
+        for (const u of notHealthy) {
           const step = u.target.reason ? TARGET_REASON_STEPS[u.target.reason] : undefined;
           if (step) evidence.nextSteps.push(step);
           if (u.task) evidence.related.push(u.task.taskArn);
@@ -150,14 +193,26 @@ function evidenceFor(enrichment: Enrichment): Evidence {
         break;
       }
       const { result, failing } = probe.value;
-      evidence.facts.push(['Probe now', result.healthy ? 'healthy' : `failing (${result.reason})`]);
+      const now = !result.healthy ? `failing (${result.reason})` : result.degraded ? 'degraded' : 'healthy';
+      evidence.facts.push(['Probe now', now]);
       evidence.facts.push(['Status', result.status]);
       evidence.facts.push(['Latency', `${result.latencyMs} ms`]);
-      const lines = [`**Probe now:** ${result.detail}`];
-      if (failing.length) {
+      if (result.certificateDaysLeft !== undefined)
+        evidence.facts.push(['Certificate days left', result.certificateDaysLeft]);
+      const lines = [`**Probe now:** ${result.detail || now}`];
+      if (enrichment.about === 'certificate') {
         lines.push(
-          '**Failing components:**',
-          ...listed(failing, (c) => `- ${c.name}: ${c.state}${c.message ? `: ${c.message}` : ''}`),
+          result.certificateDaysLeft === undefined
+            ? 'The probe read no certificate now (it did not complete a TLS handshake).'
+            : `The certificate presented now expires in ${result.certificateDaysLeft} day${result.certificateDaysLeft === 1 ? '' : 's'}.`,
+        );
+      } else if (failing.length) {
+        lines.push(
+          result.healthy ? '**Components not working** (the app still answers):' : '**Failing components:**',
+          ...listed(
+            failing,
+            (c) => `- ${c.name.trim() || '(unnamed check)'}: ${c.state}${c.message ? `: ${c.message}` : ''}`,
+          ),
         );
       } else if (!result.healthy) {
         lines.push('No component reported a failure (the endpoint itself failed).');
@@ -180,7 +235,7 @@ function baseLinks(change: AlarmChange, subject: AlarmSubject, cluster: string):
   links.push({ label: 'Alarm', url: alarmUrl(region, change.alarmName) });
   if (subject.targetGroupArn)
     links.push({ label: 'Target group', url: targetGroupUrl(region, subject.targetGroupArn) });
-  if (subject.service && subject.kind !== 'deep-health' && subject.kind !== 'other') {
+  if (subject.service && (subject.kind.startsWith('alb-') || subject.kind === 'thrash')) {
     links.push({
       label: `ECS service ${subject.service}`,
       url: ecsServiceUrl(region, cluster, subject.service),
@@ -228,7 +283,7 @@ export function incidentNotification(
     summary: change.reason || `${change.alarmName} changed to ${change.state}.`,
     facts: [
       ['Alarm', change.alarmName],
-      ['State', `${change.previousState ?? '?'} → ${change.state}`],
+      ['State', change.previousState ? `${change.previousState} → ${change.state}` : change.state],
       ['Since', change.changedAt],
       ['Service', subject.service],
       ['Target', subject.target],
@@ -265,7 +320,7 @@ export function resolvedNotification(
     summary: change.reason || `${change.alarmName} is OK again.`,
     facts: [
       ['Alarm', change.alarmName],
-      ['State', `${change.previousState ?? '?'} → OK`],
+      ['State', change.previousState ? `${change.previousState} → OK` : 'OK'],
       ['In alarm since', 'since' in duration ? duration.since : undefined],
       ['Resolved at', change.changedAt],
       ['Duration', lasted ?? `unavailable: ${'unavailable' in duration ? duration.unavailable : ''}`],

@@ -48,7 +48,17 @@ export interface ProbePort {
   probe(target: string, deadlineMs: number): Promise<ProbeResult>;
 }
 
+/** One state change of an alarm, as its history records it. */
+export interface StateTransition {
+  /** ISO time of the change. */
+  at: string;
+  from?: AlarmState;
+  to: AlarmState;
+}
+
 export interface AlarmHistoryPort {
+  /** The alarm's latest state changes at or before `before`, newest first. */
+  recentTransitions(alarmName: string, before: Date, signal: AbortSignal): Promise<StateTransition[]>;
   /** When the alarm last entered `state` at or before `before`, as ISO time; undefined if not found. */
   lastEnteredState(
     alarmName: string,

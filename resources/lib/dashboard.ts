@@ -20,7 +20,7 @@ export interface DashboardConfig {
   stage: string;
   clusterName: string;
   services: Array<{ name: string; targetGroupArn?: string; loadBalancerArn?: string }>;
-  healthTargets: Array<{ name: string; latencyBudgetMs?: number }>;
+  healthTargets: Array<{ name: string; latencyBudgetMs?: number; alarm?: { certificateDays?: number } }>;
   queues: Array<{ name?: string; url?: string; deadLetterQueue?: string }>;
 }
 
@@ -97,8 +97,11 @@ const ns = METRICS_NAMESPACE;
 function healthSection(layout: Layout, target: DashboardConfig['healthTargets'][number]) {
   layout.heading(`## Deep healthcheck: ${target.name}`);
   layout.graph(
-    'Healthy (1) / unhealthy (0)',
-    [[ns, Metric.TargetHealthy, Dimension.Target, target.name, { stat: 'Minimum' }]],
+    'Healthy (1) / unhealthy (0), degraded (1)',
+    [
+      [ns, Metric.TargetHealthy, Dimension.Target, target.name, { stat: 'Minimum' }],
+      [ns, Metric.TargetDegraded, Dimension.Target, target.name, { stat: 'Maximum' }],
+    ],
     {
       yAxis: { left: { min: 0, max: 1 } },
     },
@@ -125,7 +128,11 @@ function healthSection(layout: Layout, target: DashboardConfig['healthTargets'][
   layout.graph(
     'Certificate days left',
     [[ns, Metric.CertificateDaysLeft, Dimension.Target, target.name, { stat: 'Minimum' }]],
-    { period: 3600, annotations: { horizontal: [{ label: 'renew', value: 14 }] } },
+    // The line the certificate alarm fires under (alarm.certificateDays, default 14).
+    {
+      period: 3600,
+      annotations: { horizontal: [{ label: 'renew', value: target.alarm?.certificateDays || 14 }] },
+    },
   );
   layout.graph(
     'Failures by reason',

@@ -4,6 +4,8 @@
  * - one alarm per target, `ops-sentinel-<stage>-health-<target>`, on `TargetHealthy` (failing in
  *   N of the last M probe periods, missing data = failing). healthAlarm picks these up by name
  *   prefix and adds the failing components;
+ * - one per target on `TargetDegraded` (`-degraded-<target>`, a warning) and, for https:// targets,
+ *   one on `CertificateDaysLeft` (`-certificate-<target>`, under `alarm.certificateDays`);
  * - read access to exactly the token secrets of the targets, for the deepHealthcheck role and the
  *   healthAlarm role (which probes a target once when its alarm fires).
  */
@@ -15,6 +17,16 @@ import { METRICS_NAMESPACE } from '../../shared/powertools';
 /** The name healthAlarm routes on (`functions/health-alarm/kind.ts`: prefix `ops-sentinel-<stage>-health-`). */
 export function healthAlarmName(stage: string, target: string): string {
   return `ops-sentinel-${stage}-health-${target}`;
+}
+
+/** Up but degraded (`TargetDegraded`): prefix `ops-sentinel-<stage>-degraded-`. */
+export function degradedAlarmName(stage: string, target: string): string {
+  return `ops-sentinel-${stage}-degraded-${target}`;
+}
+
+/** Certificate about to expire (`CertificateDaysLeft`): prefix `ops-sentinel-<stage>-certificate-`. */
+export function certificateAlarmName(stage: string, target: string): string {
+  return `ops-sentinel-${stage}-certificate-${target}`;
 }
 
 /** Seconds between probes for `rate(N minute|minutes|hour|hours)`; one minute for cron expressions. */
@@ -76,6 +88,59 @@ function alarmFor(target: HealthTarget, stage: string, periodSeconds: number) {
   };
 }
 
+/**
+ * Degraded (HTTP 200 with checks not `working`) in `failing` of the last `outOf` periods. Missing
+ * data is not breaching: a probe that did not run is the TargetHealthy alarm's business.
+ */
+function degradedAlarmFor(target: HealthTarget, stage: string, periodSeconds: number) {
+  const { failing, outOf } = target.alarm;
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: degradedAlarmName(stage, target.name),
+      AlarmDescription:
+        `deepHealthcheck: ${target.name} answered healthy but with checks not working (degraded) ` +
+        `in ${failing} of the last ${outOf} probes.`,
+      Namespace: METRICS_NAMESPACE,
+      MetricName: Metric.TargetDegraded,
+      Dimensions: [{ Name: Dimension.Target, Value: target.name }],
+      Statistic: 'Maximum',
+      Period: periodSeconds,
+      EvaluationPeriods: outOf,
+      DatapointsToAlarm: failing,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    },
+  };
+}
+
+/**
+ * https:// targets: the lowest CertificateDaysLeft of the last hour (or probe period) under
+ * `alarm.certificateDays`. Missing data keeps the state (an unreachable target is the TargetHealthy
+ * alarm's business, and must not make an expiring certificate look "resolved").
+ */
+function certificateAlarmFor(target: HealthTarget, stage: string, periodSeconds: number) {
+  const days = target.alarm.certificateDays;
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: certificateAlarmName(stage, target.name),
+      AlarmDescription: `deepHealthcheck: the TLS certificate of ${target.name} (${new URL(target.url).host}) has fewer than ${days} days left.`,
+      Namespace: METRICS_NAMESPACE,
+      MetricName: Metric.CertificateDaysLeft,
+      Dimensions: [{ Name: Dimension.Target, Value: target.name }],
+      Statistic: 'Minimum',
+      Period: Math.max(3600, periodSeconds),
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: days,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'ignore',
+    },
+  };
+}
+
 /** Resources for `healthTargets` (the raw stage param) on `stage` with the `healthSchedule` param. */
 export function healthTargetResources(targetsParam: unknown, stage: string, schedule: unknown) {
   const parsed = HealthTargetListSchema.safeParse(targetsParam ?? []);
@@ -89,7 +154,15 @@ export function healthTargetResources(targetsParam: unknown, stage: string, sche
   const periodSeconds = schedulePeriodSeconds(schedule);
   const resources: Record<string, unknown> = {};
   for (const target of targets) {
-    resources[`DeepHealthAlarm${logicalIdFor(target.name)}`] = alarmFor(target, stage, periodSeconds);
+    const id = logicalIdFor(target.name);
+    resources[`DeepHealthAlarm${id}`] = alarmFor(target, stage, periodSeconds);
+    // Only django-health-check reports components, so only it can be degraded.
+    if (target.format === 'django-health-check') {
+      resources[`DeepHealthDegradedAlarm${id}`] = degradedAlarmFor(target, stage, periodSeconds);
+    }
+    if (target.url.startsWith('https://') && target.alarm.certificateDays > 0) {
+      resources[`DeepHealthCertificateAlarm${id}`] = certificateAlarmFor(target, stage, periodSeconds);
+    }
   }
   const secrets = [...new Set(targets.flatMap((t) => (t.token ? [t.token.secretArn] : [])))];
   if (secrets.length > 0) {

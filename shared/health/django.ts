@@ -58,6 +58,9 @@ export function parseDjangoHealthCheck(body: unknown): DjangoParseResult {
 export function describeFailingComponents(components: ComponentResult[]): string {
   return components
     .filter((c) => c.state !== 'working')
-    .map((c) => `${c.name} ${c.state}${c.message ? `: ${c.message.replace(/\s+/g, ' ')}` : ''}`)
+    .map((c) => {
+      const message = c.message.replace(/\s+/g, ' ').trim();
+      return `${c.name.trim() || '(unnamed check)'} ${c.state}${message ? `: ${message}` : ''}`;
+    })
     .join('; ');
 }

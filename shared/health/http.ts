@@ -85,6 +85,20 @@ function certificateOf(socket: tls.TLSSocket): CertificateInfo | undefined {
   return { validTo: new Date(peer.valid_to), subject };
 }
 
+const contexts = new Map<string, tls.SecureContext>();
+/**
+ * One secure context per extra CA, made once per Lambda environment: building it parses every
+ * root certificate, which costs more CPU than the handshake itself.
+ */
+function secureContextFor(caCertificate: string): tls.SecureContext {
+  let context = contexts.get(caCertificate);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, caCertificate] });
+    contexts.set(caCertificate, context);
+  }
+  return context;
+}
+
 /** Opens a TLS connection and refuses to go on unless the certificate chain and name are trusted. */
 async function connectTls(url: URL, signal: AbortSignal, caCertificate?: string) {
   const { host, port } = hostPort(url);
@@ -95,7 +109,7 @@ async function connectTls(url: URL, signal: AbortSignal, caCertificate?: string)
     // Verified below, after the certificate has been read (its expiry is reported even when rejected).
     rejectUnauthorized: false,
     ALPNProtocols: ['http/1.1'],
-    ca: caCertificate ? [...tls.rootCertificates, caCertificate] : undefined,
+    ...(caCertificate ? { secureContext: secureContextFor(caCertificate) } : {}),
   });
   const onAbort = () => socket.destroy();
   signal.addEventListener('abort', onAbort, { once: true });

@@ -52,6 +52,18 @@ function authHeaders(target: HealthTarget, token: string | undefined): Record<st
   return { [target.token.header]: scheme ? `${scheme} ${token}` : token };
 }
 
+/**
+ * Headers of every request: `Accept: application/json` unless the target sets its own Accept.
+ * django-health-check answers `/ht/` with its HTML page to clients that accept anything (curl, browsers) and JSON for
+ * `application/json` (its MainView reads the Accept header; `?format=json` is then optional).
+ */
+function requestHeaders(target: HealthTarget): Record<string, string> {
+  const hasAccept = Object.keys(target.headers).some((h) => h.toLowerCase() === 'accept');
+  return target.format === 'status' || hasAccept
+    ? { ...target.headers }
+    : { accept: 'application/json', ...target.headers };
+}
+
 function looksLikeHtml(response: ExchangeResponse, text: string): boolean {
   const type = String(response.headers['content-type'] ?? '').toLowerCase();
   if (type.includes('text/html') || type.includes('application/xhtml')) return true;
@@ -67,6 +79,8 @@ interface Verdict {
   reason: ProbeFailureReason;
   detail: string;
   components: ComponentResult[];
+  /** Healthy enough to serve, with components not working (see `ProbeResult.degraded`). */
+  degraded?: boolean;
 }
 
 /** Judges a final (non-redirect) response. Pure; exported for unit tests. */
@@ -115,7 +129,11 @@ export function judgeResponse(target: HealthTarget, response: ExchangeResponse, 
   }
 
   const failing = components.filter((c) => c.state !== 'working');
-  if (failing.length > 0) {
+  // The app answered an expected status (200) although some checks are not `working`: with
+  // WARNINGS_AS_ERRORS off, django-health-check keeps 200 for `warning:` checks, and always for
+  // checks with critical_service = False. The app serves: degraded, not down.
+  const degraded = failing.length > 0 && statusOk;
+  if (failing.length > 0 && !degraded) {
     return fail(
       'component',
       `HTTP ${status}, ${failing.length} of ${components.length} components failing: ${describeFailingComponents(components)}`,
@@ -152,6 +170,14 @@ export function judgeResponse(target: HealthTarget, response: ExchangeResponse, 
       components,
     );
   }
+  if (degraded) {
+    return {
+      reason: 'none',
+      degraded: true,
+      detail: `degraded: HTTP ${status}, ${failing.length} of ${components.length} components not working: ${describeFailingComponents(components)}`,
+      components,
+    };
+  }
   return { reason: 'none', detail: 'healthy', components };
 }
 
@@ -174,6 +200,7 @@ export async function probeTarget(target: HealthTarget, options: ProbeOptions = 
   const finish = (verdict: Verdict, extra: Partial<ProbeResult> = {}): ProbeResult => ({
     ...base,
     healthy: verdict.reason === 'none',
+    degraded: verdict.reason === 'none' && verdict.degraded === true,
     reason: verdict.reason,
     detail: redact(verdict.detail),
     latencyMs: Math.max(0, Math.round(now() - started)),
@@ -226,7 +253,10 @@ export async function probeTarget(target: HealthTarget, options: ProbeOptions = 
     for (;;) {
       visited.push(url.toString());
       // The token only goes to the configured origin (and never downgraded to http://).
-      const headers = { ...target.headers, ...(url.origin === origin ? authHeaders(target, token) : {}) };
+      const headers = {
+        ...requestHeaders(target),
+        ...(url.origin === origin ? authHeaders(target, token) : {}),
+      };
       const response = await exchange({
         url,
         method,

@@ -71,9 +71,11 @@ export const HealthTargetSchema = z
       .object({
         failing: z.int().min(1).max(60).default(3),
         outOf: z.int().min(1).max(60).default(5),
+        /** https:// targets: warn when the certificate has fewer days left than this (0: no alarm). */
+        certificateDays: z.int().min(0).max(365).default(14),
       })
       .refine((a) => a.failing <= a.outOf, 'alarm.failing must not exceed alarm.outOf')
-      .default({ failing: 3, outOf: 5 }),
+      .default({ failing: 3, outOf: 5, certificateDays: 14 }),
   })
   .refine((t) => !(t.token && t.url.startsWith('http://') && !isLoopback(t.url)), {
     message: 'a token is only sent over https:// (or to a loopback address)',

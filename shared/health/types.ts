@@ -30,7 +30,13 @@ export type ProbeFailureReason = (typeof PROBE_FAILURE_REASONS)[number];
 export interface ProbeResult {
   target: string;
   url: string;
+  /** Up: the target answered as expected (it may still be `degraded`). */
   healthy: boolean;
+  /**
+   * Up, but some components are not `working` (django-health-check answered 200 with `warning:`
+   * or non-critical checks failing). Absent means false.
+   */
+  degraded?: boolean;
   reason: ProbeFailureReason;
   /** One readable sentence on what failed, or "healthy". Never contains the token. */
   detail: string;

@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 mode = os.environ.get("HEALTH_APP_MODE", "healthy")
-if mode in ("healthy", "cache-broken"):
+if mode in ("healthy", "cache-broken", "degraded"):
     call_command("migrate", verbosity=0, interactive=False)
 elif mode == "migrations-pending":
     # Only the health check's own table: the DB check works, contenttypes' migrations stay pending.

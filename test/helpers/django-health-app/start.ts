@@ -1,6 +1,6 @@
 /**
  * Starts the real django-health-check app (Debian's python3-django + python3-django-health-check,
- * run by /usr/bin/python3) on 127.0.0.1 in one of four states. Used by the deepHealthcheck
+ * run by /usr/bin/python3) on 127.0.0.1 in one of five states. Used by the deepHealthcheck
  * integration tests and by the local sandbox; no test-framework globals here.
  *
  *   const app = await startDjangoHealthApp({ mode: 'db-broken' });
@@ -13,7 +13,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-export type DjangoHealthAppMode = 'healthy' | 'db-broken' | 'migrations-pending' | 'cache-broken';
+export type DjangoHealthAppMode =
+  | 'healthy'
+  | 'db-broken'
+  | 'migrations-pending'
+  | 'cache-broken'
+  /** HTTP 200 with a `warning:` check (WARNINGS_AS_ERRORS off) and a failing non-critical check. */
+  | 'degraded';
 
 export interface DjangoHealthAppOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free one. */

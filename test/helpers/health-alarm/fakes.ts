@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { ProbeResult } from '../../../shared/health/types';
 import type { Notification, Notifier, NotifyResult } from '../../../shared/notify';
 import type { HealthAlarmSettings } from '../../../functions/health-alarm/core';
-import type { HealthAlarmDeps, TargetHealthEntry, TaskInfo } from '../../../functions/health-alarm/ports';
+import type {
+  HealthAlarmDeps,
+  StateTransition,
+  TargetHealthEntry,
+  TaskInfo,
+} from '../../../functions/health-alarm/ports';
 
 const EVENTS = path.resolve(__dirname, '../../../events/health-alarm');
 
@@ -95,6 +100,8 @@ export interface FakeState {
   stopped?: TaskInfo[] | Error | 'hang';
   probe?: ProbeResult | Error | 'hang';
   alarmSince?: string | Error | 'hang';
+  /** The alarm history, newest first. */
+  transitions?: StateTransition[] | Error | 'hang';
 }
 
 /** Never settles, unless the step is aborted (then rejects like the SDK does). */
@@ -140,9 +147,17 @@ export function fakeDeps(state: FakeState = {}) {
       },
     },
     history: {
-      lastEnteredState(name, _state, _before, signal) {
+      recentTransitions(name, _before, signal) {
         calls.history.push(name);
-        return answer(state.alarmSince, undefined as unknown as string, signal);
+        return answer(state.transitions, [], signal);
+      },
+      lastEnteredState(name, wanted, before, signal) {
+        calls.history.push(name);
+        // Without a fixed answer, the same history recentTransitions serves.
+        const fromHistory = Array.isArray(state.transitions)
+          ? state.transitions.find((t) => t.to === wanted && Date.parse(t.at) <= before.getTime())?.at
+          : undefined;
+        return answer(state.alarmSince, fromHistory as string, signal);
       },
     },
     notifier,

@@ -77,13 +77,53 @@ describe('probeTarget against a real django-health-check app', () => {
     });
   });
 
-  it('explains the HTML page served without ?format=json', async () => {
-    const app = await start('healthy');
+  // django-health-check's MainView answers JSON to `Accept: application/json` and its HTML page
+  // to `*/*` (health_check/views.py; https://pypi.org/project/django-health-check/): the probe
+  // asks for JSON, so `/ht/` works as people configure it for the ALB, without ?format=json.
+  it('reads JSON from /ht/ without ?format=json (it sends Accept: application/json)', async () => {
+    const app = await start('db-broken');
 
     const result = await probeTarget(target(app.url));
 
+    expect(result).toMatchObject({ healthy: false, reason: 'component', status: 500 });
+    expect(states(result.components)).toMatchObject({ DatabaseBackend: 'unavailable' });
+  });
+
+  it('explains the HTML page when the target asks for HTML itself', async () => {
+    const app = await start('healthy');
+
+    const result = await probeTarget(
+      HealthTargetSchema.parse({
+        name: 'django',
+        url: app.url,
+        headers: { Accept: 'text/html' },
+        timeoutMs: 15_000,
+        latencyBudgetMs: 15_000,
+      }),
+    );
+
     expect(result).toMatchObject({ healthy: false, reason: 'body', status: 200 });
     expect(result.detail).toBe('got HTML (HTTP 200) — is `?format=json` missing?');
+  });
+
+  // WARNINGS_AS_ERRORS = False and critical_service = False keep the answer at 200 while checks
+  // fail (health_check/mixins.py, health_check/backends.py of django-health-check 3.17).
+  it('reports HTTP 200 with a warning and a failing non-critical check as degraded, not down', async () => {
+    const app = await start('degraded');
+
+    const result = await probeTarget(target(app.url));
+
+    expect(result).toMatchObject({ healthy: true, degraded: true, reason: 'none', status: 200 });
+    expect(result.components).toEqual(
+      expect.arrayContaining([
+        { name: 'DiskUsageWarning', state: 'warning', message: '91 % of /tmp used' },
+        { name: 'SearchIndexCheck', state: 'unavailable', message: 'search index unreachable' },
+        { name: 'DatabaseBackend', state: 'working', message: '' },
+      ]),
+    );
+    expect(result.detail).toBe(
+      'degraded: HTTP 200, 2 of 6 components not working: DiskUsageWarning warning: 91 % of /tmp used; SearchIndexCheck unavailable: search index unreachable',
+    );
   });
 
   it('authenticates with HEALTH_CHECK_TOKEN and reports a wrong one', async () => {

@@ -43,6 +43,22 @@ afterEach(async () => {
   clearRegisteredSecrets();
 });
 
+describe('the Accept header', () => {
+  it('asks for JSON once, lets the target override it, and sends none for status-only targets', async () => {
+    const server = await serve(json(200, HEALTHY_BODY));
+
+    await probeTarget(target({ url: server.url('/ht/') }));
+    await probeTarget(target({ url: server.url('/ht/'), headers: { ACCEPT: 'application/vnd.app+json' } }));
+    await probeTarget(target({ url: server.url('/ping'), format: 'status' }));
+
+    expect(server.requests.map((r) => r.headers.accept)).toEqual([
+      'application/json',
+      'application/vnd.app+json',
+      undefined,
+    ]);
+  });
+});
+
 describe('probeTarget against local servers', () => {
   it('reports a healthy django-health-check endpoint with every component', async () => {
     const server = await serve(json(200, HEALTHY_BODY));

@@ -84,3 +84,15 @@ it('passes services, health targets and the healthAlarm settings to the function
   expect(JSON.parse(vars.HEALTH_TARGETS!)).toContainEqual(expect.objectContaining({ name: 'local-app' }));
   expect(vars).toMatchObject({ INSUFFICIENT_DATA: 'skip', ENRICHMENT_TIMEOUT_MS: '1500', DRY_RUN: 'true' });
 });
+
+it('contains the deep-healthcheck alarms of the local target: down, degraded; no certificate alarm for http://', () => {
+  const alarms = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map((r) => r.Properties)
+    .filter((p) => JSON.stringify(p.Dimensions).includes('"local-app"'));
+
+  expect(alarms.map((p) => [p.AlarmName, p.MetricName])).toEqual([
+    ['ops-sentinel-local-health-local-app', 'TargetHealthy'],
+    ['ops-sentinel-local-degraded-local-app', 'TargetDegraded'],
+  ]);
+});

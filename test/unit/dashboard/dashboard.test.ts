@@ -168,3 +168,15 @@ describe('alarm widget', () => {
     ).toThrow('Alarm A needs a literal AlarmName');
   });
 });
+
+it('draws the certificate line where the certificate alarm fires (alarm.certificateDays, default 14)', () => {
+  const lines = (certificateDays?: number) =>
+    dashboardWidgets({
+      ...config,
+      healthTargets: [{ name: 'web-ht', ...(certificateDays ? { alarm: { certificateDays } } : {}) }],
+    })
+      .filter((w) => w.properties.title === 'Certificate days left')
+      .map((w) => w.properties.annotations);
+  expect(lines(30)).toEqual([{ horizontal: [{ label: 'renew', value: 30 }] }]);
+  expect(lines()).toEqual([{ horizontal: [{ label: 'renew', value: 14 }] }]);
+});

@@ -1,5 +1,6 @@
 import {
   metricPoints,
+  probeConcurrency,
   runDeepHealthcheck,
   type DeepHealthcheckDeps,
 } from '../../../functions/deep-healthcheck/core';
@@ -75,6 +76,32 @@ describe('runDeepHealthcheck', () => {
     });
   });
 
+  it('keeps at most `concurrency` probes in flight, and reports in the configured order', async () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      HealthTargetSchema.parse({ name: `t${i}`, url: `https://t${i}.example.com/ht/`, timeoutMs: 1_000 }),
+    );
+    const f = fakes({});
+
+    const out = await runDeepHealthcheck({ deadlineMs: NOW + 25_000, concurrency: 4 }, f.deps, many);
+
+    expect(f.maxInFlight()).toBe(4);
+    expect(out.results.map((r) => r.target)).toEqual(many.map((t) => t.name));
+    expect(out.probed).toBe(30);
+  });
+
+  it('raises the limit when the targets could not all use their timeout before the deadline', () => {
+    const slow = Array.from({ length: 100 }, (_, i) =>
+      HealthTargetSchema.parse({ name: `t${i}`, url: `https://t${i}.example.com/`, timeoutMs: 5_000 }),
+    );
+    // 100 × 5 s in 25 s needs 20 at once; 8 would leave the last targets unprobed (false failures).
+    expect(probeConcurrency(slow, 8, 25_000)).toBe(20);
+    expect(probeConcurrency(slow.slice(0, 10), 8, 25_000)).toBe(8);
+    expect(probeConcurrency(slow.slice(0, 3), 8, 25_000)).toBe(3);
+    expect(probeConcurrency(slow, undefined, 25_000)).toBe(100);
+    expect(probeConcurrency(slow, 8, 0)).toBe(100);
+    expect(probeConcurrency([], 8, 25_000)).toBe(1);
+  });
+
   it('forgets the cached token of a target whose endpoint rejected it', async () => {
     const f = fakes({ web: { healthy: false, reason: 'auth', status: 401 } });
 
@@ -112,6 +139,7 @@ describe('metricPoints', () => {
 
     expect(points).toEqual([
       { name: 'TargetHealthy', unit: 'Count', value: 0, dimensions: { Target: 'web' } },
+      { name: 'TargetDegraded', unit: 'Count', value: 0, dimensions: { Target: 'web' } },
       { name: 'TargetLatency', unit: 'Milliseconds', value: 42, dimensions: { Target: 'web' } },
       { name: 'CertificateDaysLeft', unit: 'None', value: 30, dimensions: { Target: 'web' } },
       {
@@ -136,5 +164,25 @@ describe('metricPoints', () => {
 
     expect(down.map((p) => p.name)).toEqual(['TargetHealthy', 'ProbeFailures']);
     expect(up.map((p) => p.name)).toEqual(['TargetHealthy', 'TargetLatency']);
+  });
+
+  it('reports a degraded target as up (TargetHealthy 1), degraded (TargetDegraded 1) and not failed', () => {
+    const points = metricPoints(
+      result('web', {
+        degraded: true,
+        detail: 'degraded: HTTP 200, 1 of 2 components not working: DiskUsage warning: 91 % used',
+        components: [
+          { name: 'DatabaseBackend', state: 'working', message: '' },
+          { name: 'DiskUsage', state: 'warning', message: '91 % used' },
+        ],
+      }),
+    );
+
+    expect(points.filter((p) => p.dimensions.Component === undefined)).toEqual([
+      { name: 'TargetHealthy', unit: 'Count', value: 1, dimensions: { Target: 'web' } },
+      { name: 'TargetDegraded', unit: 'Count', value: 1, dimensions: { Target: 'web' } },
+      { name: 'TargetLatency', unit: 'Milliseconds', value: 42, dimensions: { Target: 'web' } },
+    ]);
+    expect(points.map((p) => p.name)).not.toContain('ProbeFailures');
   });
 });

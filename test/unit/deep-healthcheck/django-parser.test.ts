@@ -1,4 +1,8 @@
-import { parseComponentStatus, parseDjangoHealthCheck } from '../../../shared/health/django';
+import {
+  describeFailingComponents,
+  parseComponentStatus,
+  parseDjangoHealthCheck,
+} from '../../../shared/health/django';
 
 describe('django-health-check body parser', () => {
   it('reads each state prefix and keeps the message after it', () => {
@@ -46,5 +50,17 @@ describe('django-health-check body parser', () => {
       ok: false,
       problem: expect.stringContaining('check "checks" is object'),
     });
+  });
+});
+
+describe('describeFailingComponents (the probe detail a person reads)', () => {
+  it('names unnamed checks, drops empty messages and folds multi-line ones', () => {
+    expect(
+      describeFailingComponents([
+        { name: '', state: 'unavailable', message: '' },
+        { name: ' Cache ', state: 'warning', message: ' slow\n  and busy ' },
+        { name: 'DatabaseBackend', state: 'working', message: '' },
+      ]),
+    ).toBe('(unnamed check) unavailable; Cache warning: slow and busy');
   });
 });

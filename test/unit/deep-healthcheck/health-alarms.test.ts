@@ -23,7 +23,9 @@ describe('healthTargetResources', () => {
     const { Resources } = healthTargetResources(targets, 'prod', 'rate(1 minute)') as {
       Resources: Record<string, Resource>;
     };
-    const alarms = Object.values(Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const alarms = Object.values(Resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'TargetHealthy',
+    );
 
     expect(alarms.map((a) => a.Properties.AlarmName)).toEqual([
       'ops-sentinel-prod-health-web',
@@ -41,6 +43,59 @@ describe('healthTargetResources', () => {
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
+    });
+  });
+
+  it('warns before a certificate expires: an alarm per https:// target under alarm.certificateDays (default 14)', () => {
+    const withHttp = [
+      ...targets,
+      { name: 'plain', url: 'http://10.0.0.5:8000/ht/' },
+      { name: 'no-cert-alarm', url: 'https://x.example/ht/', alarm: { certificateDays: 0 } },
+      { name: 'early', url: 'https://y.example/ht/', alarm: { certificateDays: 30 } },
+    ];
+    const { Resources } = healthTargetResources(withHttp, 'prod', 'rate(1 minute)') as {
+      Resources: Record<string, Resource>;
+    };
+    const alarms = Object.values(Resources).filter((r) => r.Properties.MetricName === 'CertificateDaysLeft');
+
+    expect(alarms.map((a) => [a.Properties.AlarmName, a.Properties.Threshold])).toEqual([
+      ['ops-sentinel-prod-certificate-web', 14],
+      ['ops-sentinel-prod-certificate-admin', 14],
+      ['ops-sentinel-prod-certificate-status-only', 14],
+      ['ops-sentinel-prod-certificate-early', 30],
+    ]);
+    expect(alarms[0]!.Properties).toMatchObject({
+      Namespace: 'OpsSentinel',
+      Dimensions: [{ Name: 'Target', Value: 'web' }],
+      Statistic: 'Minimum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      // An unreachable target sends no CertificateDaysLeft: that must not look like a renewal.
+      TreatMissingData: 'ignore',
+    });
+    expect(alarms[0]!.Properties.AlarmDescription).toBe(
+      'deepHealthcheck: the TLS certificate of web (app.example.com) has fewer than 14 days left.',
+    );
+  });
+
+  it('declares a degraded alarm (TargetDegraded) for django-health-check targets only', () => {
+    const { Resources } = healthTargetResources(targets, 'prod', 'rate(1 minute)') as {
+      Resources: Record<string, Resource>;
+    };
+    const alarms = Object.values(Resources).filter((r) => r.Properties.MetricName === 'TargetDegraded');
+
+    expect(alarms.map((a) => a.Properties.AlarmName)).toEqual([
+      'ops-sentinel-prod-degraded-web',
+      'ops-sentinel-prod-degraded-admin',
+    ]);
+    expect(alarms[1]!.Properties).toMatchObject({
+      Statistic: 'Maximum',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -76,6 +131,7 @@ describe('healthTargetResources', () => {
   it('grants no secret at all when no target has a token, and nothing for an empty list', () => {
     expect(Object.keys(healthTargetResources([targets[2]], 'dev', 'rate(1 minute)').Resources)).toEqual([
       expect.stringMatching(/^DeepHealthAlarmStatusOnly[0-9a-f]{6}$/),
+      expect.stringMatching(/^DeepHealthCertificateAlarmStatusOnly[0-9a-f]{6}$/),
     ]);
     expect(healthTargetResources([], 'dev', 'rate(1 minute)')).toEqual({ Resources: {} });
   });
@@ -97,7 +153,8 @@ describe('healthTargetResources', () => {
         'rate(1 minute)',
       ).Resources,
     );
-    expect(new Set(ids).size).toBe(2);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(6);
   });
 });
 

@@ -36,6 +36,7 @@ describe('publishMetricPoints', () => {
               Dimensions: [['Target']],
               Metrics: [
                 { Name: 'TargetHealthy', Unit: 'Count' },
+                { Name: 'TargetDegraded', Unit: 'Count' },
                 { Name: 'TargetLatency', Unit: 'Milliseconds' },
               ],
             },
@@ -43,6 +44,7 @@ describe('publishMetricPoints', () => {
         }),
         Target: 'web',
         TargetHealthy: 0,
+        TargetDegraded: 0,
         TargetLatency: 80,
       }),
       expect.objectContaining({ Target: 'web', Component: 'DatabaseBackend', ComponentHealthy: 0 }),

@@ -15,7 +15,7 @@ describe('HealthTargetSchema', () => {
         conditions: [],
         maxRedirects: 3,
         maxBodyBytes: 1048576,
-        alarm: { failing: 3, outOf: 5 },
+        alarm: { failing: 3, outOf: 5, certificateDays: 14 },
       },
     );
   });

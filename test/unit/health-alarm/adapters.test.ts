@@ -186,6 +186,35 @@ describe('cloudWatchAlarmHistory', () => {
     });
   });
 
+  it('lists the state changes newest first with where they came from (summary when the data is not JSON)', async () => {
+    cw.on(DescribeAlarmHistoryCommand).resolves({
+      AlarmHistoryItems: [
+        item('2026-11-24T02:50:12.345Z', 'OK', 'ALARM'),
+        item('2026-11-24T03:04:42.345Z', 'ALARM', 'INSUFFICIENT_DATA'),
+        { ...item('2026-11-24T02:00:00.000Z', 'INSUFFICIENT_DATA', 'OK'), HistoryData: 'n/a' },
+        { Timestamp: new Date('2026-11-24T01:00:00.000Z'), HistorySummary: 'Alarm updated' },
+      ],
+    });
+
+    const transitions = await cloudWatchAlarmHistory(new CloudWatchClient({})).recentTransitions(
+      'a',
+      before,
+      signal,
+    );
+
+    expect(transitions).toEqual([
+      { at: '2026-11-24T03:04:42.345Z', from: 'ALARM', to: 'INSUFFICIENT_DATA' },
+      { at: '2026-11-24T02:50:12.345Z', from: 'OK', to: 'ALARM' },
+      { at: '2026-11-24T02:00:00.000Z', from: 'INSUFFICIENT_DATA', to: 'OK' },
+    ]);
+    expect(cw).toHaveReceivedCommandWith(DescribeAlarmHistoryCommand, {
+      AlarmName: 'a',
+      HistoryItemType: 'StateUpdate',
+      EndDate: before,
+      ScanBy: 'TimestampDescending',
+    });
+  });
+
   it('reads the summary when the history data is not JSON, and returns undefined when nothing matches', async () => {
     cw.on(DescribeAlarmHistoryCommand)
       .resolvesOnce({

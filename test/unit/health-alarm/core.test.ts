@@ -71,7 +71,7 @@ describe.each(['eb', 'sns'])('ALB alarms (%s input)', (via) => {
     );
     expect(sent!.details).not.toContain('10.0.2.40');
     expect(sent!.details).toMatch(/task dead0000beef: .*ELB health check/i);
-    expect(sent!.facts).toContainEqual(['Targets', '1 healthy of 3']);
+    expect(sent!.facts).toContainEqual(['Targets', '1 healthy of 3 (2 unhealthy)']);
     expect(sent!.nextSteps!.join(' ')).toMatch(/health check path/);
   });
 
@@ -118,7 +118,69 @@ it('leaves out stopped tasks older than the window', async () => {
   });
   expect(sent!.details).toContain('task new0');
   expect(sent!.details).not.toContain('task old0');
-  expect(sent!.details).toContain('**Target health now:** all 0 target(s) healthy');
+  expect(sent!.details).toContain('**Target health now:** no targets are registered in the target group');
+});
+
+// States and reason codes as DescribeTargetHealth reports them:
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
+// (initial: Elb.RegistrationInProgress / Elb.InitialHealthChecking; draining:
+// Target.DeregistrationInProgress). A rolling deployment has all of them at once.
+it('counts draining and initial targets as what they are, not as unhealthy', async () => {
+  const { sent } = await run('eb-alb-unhealthy-alarm', {
+    targets: [
+      { id: '10.0.1.10', port: 8000, state: 'healthy' },
+      {
+        id: '10.0.1.11',
+        port: 8000,
+        state: 'draining',
+        reason: 'Target.DeregistrationInProgress',
+        description: 'Target deregistration is in progress',
+      },
+      {
+        id: '10.0.1.12',
+        port: 8000,
+        state: 'initial',
+        reason: 'Elb.InitialHealthChecking',
+        description: 'Initial health checks in progress',
+      },
+      { id: '10.0.1.13', port: 8000, state: 'initial', reason: 'Elb.RegistrationInProgress' },
+      {
+        id: '10.0.1.14',
+        port: 8000,
+        state: 'unhealthy',
+        reason: 'Target.Timeout',
+        description: 'Request timed out',
+      },
+    ],
+  });
+
+  expect(sent!.facts).toContainEqual([
+    'Targets',
+    '1 healthy of 5 (1 unhealthy, 1 draining, 2 in initial health checks)',
+  ]);
+  const details = sent!.details!;
+  expect(details).toContain(
+    '**Unhealthy targets:**\n- 10.0.1.14:8000 unhealthy: Target.Timeout — Request timed out\n\n',
+  );
+  expect(details).toContain(
+    '**Draining** (being deregistered by a deployment or scale-in; not unhealthy):\n- 10.0.1.11:8000 draining: Target.DeregistrationInProgress — Target deregistration is in progress',
+  );
+  expect(details).toContain(
+    '**In initial health checks** (just registered; not unhealthy yet):\n- 10.0.1.12:8000 initial: Elb.InitialHealthChecking — Initial health checks in progress\n- 10.0.1.13:8000 initial: Elb.RegistrationInProgress',
+  );
+});
+
+it('during a deployment with no unhealthy target, says so instead of "all healthy"', async () => {
+  const { sent } = await run('eb-alb-no-healthy-alarm', {
+    targets: [
+      { id: '10.0.1.11', state: 'draining', reason: 'Target.DeregistrationInProgress' },
+      { id: '10.0.1.12', state: 'initial', reason: 'Elb.InitialHealthChecking' },
+    ],
+  });
+
+  expect(sent!.facts).toContainEqual(['Targets', '0 healthy of 2 (1 draining, 1 in initial health checks)']);
+  expect(sent!.details).not.toMatch(/Unhealthy targets|all \d+ targets? .*healthy/);
+  expect(sent!.nextSteps!.join(' ')).toMatch(/first health checks/);
 });
 
 it('finds the service of an app alarm by its target group when the name says nothing', async () => {
@@ -167,6 +229,62 @@ describe.each(['eb', 'sns'])('deep-healthcheck alarms (%s input)', (via) => {
     expect(sent!.details).toContain(
       '**Probe now:** unavailable: target "local-app" is not in HEALTH_TARGETS',
     );
+  });
+});
+
+describe('degraded and certificate alarms', () => {
+  const degraded: ProbeResult = {
+    target: 'local-app',
+    url: 'https://app.example.com/ht/',
+    healthy: true,
+    degraded: true,
+    reason: 'none',
+    detail: 'degraded: HTTP 200, 1 of 2 components not working: DiskUsageWarning warning: 91 % of /tmp used',
+    status: 200,
+    latencyMs: 42,
+    certificateDaysLeft: 13,
+    components: [
+      { name: 'DatabaseBackend', state: 'working', message: '' },
+      { name: 'DiskUsageWarning', state: 'warning', message: '91 % of /tmp used' },
+    ],
+    checkedAt: '2026-11-24T02:55:00.000Z',
+  };
+
+  it('reports a degraded target as a warning listing the checks not working', async () => {
+    const { outcome, sent } = await run('eb-deep-health-degraded-alarm', { probe: degraded });
+
+    expect(outcome).toMatchObject({ kind: 'deep-health-degraded', action: 'incident' });
+    expect(sent).toMatchObject({ title: 'local-app: deep healthcheck degraded', severity: 'warning' });
+    expect(sent!.facts).toContainEqual(['Probe now', 'degraded']);
+    expect(sent!.details).toContain(
+      '**Components not working** (the app still answers):\n- DiskUsageWarning: warning: 91 % of /tmp used',
+    );
+  });
+
+  it('warns that the certificate expires soon, with the days left now', async () => {
+    const { outcome, sent } = await run('eb-certificate-alarm', { probe: degraded });
+
+    expect(outcome).toMatchObject({ kind: 'certificate', action: 'incident' });
+    expect(sent).toMatchObject({ title: 'local-app: TLS certificate expires soon', severity: 'warning' });
+    expect(sent!.facts).toContainEqual(['Certificate days left', 13]);
+    expect(sent!.details).toContain('The certificate presented now expires in 13 days.');
+  });
+
+  it('says so when the probe now read no certificate', async () => {
+    const { sent } = await run('eb-certificate-alarm', {
+      probe: {
+        ...degraded,
+        certificateDaysLeft: undefined,
+        healthy: false,
+        reason: 'timeout',
+        degraded: false,
+      },
+    });
+
+    expect(sent!.details).toContain(
+      'The probe read no certificate now (it did not complete a TLS handshake).',
+    );
+    expect(sent!.details).not.toContain('undefined');
   });
 });
 

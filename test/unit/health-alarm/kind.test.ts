@@ -96,6 +96,25 @@ describe('recogniseAlarm', () => {
     expect(recogniseAlarm(thrash, 'prod', [])).toEqual({ kind: 'thrash', service: 'web' });
   });
 
+  it('tells degraded and certificate alarms from failing ones, by metric and by name', () => {
+    const byMetric = (metricName: string) =>
+      recogniseAlarm(
+        alarm({ metrics: [{ namespace: 'OpsSentinel', metricName, dimensions: { Target: 'public' } }] }),
+        'prod',
+        [],
+      );
+    expect(byMetric('TargetDegraded')).toEqual({ kind: 'deep-health-degraded', target: 'public' });
+    expect(byMetric('CertificateDaysLeft')).toEqual({ kind: 'certificate', target: 'public' });
+    expect(recogniseAlarm(alarm({ alarmName: 'ops-sentinel-prod-degraded-web' }), 'prod', [])).toEqual({
+      kind: 'deep-health-degraded',
+      target: 'web',
+    });
+    expect(recogniseAlarm(alarm({ alarmName: 'ops-sentinel-prod-certificate-web' }), 'prod', [])).toEqual({
+      kind: 'certificate',
+      target: 'web',
+    });
+  });
+
   it('treats any other metric as a plain alarm', () => {
     const rds = alarm({ metrics: [{ namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: {} }] });
     expect(recogniseAlarm(rds, 'prod', settings.services)).toEqual({ kind: 'other' });

@@ -2,7 +2,7 @@
 
 Driven by environment variables set by start.ts:
   HEALTH_APP_DATA_DIR  temp dir for the SQLite database and the media files
-  HEALTH_APP_MODE      healthy | db-broken | migrations-pending | cache-broken
+  HEALTH_APP_MODE      healthy | db-broken | migrations-pending | cache-broken | degraded
   HEALTH_CHECK_TOKEN   when set, /ht/ answers 401 without "Authorization: Bearer <token>"
 """
 import os
@@ -26,6 +26,11 @@ INSTALLED_APPS = [
     "health_check.storage",
     "health_check.contrib.migrations",
 ]
+
+# degraded: a warning that is not an error, and a failing check that is not critical (HTTP 200).
+if MODE == "degraded":
+    INSTALLED_APPS.append("healthapp.degraded.apps.DegradedChecksConfig")
+    HEALTH_CHECK = {"WARNINGS_AS_ERRORS": False}
 
 MIDDLEWARE = ["healthapp.token.HealthCheckTokenMiddleware"]
 
