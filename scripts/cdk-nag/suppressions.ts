@@ -198,7 +198,7 @@ export const suppressions: Suppression[] = [
   {
     rule: 'NIST.800.53.R5-S3BucketLoggingEnabled',
     resources: ['ServerlessDeploymentBucket'],
-    reason: 'As AwsSolutions-S1.',
+    reason: 'As AwsSolutions-S1: artifacts only, public access blocked, TLS-only, uploads in CloudTrail.',
   },
   {
     rule: 'NIST.800.53.R5-S3BucketReplicationEnabled',
