@@ -229,7 +229,10 @@ export function iamStatements(template: Template): Array<{ where: string; statem
  * A statement, or both branches of an `Fn::If` (nested ones too) that chooses it: CloudFormation
  * deploys whichever branch its condition picks, so each must pass. `AWS::NoValue` yields none.
  */
-function conditionalBranches(where: string, node: Json): Array<{ where: string; statement: PolicyStatement }> {
+function conditionalBranches(
+  where: string,
+  node: Json,
+): Array<{ where: string; statement: PolicyStatement }> {
   if (typeof node !== 'object' || node === null) return [];
   const record = node as Record<string, Json>;
   if (record.Ref === 'AWS::NoValue') return [];
