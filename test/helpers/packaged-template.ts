@@ -7,7 +7,16 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -52,19 +61,16 @@ const PACKAGING_INPUTS = [
   'shared',
 ];
 
-/** Digest of the packaging inputs: tracked and untracked (not ignored) files, with their content. */
+/** Digest of the packaging inputs: every file under them (path and content). */
 export function packagingDigest(): string {
-  const files = execFileSync(
-    'git',
-    ['ls-files', '-co', '--exclude-standard', '-z', '--', ...PACKAGING_INPUTS],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  )
-    .split('\0')
-    .filter((f) => f && existsSync(path.join(ROOT, f)))
-    .sort();
+  const files = PACKAGING_INPUTS.flatMap((input) => {
+    const full = path.join(ROOT, input);
+    if (!existsSync(full)) return [];
+    if (!statSync(full).isDirectory()) return [input];
+    return readdirSync(full, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+  }).sort();
   const hash = createHash('sha256');
   for (const f of files)
     hash
