@@ -18,7 +18,7 @@ function bundle(entry: string, name: string): string {
     entryPoints: [entry],
     bundle: true,
     minify: true,
-    target: 'node22',
+    target: 'node24',
     platform: 'node',
     format: 'cjs',
     keepNames: true,

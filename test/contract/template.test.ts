@@ -33,7 +33,7 @@ describe.each(stages)('serverless package --stage %s', (stage) => {
     expect(new Set(roleIds).size).toBe(functions.length);
     expect(t.Resources.IamRoleLambdaExecution).toBeUndefined();
     for (const [, f] of functions) {
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
     for (const [id, g] of byType(t, 'AWS::Logs::LogGroup')) {
       expect([id, g.Properties!.RetentionInDays]).toEqual([id, expect.any(Number)]);

@@ -218,11 +218,33 @@ export function iamStatements(template: Template): Array<{ where: string; statem
     if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
       docs.push([id, r.Properties?.PolicyDocument]);
     for (const [where, doc] of docs) {
-      const statements = (doc as { Statement?: PolicyStatement | PolicyStatement[] })?.Statement ?? [];
-      for (const statement of [statements].flat()) out.push({ where, statement });
+      const statements = (doc as { Statement?: Json })?.Statement ?? [];
+      for (const statement of [statements].flat()) out.push(...conditionalBranches(where, statement));
     }
   }
   return out;
+}
+
+/**
+ * A statement, or both branches of an `Fn::If` (nested ones too) that chooses it: CloudFormation
+ * deploys whichever branch its condition picks, so each must pass. `AWS::NoValue` yields none.
+ */
+function conditionalBranches(
+  where: string,
+  node: Json,
+): Array<{ where: string; statement: PolicyStatement }> {
+  if (typeof node !== 'object' || node === null) return [];
+  const record = node as Record<string, Json>;
+  if (record.Ref === 'AWS::NoValue') return [];
+  const choice = record['Fn::If'];
+  if (Array.isArray(choice) && choice.length === 3) {
+    const [condition, whenTrue, whenFalse] = choice as [string, Json, Json];
+    return [
+      ...conditionalBranches(`${where} (${condition})`, whenTrue),
+      ...conditionalBranches(`${where} (not ${condition})`, whenFalse),
+    ];
+  }
+  return [{ where, statement: record as PolicyStatement }];
 }
 
 const READ_ONLY_VERB = /^(Describe|List|Get|BatchGet)/;
