@@ -134,6 +134,7 @@ it('with remediate: true, sets the real queue back to the expected VisibilityTim
   expect(await visibilityTimeoutOf(url)).toBe('360');
   expect(report.findings[0]!.remediation).toEqual({
     outcome: 'applied',
+    to: 360,
     call: `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=360`,
   });
   expect(notifier.sent[0]!.title).toBe(
@@ -157,6 +158,7 @@ it('in dry run, leaves the queue unchanged and names the call it would have made
   expect(await visibilityTimeoutOf(url)).toBe('30');
   expect(report.findings[0]!.remediation).toEqual({
     outcome: 'dry-run',
+    to: 360,
     call: `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=360`,
   });
 });

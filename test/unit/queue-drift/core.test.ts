@@ -278,6 +278,7 @@ describe('remediation', () => {
     expect(sqs.setCalls).toEqual([{ queueUrl: URL_BASE + 'celery', seconds: 360 }]);
     expect(report.findings[0]!.remediation).toEqual({
       outcome: 'applied',
+      to: 360,
       call: `sqs:SetQueueAttributes QueueUrl=${URL_BASE}celery Attributes.VisibilityTimeout=360`,
     });
     expect(notifier.sent[0]).toMatchObject({

@@ -14,9 +14,10 @@ describe('parseTrigger', () => {
       kind: 'cloudtrail',
       eventName: 'SetQueueAttributes',
       queue: 'celery',
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/celery',
       actor: 'arn:aws:sts::123456789012:assumed-role/Admin/jane',
       time: '2026-11-24T03:02:09Z',
-      errorCode: undefined,
+      visibilityTimeout: 30,
     });
   });
 
