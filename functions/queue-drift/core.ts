@@ -331,13 +331,18 @@ async function checkDeadLetter(
   };
   const depth = counts.visible + counts.inFlight + counts.delayed;
   if (depth > spec.deadLetterThreshold) {
-    v.found('DeadLetterMessages', 'warning', deadLetterMessage(name, depth, counts, spec.deadLetterThreshold), {
-      deadLetterQueue: name,
-      deadLetterDepth: depth,
-      deadLetterCounts: counts,
-      queueUrl: url,
-      queueArn: attributes.arn,
-    });
+    v.found(
+      'DeadLetterMessages',
+      'warning',
+      deadLetterMessage(name, depth, counts, spec.deadLetterThreshold),
+      {
+        deadLetterQueue: name,
+        deadLetterDepth: depth,
+        deadLetterCounts: counts,
+        queueUrl: url,
+        queueArn: attributes.arn,
+      },
+    );
   } else v.clear('DeadLetterMessages');
 }
 
@@ -397,7 +402,8 @@ async function remediate(finding: Finding, deps: QueueDriftDeps, dryRun: boolean
   const url = finding.queueUrl ?? '';
   const to = finding.expected ?? APP_DEFAULT_VISIBILITY_TIMEOUT;
   const call = `sqs:SetQueueAttributes QueueUrl=${url || '(unknown)'} Attributes.VisibilityTimeout=${to}`;
-  if (!url) return { call, to, outcome: 'failed', error: `the URL of queue ${finding.queue} is not known yet` };
+  if (!url)
+    return { call, to, outcome: 'failed', error: `the URL of queue ${finding.queue} is not known yet` };
   if (dryRun) return { call, to, outcome: 'dry-run' };
   try {
     await deps.sqs.setVisibilityTimeout(url, to);

@@ -1,5 +1,10 @@
 import type { QueueDriftDeps, ServiceTaskDefinition } from './ports';
-import { APP_DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_ENV_VAR, type ExpectedSource, type QueueSpec } from './schema';
+import {
+  APP_DEFAULT_VISIBILITY_TIMEOUT,
+  DEFAULT_ENV_VAR,
+  type ExpectedSource,
+  type QueueSpec,
+} from './schema';
 
 /** The VisibilityTimeout the app expects, and where that value came from (shown to people). */
 export interface Expected {

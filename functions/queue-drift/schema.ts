@@ -137,10 +137,7 @@ const CloudTrailSqsEvent = z.looseObject({
 });
 
 /** What started this run. */
-export type Trigger =
-  | { kind: 'schedule'; time?: string }
-  | { kind: 'manual' }
-  | CloudTrailTrigger;
+export type Trigger = { kind: 'schedule'; time?: string } | { kind: 'manual' } | CloudTrailTrigger;
 
 /** A CloudTrail-recorded SQS call, as far as the check needs it. */
 export interface CloudTrailTrigger {
@@ -207,7 +204,9 @@ export function parseTrigger(event: unknown): Trigger {
 
 /** An attribute value as CloudTrail records it (a string of seconds), when it is one. */
 function seconds(value: unknown): number | undefined {
-  const parsed = visibilitySeconds.safeParse(typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+  const parsed = visibilitySeconds.safeParse(
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
+  );
   return parsed.success ? parsed.data : undefined;
 }
 
