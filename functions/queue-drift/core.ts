@@ -123,6 +123,8 @@ export async function detectDrift(
   }
 
   const isEvaluated = (episode: Episode): boolean => {
+    // Opened less than the propagation window ago: a read may not show yet what opened it.
+    if (now.getTime() - Date.parse(episode.openedAt) < PROPAGATION_WINDOW_MS) return false;
     if (evaluated.has(episode.key)) return true;
     if (episode.kind === 'UnexpectedQueue') return listedUnexpected;
     // A queue removed from the configuration: nobody watches it, its episode ends.
@@ -274,6 +276,11 @@ function checkTimeout(
   if (actualFrom) observation.actualFrom = actualFrom;
   const context: Partial<Finding> = { queueUrl: seen.queueUrl, queueArn: seen.queueArn, actual, actualFrom };
   const set = actualFrom ? ` (set by ${actualFrom})` : '';
+  // A value taken from a call rather than a read opens episodes but does not end them: a read
+  // may still show the old value, and ending the episode now would let that read reopen it.
+  const clear = (kind: FindingKind) => {
+    if (!actualFrom) v.clear(kind);
+  };
   if (expected) {
     if (actual !== expected.value) {
       v.found(
@@ -282,7 +289,7 @@ function checkTimeout(
         `VisibilityTimeout is ${actual} s${set} but the app expects ${expected.value} s (${expected.from})`,
         { ...context, ...expectedContext },
       );
-    } else v.clear('VisibilityTimeoutDrift');
+    } else clear('VisibilityTimeoutDrift');
   }
   if (spec.longestTaskSeconds !== undefined) {
     if (actual <= spec.longestTaskSeconds) {
@@ -293,7 +300,7 @@ function checkTimeout(
           'tasks still running when it expires are delivered twice',
         { ...context, ...expectedContext, longestTaskSeconds: spec.longestTaskSeconds },
       );
-    } else v.clear('TimeoutBelowLongestTask');
+    } else clear('TimeoutBelowLongestTask');
   }
 }
 

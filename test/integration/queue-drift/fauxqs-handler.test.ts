@@ -59,12 +59,23 @@ async function visibilityTimeoutOf(url: string): Promise<string | undefined> {
   return out.Attributes?.VisibilityTimeout;
 }
 
-/** The deployed wiring (config from env variables, SDK adapters) with a capturing notifier. */
+/**
+ * The deployed wiring (config from env variables, SDK adapters) with a capturing notifier. Each
+ * invoke happens one schedule period (5 min) after the previous one: an episode is not resolved
+ * within SQS's 60 s propagation window of its opening.
+ */
 function handlerFor(env: Record<string, string>) {
   const settings = settingsFromEnv(loadConfig(QueueDriftConfig, env));
   const notifier = new CapturingNotifier();
-  const deps = { ...buildDeps({ ...process.env, EPISODE_TABLE: '' }), notifier };
-  return { notifier, invoke: (event: unknown) => handleEvent(event, settings, deps) };
+  let clock = Date.now();
+  const deps = { ...buildDeps({ ...process.env, EPISODE_TABLE: '' }), notifier, now: () => new Date(clock) };
+  return {
+    notifier,
+    invoke: (event: unknown) => {
+      clock += 5 * 60_000;
+      return handleEvent(event, settings, deps);
+    },
+  };
 }
 
 const summary = (r: DriftReport) => r.findings.map((f) => `${f.queue}:${f.kind}`).sort();

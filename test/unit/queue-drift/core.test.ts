@@ -322,13 +322,16 @@ describe('episodes: one notification when drift starts, one when it ends', () =>
   const config = settings([{ name: 'celery', expectedVisibilityTimeout: 360 }]);
 
   it('notifies once across repeated runs, then once on resolution', async () => {
-    const { deps, sqs, notifier } = fakeDeps();
+    const { deps, sqs, notifier, clock } = fakeDeps();
     sqs.add('celery', 30);
 
     const first = await detectDrift(schedule, deps, config);
+    clock.advance(300); // runs five minutes apart, as scheduled
     const second = await detectDrift(schedule, deps, config);
     sqs.queues.get('celery')!.visibilityTimeout = 360;
+    clock.advance(300);
     const third = await detectDrift(schedule, deps, config);
+    clock.advance(300);
     const fourth = await detectDrift(schedule, deps, config);
 
     expect(first.episodes.opened).toEqual(['celery#VisibilityTimeoutDrift']);
@@ -454,7 +457,7 @@ describe('a CloudTrail-triggered check inside the 60 s propagation window', () =
     ...extra,
   });
 
-  it('is not re-remediated by the event of its own SetQueueAttributes (no loop), and resolves', async () => {
+  it('is not re-remediated by the event of its own SetQueueAttributes (no loop), and does not flap', async () => {
     const { deps, sqs, clock, notifier } = fakeDeps();
     sqs.add('celery', 30);
     const config = settings([{ ...q, remediate: true }]);
@@ -467,16 +470,42 @@ describe('a CloudTrail-triggered check inside the 60 s propagation window', () =
       deps,
       config,
     );
+    clock.advance(20); // a scheduled run inside the window still reads 30 s
+    const staleRead = await detectDrift(schedule, deps, config);
+    clock.advance(300);
+    const settled = await detectDrift(schedule, deps, config);
 
     expect(first.findings[0]!.remediation?.outcome).toBe('applied');
-    expect(sqs.setCalls).toHaveLength(1);
     expect(own.findings).toEqual([]);
     expect(own.observations[0]).toMatchObject({
       actual: 360,
       actualFrom: `SetQueueAttributes at ${remediatedAt}`,
     });
-    expect(own.episodes.resolved).toEqual(['celery#VisibilityTimeoutDrift']);
+    expect(own.episodes).toMatchObject({ resolved: [], notified: [] });
+    expect(staleRead.episodes).toMatchObject({ ongoing: ['celery#VisibilityTimeoutDrift'], notified: [] });
+    expect(settled.episodes.resolved).toEqual(['celery#VisibilityTimeoutDrift']);
+    // The own event made no call; the stale scheduled read repeated the same one, not a loop.
+    expect(sqs.setCalls.map((c) => c.seconds)).toEqual([360, 360]);
     expect(notifier.sent.map((n) => n.severity)).toEqual(['warning', 'resolved']);
+  });
+
+  it('is not resolved by a stale read right after the call that opened it', async () => {
+    const { deps, sqs, clock, notifier } = fakeDeps();
+    sqs.add('celery', 360);
+    sqs.setBy('celery', 30);
+    const at = clock.iso();
+    clock.advance(15);
+    await detectDrift(call('SetQueueAttributes', at, { visibilityTimeout: 30 }), deps, settings([q]));
+    clock.advance(30); // the next scheduled run, reads still show 360 s
+
+    const stale = await detectDrift(schedule, deps, settings([q]));
+    clock.advance(300);
+    const later = await detectDrift(schedule, deps, settings([q]));
+
+    expect(stale.findings).toEqual([]);
+    expect(stale.episodes.resolved).toEqual([]);
+    expect(later.episodes.ongoing).toEqual(['celery#VisibilityTimeoutDrift']);
+    expect(notifier.sent.map((n) => n.severity)).toEqual(['critical']);
   });
 
   it("sees someone's fresh change the read does not show yet, and names the caller", async () => {
