@@ -8,7 +8,6 @@ import {
   nameFromQueueUrl,
   queueName,
   type QueueDriftSettings,
-  type CloudTrailTrigger,
   type QueueSpec,
   type Trigger,
 } from './schema';
@@ -181,14 +180,14 @@ function recentCall(trigger: Trigger, now: Date): RecentCall | undefined {
   if (trigger.kind !== 'cloudtrail' || trigger.errorCode || !trigger.queue) return undefined;
   const at = Date.parse(trigger.time ?? '');
   if (!Number.isFinite(at) || now.getTime() - at >= PROPAGATION_WINDOW_MS) return undefined;
-  const t: CloudTrailTrigger = trigger;
+  const { eventName, queue, queueUrl, time } = trigger;
   return {
-    queue: t.queue!,
-    queueUrl: t.queueUrl,
-    deleted: t.eventName === 'DeleteQueue',
-    created: t.eventName === 'CreateQueue',
-    visibilityTimeout: t.eventName === 'DeleteQueue' ? undefined : t.visibilityTimeout,
-    label: `${t.eventName} at ${t.time}`,
+    queue,
+    queueUrl,
+    deleted: eventName === 'DeleteQueue',
+    created: eventName === 'CreateQueue',
+    visibilityTimeout: eventName === 'DeleteQueue' ? undefined : trigger.visibilityTimeout,
+    label: `${eventName} at ${time}`,
   };
 }
 
