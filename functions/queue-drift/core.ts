@@ -111,7 +111,7 @@ export async function detectDrift(
   }
   let listedUnexpected = !settings.queuePrefix;
   if (settings.queuePrefix) {
-    listedUnexpected = await checkUnexpected(settings.queuePrefix, watched, deps, findings);
+    listedUnexpected = await checkUnexpected(settings.queuePrefix, watched, deps, findings, recent);
   }
 
   for (const finding of findings) {
@@ -373,6 +373,7 @@ async function checkUnexpected(
   watched: Set<string>,
   deps: QueueDriftDeps,
   findings: Finding[],
+  recent: RecentCall | undefined,
 ): Promise<boolean> {
   let urls: string[];
   try {
@@ -392,6 +393,8 @@ async function checkUnexpected(
   for (const url of urls) {
     const name = nameFromQueueUrl(url);
     if (watched.has(name)) continue;
+    // Deleted moments ago: ListQueues may still list it for up to 60 s.
+    if (recent?.deleted && recent.queue === name) continue;
     findings.push({
       key: episodeKey(name, 'UnexpectedQueue'),
       kind: 'UnexpectedQueue',

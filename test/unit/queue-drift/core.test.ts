@@ -598,6 +598,21 @@ describe('a CloudTrail-triggered check inside the 60 s propagation window', () =
     );
   });
 
+  it('does not report an unexpected queue deleted moments ago that ListQueues still lists', async () => {
+    const { deps, sqs, clock } = fakeDeps();
+    sqs.add('app-celery', 360).add('app-typo', 360);
+    const at = clock.iso();
+    clock.advance(5);
+
+    const report = await detectDrift(
+      call('DeleteQueue', at, { queue: 'app-typo', queueUrl: URL_BASE + 'app-typo' }),
+      deps,
+      settings([{ name: 'app-celery' }], { queuePrefix: 'app-' }),
+    );
+
+    expect(report.findings).toEqual([]);
+  });
+
   it('gives no verdict on a queue created moments ago that reads do not find yet', async () => {
     const { deps, clock } = fakeDeps();
     const at = clock.iso();
