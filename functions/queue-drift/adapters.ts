@@ -39,6 +39,12 @@ function isMissingQueue(error: unknown): boolean {
   );
 }
 
+/** An ApproximateNumberOf… attribute (a string); 0 when absent. */
+function count(value: string | undefined): number {
+  const n = Number(value ?? 0);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
 /** SQS adapter. Queue absence is `undefined`, every other failure a project error. */
 export function sqsAdapter(client: SQSClient): QueuePort {
   return {
@@ -58,7 +64,13 @@ export function sqsAdapter(client: SQSClient): QueuePort {
         const out = await client.send(
           new GetQueueAttributesCommand({
             QueueUrl: queueUrl,
-            AttributeNames: ['VisibilityTimeout', 'ApproximateNumberOfMessages', 'QueueArn'],
+            AttributeNames: [
+              'VisibilityTimeout',
+              'ApproximateNumberOfMessages',
+              'ApproximateNumberOfMessagesNotVisible',
+              'ApproximateNumberOfMessagesDelayed',
+              'QueueArn',
+            ],
           }),
         );
         attributes = out.Attributes;
@@ -72,7 +84,9 @@ export function sqsAdapter(client: SQSClient): QueuePort {
       }
       return {
         visibilityTimeout,
-        approximateMessages: Number(attributes.ApproximateNumberOfMessages ?? 0) || 0,
+        approximateMessages: count(attributes.ApproximateNumberOfMessages),
+        approximateMessagesNotVisible: count(attributes.ApproximateNumberOfMessagesNotVisible),
+        approximateMessagesDelayed: count(attributes.ApproximateNumberOfMessagesDelayed),
         arn: attributes.QueueArn,
       };
     },

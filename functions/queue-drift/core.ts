@@ -12,6 +12,14 @@ import {
   type Trigger,
 } from './schema';
 
+/**
+ * SetQueueAttributes takes up to 60 s to propagate, and so does DeleteQueue: a read in that
+ * window may return the old value or still find the deleted queue.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html
+ */
+export const PROPAGATION_WINDOW_MS = 60_000;
+
 export type FindingSeverity = 'critical' | 'warning';
 
 /** What a person or an action needs to know about one queue. */
@@ -25,16 +33,32 @@ export interface Finding {
   queueArn?: string;
   expected?: number;
   expectedFrom?: string;
+  /** Where a person changes the expected value. */
+  expectedSetting?: string;
   actual?: number;
+  /** Set when `actual` comes from a CloudTrail call younger than the propagation window. */
+  actualFrom?: string;
   longestTaskSeconds?: number;
   deadLetterQueue?: string;
+  /** For a dead-letter queue's findings: the queue it serves. */
+  deadLetterOf?: string;
   deadLetterDepth?: number;
+  deadLetterCounts?: MessageCounts;
   remediation?: Remediation;
+}
+
+/** A queue's messages by state (the three ApproximateNumberOf… attributes). */
+export interface MessageCounts {
+  visible: number;
+  inFlight: number;
+  delayed: number;
 }
 
 export interface Remediation {
   /** The exact call, e.g. `sqs:SetQueueAttributes QueueUrl=... VisibilityTimeout=360`. */
   call: string;
+  /** The value set (or that would be set). */
+  to: number;
   outcome: 'applied' | 'dry-run' | 'failed';
   error?: string;
 }
@@ -46,6 +70,7 @@ export interface QueueObservation {
   expected?: number;
   expectedFrom?: string;
   actual?: number;
+  actualFrom?: string;
 }
 
 export interface DriftReport {
@@ -78,13 +103,15 @@ export async function detectDrift(
     watched.add(queueName(spec));
     if (spec.deadLetterQueue) watched.add(dlqName(spec.deadLetterQueue));
   }
+  const now = (deps.now ?? (() => new Date()))();
+  const recent = recentCall(trigger, now);
   for (const spec of settings.queues) {
     const verdicts = new Verdicts(queueName(spec), findings, evaluated);
-    observations.push(await checkQueue(spec, deps, settings, verdicts));
+    observations.push(await checkQueue(spec, deps, settings, verdicts, recent));
   }
   let listedUnexpected = !settings.queuePrefix;
   if (settings.queuePrefix) {
-    listedUnexpected = await checkUnexpected(settings.queuePrefix, watched, deps, findings);
+    listedUnexpected = await checkUnexpected(settings.queuePrefix, watched, deps, findings, recent);
   }
 
   for (const finding of findings) {
@@ -95,6 +122,8 @@ export async function detectDrift(
   }
 
   const isEvaluated = (episode: Episode): boolean => {
+    // Opened less than the propagation window ago: a read may not show yet what opened it.
+    if (now.getTime() - Date.parse(episode.openedAt) < PROPAGATION_WINDOW_MS) return false;
     if (evaluated.has(episode.key)) return true;
     if (episode.kind === 'UnexpectedQueue') return listedUnexpected;
     // A queue removed from the configuration: nobody watches it, its episode ends.
@@ -131,13 +160,46 @@ class Verdicts {
   }
 }
 
+/**
+ * A successful CloudTrail-recorded call younger than the propagation window: what it did to its
+ * queue is trusted over a read, which may still show the state before the call. Older calls
+ * (or a late delivery, or a retried invocation) are past the window: the read is authoritative
+ * then, and may show later changes the event does not know.
+ */
+interface RecentCall {
+  queue: string;
+  queueUrl?: string;
+  deleted: boolean;
+  created: boolean;
+  visibilityTimeout?: number;
+  /** e.g. `SetQueueAttributes at 2026-11-24T03:02:09Z` */
+  label: string;
+}
+
+function recentCall(trigger: Trigger, now: Date): RecentCall | undefined {
+  if (trigger.kind !== 'cloudtrail' || trigger.errorCode || !trigger.queue) return undefined;
+  const at = Date.parse(trigger.time ?? '');
+  if (!Number.isFinite(at) || now.getTime() - at >= PROPAGATION_WINDOW_MS) return undefined;
+  const { eventName, queue, queueUrl, time } = trigger;
+  return {
+    queue,
+    queueUrl,
+    deleted: eventName === 'DeleteQueue',
+    created: eventName === 'CreateQueue',
+    visibilityTimeout: eventName === 'DeleteQueue' ? undefined : trigger.visibilityTimeout,
+    label: `${eventName} at ${time}`,
+  };
+}
+
 async function checkQueue(
   spec: QueueSpec,
   deps: QueueDriftDeps,
   settings: QueueDriftSettings,
   v: Verdicts,
+  recentAny: RecentCall | undefined,
 ): Promise<QueueObservation> {
   const observation: QueueObservation = { queue: v.queue };
+  const recent = recentAny?.queue === v.queue ? recentAny : undefined;
   const failures: string[] = [];
   let expected: Expected | undefined;
   try {
@@ -148,45 +210,45 @@ async function checkQueue(
     if (isRetryable(error)) throw error;
     failures.push(describeError(error));
   }
+  const expectedContext = {
+    expected: expected?.value,
+    expectedFrom: expected?.from,
+    expectedSetting: expected?.setting,
+  };
 
   try {
     const url = spec.url ?? (await deps.sqs.queueUrl(v.queue));
-    const attributes = url === undefined ? undefined : await deps.sqs.attributes(url);
-    if (url === undefined || attributes === undefined) {
+    const read = url === undefined ? undefined : await deps.sqs.attributes(url);
+    if (recent?.deleted) {
+      v.found('QueueMissing', 'critical', `queue ${v.queue} was deleted (${recent.label})`, {
+        queueUrl: url,
+        ...expectedContext,
+      });
+    } else if ((url === undefined || read === undefined) && recent?.created) {
+      // Created moments ago: the read has not caught up. No verdict on its existence.
+      if (recent.visibilityTimeout !== undefined) {
+        checkTimeout(spec, v, observation, expected, expectedContext, {
+          actual: recent.visibilityTimeout,
+          actualFrom: recent.label,
+          queueUrl: url ?? recent.queueUrl,
+        });
+      }
+    } else if (url === undefined || read === undefined) {
       v.found('QueueMissing', 'critical', `queue ${v.queue} does not exist`, {
         queueUrl: url,
-        expected: expected?.value,
-        expectedFrom: expected?.from,
+        ...expectedContext,
       });
     } else {
       v.clear('QueueMissing');
-      observation.queueUrl = url;
-      observation.actual = attributes.visibilityTimeout;
-      const actual = attributes.visibilityTimeout;
-      const context = { queueUrl: url, queueArn: attributes.arn, actual };
-      if (expected) {
-        if (actual !== expected.value) {
-          v.found(
-            'VisibilityTimeoutDrift',
-            'critical',
-            `VisibilityTimeout is ${actual} s but the app expects ${expected.value} s (${expected.from})`,
-            { ...context, expected: expected.value, expectedFrom: expected.from },
-          );
-        } else v.clear('VisibilityTimeoutDrift');
-      }
-      if (spec.longestTaskSeconds !== undefined) {
-        if (actual <= spec.longestTaskSeconds) {
-          v.found(
-            'TimeoutBelowLongestTask',
-            'critical',
-            `VisibilityTimeout ${actual} s does not exceed the longest task (${spec.longestTaskSeconds} s): ` +
-              'tasks still running when it expires are delivered twice',
-            { ...context, longestTaskSeconds: spec.longestTaskSeconds },
-          );
-        } else v.clear('TimeoutBelowLongestTask');
-      }
+      const fromCall = recent?.visibilityTimeout;
+      checkTimeout(spec, v, observation, expected, expectedContext, {
+        actual: fromCall ?? read.visibilityTimeout,
+        actualFrom: fromCall === undefined ? undefined : recent?.label,
+        queueUrl: url,
+        queueArn: read.arn,
+      });
     }
-    if (spec.deadLetterQueue) await checkDeadLetter(spec, spec.deadLetterQueue, deps, v);
+    if (spec.deadLetterQueue) await checkDeadLetter(spec, spec.deadLetterQueue, deps, v, recentAny);
   } catch (error) {
     if (isRetryable(error)) throw error;
     failures.push(describeError(error));
@@ -198,37 +260,111 @@ async function checkQueue(
   return observation;
 }
 
+/** Drift from the expected value, and a timeout not above the longest task. */
+function checkTimeout(
+  spec: QueueSpec,
+  v: Verdicts,
+  observation: QueueObservation,
+  expected: Expected | undefined,
+  expectedContext: Partial<Finding>,
+  seen: { actual: number; actualFrom?: string; queueUrl?: string; queueArn?: string },
+): void {
+  const { actual, actualFrom } = seen;
+  observation.queueUrl = seen.queueUrl;
+  observation.actual = actual;
+  if (actualFrom) observation.actualFrom = actualFrom;
+  const context: Partial<Finding> = { queueUrl: seen.queueUrl, queueArn: seen.queueArn, actual, actualFrom };
+  const set = actualFrom ? ` (set by ${actualFrom})` : '';
+  // A value taken from a call rather than a read opens episodes but does not end them: a read
+  // may still show the old value, and ending the episode now would let that read reopen it.
+  const clear = (kind: FindingKind) => {
+    if (!actualFrom) v.clear(kind);
+  };
+  if (expected) {
+    if (actual !== expected.value) {
+      v.found(
+        'VisibilityTimeoutDrift',
+        'critical',
+        `VisibilityTimeout is ${actual} s${set} but the app expects ${expected.value} s (${expected.from})`,
+        { ...context, ...expectedContext },
+      );
+    } else clear('VisibilityTimeoutDrift');
+  }
+  if (spec.longestTaskSeconds !== undefined) {
+    if (actual <= spec.longestTaskSeconds) {
+      v.found(
+        'TimeoutBelowLongestTask',
+        'critical',
+        `VisibilityTimeout ${actual} s${set} does not exceed the longest task (${spec.longestTaskSeconds} s): ` +
+          'tasks still running when it expires are delivered twice',
+        { ...context, ...expectedContext, longestTaskSeconds: spec.longestTaskSeconds },
+      );
+    } else clear('TimeoutBelowLongestTask');
+  }
+}
+
 async function checkDeadLetter(
   spec: QueueSpec,
   dlq: string,
   deps: QueueDriftDeps,
   v: Verdicts,
+  recentAny: RecentCall | undefined,
 ): Promise<void> {
   const name = dlqName(dlq);
+  const recent = recentAny?.queue === name ? recentAny : undefined;
   const url = isQueueUrl(dlq) ? dlq : await deps.sqs.queueUrl(dlq);
   const attributes = url === undefined ? undefined : await deps.sqs.attributes(url);
-  if (url === undefined || attributes === undefined) {
-    v.found('QueueMissing', 'critical', `dead-letter queue ${name} of ${v.queue} does not exist`, {
-      queue: name,
-      queueUrl: url,
-    });
+  if (recent?.deleted || ((url === undefined || attributes === undefined) && !recent?.created)) {
+    v.found(
+      'QueueMissing',
+      'critical',
+      recent?.deleted
+        ? `dead-letter queue ${name} of ${v.queue} was deleted (${recent.label})`
+        : `dead-letter queue ${name} of ${v.queue} does not exist`,
+      { queue: name, queueUrl: url, deadLetterOf: v.queue },
+    );
     return;
   }
+  if (url === undefined || attributes === undefined) return; // created moments ago: no verdict yet
   v.clear('QueueMissing', name);
-  if (attributes.approximateMessages > spec.deadLetterThreshold) {
+  // In-flight messages are dead letters someone is receiving (a consumer, the console's poll,
+  // a redrive), delayed ones arrive soon: both are still in the queue.
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
+  const counts: MessageCounts = {
+    visible: attributes.approximateMessages,
+    inFlight: attributes.approximateMessagesNotVisible,
+    delayed: attributes.approximateMessagesDelayed,
+  };
+  const depth = counts.visible + counts.inFlight + counts.delayed;
+  if (depth > spec.deadLetterThreshold) {
     v.found(
       'DeadLetterMessages',
       'warning',
-      `dead-letter queue ${name} holds ${attributes.approximateMessages} message(s)` +
-        (spec.deadLetterThreshold > 0 ? ` (threshold ${spec.deadLetterThreshold})` : ''),
+      deadLetterMessage(name, depth, counts, spec.deadLetterThreshold),
       {
         deadLetterQueue: name,
-        deadLetterDepth: attributes.approximateMessages,
+        deadLetterDepth: depth,
+        deadLetterCounts: counts,
         queueUrl: url,
         queueArn: attributes.arn,
       },
     );
   } else v.clear('DeadLetterMessages');
+}
+
+function deadLetterMessage(name: string, depth: number, counts: MessageCounts, threshold: number): string {
+  const parts = [
+    counts.visible > 0 ? `${counts.visible} visible` : '',
+    counts.inFlight > 0 ? `${counts.inFlight} in flight` : '',
+    counts.delayed > 0 ? `${counts.delayed} delayed` : '',
+  ].filter(Boolean);
+  const breakdown = parts.length > 1 || counts.visible === 0 ? ` (${parts.join(', ')})` : '';
+  const limit = threshold > 0 ? `, more than the threshold of ${threshold}` : '';
+  return `dead-letter queue ${name} holds ${plural(depth, 'message')}${breakdown}${limit}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Queues with the app's prefix that no configuration names: what Celery creates when names drift. */
@@ -237,6 +373,7 @@ async function checkUnexpected(
   watched: Set<string>,
   deps: QueueDriftDeps,
   findings: Finding[],
+  recent: RecentCall | undefined,
 ): Promise<boolean> {
   let urls: string[];
   try {
@@ -256,6 +393,8 @@ async function checkUnexpected(
   for (const url of urls) {
     const name = nameFromQueueUrl(url);
     if (watched.has(name)) continue;
+    // Deleted moments ago: ListQueues may still list it for up to 60 s.
+    if (recent?.deleted && recent.queue === name) continue;
     findings.push({
       key: episodeKey(name, 'UnexpectedQueue'),
       kind: 'UnexpectedQueue',
@@ -271,14 +410,16 @@ async function checkUnexpected(
 async function remediate(finding: Finding, deps: QueueDriftDeps, dryRun: boolean): Promise<Remediation> {
   const url = finding.queueUrl ?? '';
   const to = finding.expected ?? APP_DEFAULT_VISIBILITY_TIMEOUT;
-  const call = `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=${to}`;
-  if (dryRun) return { call, outcome: 'dry-run' };
+  const call = `sqs:SetQueueAttributes QueueUrl=${url || '(unknown)'} Attributes.VisibilityTimeout=${to}`;
+  if (!url)
+    return { call, to, outcome: 'failed', error: `the URL of queue ${finding.queue} is not known yet` };
+  if (dryRun) return { call, to, outcome: 'dry-run' };
   try {
     await deps.sqs.setVisibilityTimeout(url, to);
-    return { call, outcome: 'applied' };
+    return { call, to, outcome: 'applied' };
   } catch (error) {
     if (isRetryable(error)) throw error;
-    return { call, outcome: 'failed', error: describeError(error) };
+    return { call, to, outcome: 'failed', error: describeError(error) };
   }
 }
 

@@ -3,8 +3,12 @@ import type { Notifier } from '../../shared/notify';
 /** What the check reads from one queue. */
 export interface QueueAttributes {
   visibilityTimeout: number;
-  /** ApproximateNumberOfMessages (visible). */
+  /** ApproximateNumberOfMessages: visible, waiting to be received. */
   approximateMessages: number;
+  /** ApproximateNumberOfMessagesNotVisible: in flight (received, not yet deleted). */
+  approximateMessagesNotVisible: number;
+  /** ApproximateNumberOfMessagesDelayed: sent with a delay, not yet visible. */
+  approximateMessagesDelayed: number;
   arn?: string;
 }
 

@@ -113,25 +113,48 @@ const CloudTrailSqsEvent = z.looseObject({
     eventName: z.string().min(1),
     eventTime: z.string().optional(),
     errorCode: z.string().optional(),
+    // CloudTrail records the request as the caller sent it: queueUrl (SetQueueAttributes,
+    // DeleteQueue), queueName (CreateQueue), attributes as strings. Some calls record null.
     requestParameters: z
-      .looseObject({ queueUrl: z.string().optional(), queueName: z.string().optional() })
+      .looseObject({
+        queueUrl: z.string().optional(),
+        queueName: z.string().optional(),
+        attributes: z.record(z.string(), z.unknown()).nullish(),
+      })
       .nullish(),
-    userIdentity: z.looseObject({ arn: z.string().optional(), type: z.string().optional() }).optional(),
+    // CreateQueue answers with the queue's URL; failed calls record null.
+    responseElements: z.looseObject({ queueUrl: z.string().optional() }).nullish(),
+    // `arn` is absent for AWS services acting on their own (type AWSService: `invokedBy`).
+    userIdentity: z
+      .looseObject({
+        arn: z.string().optional(),
+        type: z.string().optional(),
+        invokedBy: z.string().optional(),
+        principalId: z.string().optional(),
+      })
+      .optional(),
   }),
 });
 
 /** What started this run. */
-export type Trigger =
-  | { kind: 'schedule'; time?: string }
-  | { kind: 'manual' }
-  | {
-      kind: 'cloudtrail';
-      eventName: string;
-      queue?: string;
-      actor?: string;
-      time?: string;
-      errorCode?: string;
-    };
+export type Trigger = { kind: 'schedule'; time?: string } | { kind: 'manual' } | CloudTrailTrigger;
+
+/** A CloudTrail-recorded SQS call, as far as the check needs it. */
+export interface CloudTrailTrigger {
+  kind: 'cloudtrail';
+  eventName: string;
+  /** The queue the call named (its name), when the call named one. */
+  queue?: string;
+  queueUrl?: string;
+  /** Who made the call: the caller's ARN, else the AWS service or principal that made it. */
+  actor?: string;
+  /** `eventTime`: when the call was made (not when the event arrived). */
+  time?: string;
+  /** Set when the call failed: it then changed nothing. */
+  errorCode?: string;
+  /** `VisibilityTimeout` the call set (SetQueueAttributes, CreateQueue), when it set one. */
+  visibilityTimeout?: number;
+}
 
 /**
  * The run's trigger from the invocation event: an EventBridge schedule, a CloudTrail-recorded
@@ -159,20 +182,40 @@ export function parseTrigger(event: unknown): Trigger {
     }
     const d = parsed.data.detail;
     const params = d.requestParameters ?? {};
-    const queue = params.queueName ?? (params.queueUrl ? nameFromQueueUrl(params.queueUrl) : undefined);
-    return {
+    const queueUrl = nonEmpty(params.queueUrl) ?? nonEmpty(d.responseElements?.queueUrl);
+    const queue = nonEmpty(params.queueName) ?? (queueUrl ? nameFromQueueUrl(queueUrl) : undefined);
+    const who = d.userIdentity;
+    return dropUndefined({
       kind: 'cloudtrail',
       eventName: d.eventName,
       queue,
-      actor: d.userIdentity?.arn,
+      queueUrl,
+      actor: nonEmpty(who?.arn) ?? nonEmpty(who?.invokedBy) ?? nonEmpty(who?.principalId),
       time: d.eventTime,
-      errorCode: d.errorCode,
-    };
+      errorCode: nonEmpty(d.errorCode),
+      visibilityTimeout: seconds(params.attributes?.VisibilityTimeout),
+    });
   }
   throw new InvalidEventError(
     `queueDrift: unsupported event (detail-type ${JSON.stringify(detailType ?? null)}); expected a Scheduled Event, ` +
       'an "AWS API Call via CloudTrail" event from aws.sqs, or {}',
   );
+}
+
+/** An attribute value as CloudTrail records it (a string of seconds), when it is one. */
+function seconds(value: unknown): number | undefined {
+  const parsed = visibilitySeconds.safeParse(
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value?.trim() ? value : undefined;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

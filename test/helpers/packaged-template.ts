@@ -141,3 +141,26 @@ export function packagedTemplate(stage: string): PackagedTemplate {
   }
   return JSON.parse(readFileSync(file, 'utf8')) as PackagedTemplate;
 }
+
+/**
+ * Runs `fn` (a synchronous `serverless` command, e.g. `invoke local`) under the packaging lock:
+ * every serverless command of the project shares the `.esbuild` work directory.
+ */
+export function withServerlessLock<T>(fn: () => T): T {
+  const lock = path.join(runDir(), 'serverless-package.lock');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('timed out waiting for another worker running serverless');
+      sleep(250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}

@@ -114,7 +114,9 @@ export function queueDriftRig(): Rig {
           .callsFake(async (input: { Item: Record<string, { S?: string }> }) => {
             const key = input.Item.episode?.S ?? '';
             if (episodes.has(key)) throw failed();
-            episodes.set(key, input.Item);
+            // Stored as opened on an earlier run (runs are minutes apart): queueDrift does not
+            // resolve an episode within SQS's 60 s propagation window of its opening.
+            episodes.set(key, { ...input.Item, openedAt: { S: '2026-11-24T00:00:00Z' } });
             return {};
           });
         mocks.dynamodb

@@ -12,19 +12,40 @@ import type { Notification, Notifier } from '../../../shared/notify';
 
 export const URL_BASE = 'https://sqs.us-east-1.amazonaws.com/123456789012/';
 
-/** In-memory SQS: queues by name with their attributes; records every SetQueueAttributes. */
+/**
+ * In-memory SQS: queues by name with their attributes; records every SetQueueAttributes.
+ * No kinder than SQS: a SetQueueAttributes (the function's own, or `setBy` someone else) reaches
+ * reads only `lagMs` after the call — 60 s by default, the worst case SQS documents:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ */
 export class FakeQueues implements QueuePort {
   readonly queues = new Map<string, QueueAttributes>();
   readonly setCalls: Array<{ queueUrl: string; seconds: number }> = [];
   failWith?: { on: 'queueUrl' | 'attributes' | 'list' | 'set'; error: unknown };
+  lagMs = 60_000;
+  private readonly pending = new Map<string, { value: number; visibleAt: number }>();
 
-  add(name: string, visibilityTimeout: number, approximateMessages = 0): this {
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  add(
+    name: string,
+    visibilityTimeout: number,
+    messages: number | { visible?: number; inFlight?: number; delayed?: number } = 0,
+  ): this {
+    const counts = typeof messages === 'number' ? { visible: messages } : messages;
     this.queues.set(name, {
       visibilityTimeout,
-      approximateMessages,
+      approximateMessages: counts.visible ?? 0,
+      approximateMessagesNotVisible: counts.inFlight ?? 0,
+      approximateMessagesDelayed: counts.delayed ?? 0,
       arn: `arn:aws:sqs:us-east-1:123456789012:${name}`,
     });
     return this;
+  }
+
+  /** Someone else's SetQueueAttributes VisibilityTimeout, now: reads see it `lagMs` later. */
+  setBy(name: string, seconds: number): void {
+    this.pending.set(name, { value: seconds, visibleAt: this.clock().getTime() + this.lagMs });
   }
 
   private fail(on: 'queueUrl' | 'attributes' | 'list' | 'set'): void {
@@ -38,7 +59,13 @@ export class FakeQueues implements QueuePort {
 
   async attributes(queueUrl: string) {
     this.fail('attributes');
-    const q = this.queues.get(queueUrl.slice(URL_BASE.length));
+    const name = queueUrl.slice(URL_BASE.length);
+    const q = this.queues.get(name);
+    const pending = this.pending.get(name);
+    if (q && pending && this.clock().getTime() >= pending.visibleAt) {
+      q.visibilityTimeout = pending.value;
+      this.pending.delete(name);
+    }
     return q ? { ...q } : undefined;
   }
 
@@ -50,8 +77,8 @@ export class FakeQueues implements QueuePort {
   async setVisibilityTimeout(queueUrl: string, seconds: number) {
     this.fail('set');
     this.setCalls.push({ queueUrl, seconds });
-    const q = this.queues.get(queueUrl.slice(URL_BASE.length));
-    if (q) q.visibilityTimeout = seconds;
+    const name = queueUrl.slice(URL_BASE.length);
+    if (this.queues.has(name)) this.setBy(name, seconds);
   }
 }
 
@@ -88,13 +115,28 @@ export class CapturingNotifier implements Notifier {
   }
 }
 
+/** The fakes' shared clock: starts at 2026-11-24T03:00:00Z, moves only when told. */
+export class FakeClock {
+  private ms = Date.parse('2026-11-24T03:00:00Z');
+  now = (): Date => new Date(this.ms);
+  advance(seconds: number): this {
+    this.ms += seconds * 1000;
+    return this;
+  }
+  /** ISO time `seconds` from now (negative: in the past). */
+  iso(seconds = 0): string {
+    return new Date(this.ms + seconds * 1000).toISOString();
+  }
+}
+
 export function fakeDeps(initialEpisodes: Episode[] = []) {
-  const sqs = new FakeQueues();
+  const clock = new FakeClock();
+  const sqs = new FakeQueues(clock.now);
   const ecs = new FakeTaskDefinitions();
   const notifier = new CapturingNotifier();
   const episodes = memoryEpisodeStore(initialEpisodes);
-  const deps: QueueDriftDeps = { sqs, ecs, notifier, episodes, now: () => new Date('2026-11-24T03:00:00Z') };
-  return { deps, sqs, ecs, notifier, episodes };
+  const deps: QueueDriftDeps = { sqs, ecs, notifier, episodes, now: clock.now };
+  return { deps, sqs, ecs, notifier, episodes, clock };
 }
 
 /** Settings with queue entries parsed exactly as the QUEUES variable would be. */

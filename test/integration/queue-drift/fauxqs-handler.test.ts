@@ -59,12 +59,23 @@ async function visibilityTimeoutOf(url: string): Promise<string | undefined> {
   return out.Attributes?.VisibilityTimeout;
 }
 
-/** The deployed wiring (config from env variables, SDK adapters) with a capturing notifier. */
+/**
+ * The deployed wiring (config from env variables, SDK adapters) with a capturing notifier. Each
+ * invoke happens one schedule period (5 min) after the previous one: an episode is not resolved
+ * within SQS's 60 s propagation window of its opening.
+ */
 function handlerFor(env: Record<string, string>) {
   const settings = settingsFromEnv(loadConfig(QueueDriftConfig, env));
   const notifier = new CapturingNotifier();
-  const deps = { ...buildDeps({ ...process.env, EPISODE_TABLE: '' }), notifier };
-  return { notifier, invoke: (event: unknown) => handleEvent(event, settings, deps) };
+  let clock = Date.now();
+  const deps = { ...buildDeps({ ...process.env, EPISODE_TABLE: '' }), notifier, now: () => new Date(clock) };
+  return {
+    notifier,
+    invoke: (event: unknown) => {
+      clock += 5 * 60_000;
+      return handleEvent(event, settings, deps);
+    },
+  };
 }
 
 const summary = (r: DriftReport) => r.findings.map((f) => `${f.queue}:${f.kind}`).sort();
@@ -134,6 +145,7 @@ it('with remediate: true, sets the real queue back to the expected VisibilityTim
   expect(await visibilityTimeoutOf(url)).toBe('360');
   expect(report.findings[0]!.remediation).toEqual({
     outcome: 'applied',
+    to: 360,
     call: `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=360`,
   });
   expect(notifier.sent[0]!.title).toBe(
@@ -157,6 +169,7 @@ it('in dry run, leaves the queue unchanged and names the call it would have made
   expect(await visibilityTimeoutOf(url)).toBe('30');
   expect(report.findings[0]!.remediation).toEqual({
     outcome: 'dry-run',
+    to: 360,
     call: `sqs:SetQueueAttributes QueueUrl=${url} Attributes.VisibilityTimeout=360`,
   });
 });

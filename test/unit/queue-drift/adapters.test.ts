@@ -137,18 +137,50 @@ describe('ECS task definition as the source of truth', () => {
 describe('sqsAdapter', () => {
   const sqs = () => sqsAdapter(new SQSClient({ region: 'us-east-1' }));
 
-  it('reads VisibilityTimeout, depth and ARN', async () => {
+  // Visible, in-flight and delayed messages are three attributes:
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
+  it('reads VisibilityTimeout, depth by message state and ARN', async () => {
     sqsMock.on(GetQueueAttributesCommand).resolves({
-      Attributes: { VisibilityTimeout: '30', ApproximateNumberOfMessages: '4', QueueArn: 'arn:q' },
+      Attributes: {
+        VisibilityTimeout: '30',
+        ApproximateNumberOfMessages: '4',
+        ApproximateNumberOfMessagesNotVisible: '2',
+        ApproximateNumberOfMessagesDelayed: '1',
+        QueueArn: 'arn:q',
+      },
     });
 
     const attributes = await sqs().attributes(URL_BASE + 'celery');
 
     expect(sqsMock).toHaveReceivedCommandWith(GetQueueAttributesCommand, {
       QueueUrl: URL_BASE + 'celery',
-      AttributeNames: ['VisibilityTimeout', 'ApproximateNumberOfMessages', 'QueueArn'],
+      AttributeNames: [
+        'VisibilityTimeout',
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+        'QueueArn',
+      ],
     });
-    expect(attributes).toEqual({ visibilityTimeout: 30, approximateMessages: 4, arn: 'arn:q' });
+    expect(attributes).toEqual({
+      visibilityTimeout: 30,
+      approximateMessages: 4,
+      approximateMessagesNotVisible: 2,
+      approximateMessagesDelayed: 1,
+      arn: 'arn:q',
+    });
+  });
+
+  it('counts an absent depth attribute as 0', async () => {
+    sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { VisibilityTimeout: '30' } });
+
+    expect(await sqs().attributes(URL_BASE + 'celery')).toEqual({
+      visibilityTimeout: 30,
+      approximateMessages: 0,
+      approximateMessagesNotVisible: 0,
+      approximateMessagesDelayed: 0,
+      arn: undefined,
+    });
   });
 
   it('answers undefined for a queue that does not exist', async () => {

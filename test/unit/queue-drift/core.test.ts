@@ -278,6 +278,7 @@ describe('remediation', () => {
     expect(sqs.setCalls).toEqual([{ queueUrl: URL_BASE + 'celery', seconds: 360 }]);
     expect(report.findings[0]!.remediation).toEqual({
       outcome: 'applied',
+      to: 360,
       call: `sqs:SetQueueAttributes QueueUrl=${URL_BASE}celery Attributes.VisibilityTimeout=360`,
     });
     expect(notifier.sent[0]).toMatchObject({
@@ -321,13 +322,16 @@ describe('episodes: one notification when drift starts, one when it ends', () =>
   const config = settings([{ name: 'celery', expectedVisibilityTimeout: 360 }]);
 
   it('notifies once across repeated runs, then once on resolution', async () => {
-    const { deps, sqs, notifier } = fakeDeps();
+    const { deps, sqs, notifier, clock } = fakeDeps();
     sqs.add('celery', 30);
 
     const first = await detectDrift(schedule, deps, config);
+    clock.advance(300); // runs five minutes apart, as scheduled
     const second = await detectDrift(schedule, deps, config);
     sqs.queues.get('celery')!.visibilityTimeout = 360;
+    clock.advance(300);
     const third = await detectDrift(schedule, deps, config);
+    clock.advance(300);
     const fourth = await detectDrift(schedule, deps, config);
 
     expect(first.episodes.opened).toEqual(['celery#VisibilityTimeoutDrift']);
@@ -427,6 +431,227 @@ describe('episodes: one notification when drift starts, one when it ends', () =>
     expect(notifier.sent[0]!.facts).toContainEqual([
       'Triggered by',
       'SetQueueAttributes by arn:aws:sts::123456789012:assumed-role/Admin/jane',
+    ]);
+  });
+});
+
+// SetQueueAttributes "can take up to 60 seconds for most of the attributes to propagate", and a
+// deleted queue can still answer for up to 60 s; the fakes return the old value for the full 60 s.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html
+describe('a CloudTrail-triggered check inside the 60 s propagation window', () => {
+  const q = { name: 'celery', expectedVisibilityTimeout: 360 };
+  const SELF =
+    'arn:aws:sts::123456789012:assumed-role/ops-sentinel-dev-QueueDriftRole-1A2B/ops-sentinel-dev-queueDrift';
+  const call = (
+    eventName: string,
+    time: string,
+    extra: Partial<Extract<Trigger, { kind: 'cloudtrail' }>> = {},
+  ): Trigger => ({
+    kind: 'cloudtrail',
+    eventName,
+    queue: 'celery',
+    queueUrl: URL_BASE + 'celery',
+    actor: 'arn:aws:sts::123456789012:assumed-role/Admin/jane',
+    time,
+    ...extra,
+  });
+
+  it('is not re-remediated by the event of its own SetQueueAttributes (no loop), and does not flap', async () => {
+    const { deps, sqs, clock, notifier } = fakeDeps();
+    sqs.add('celery', 30);
+    const config = settings([{ ...q, remediate: true }]);
+
+    const first = await detectDrift(schedule, deps, config);
+    const remediatedAt = clock.iso();
+    clock.advance(20); // CloudTrail → EventBridge delivered the call; reads still show 30 s
+    const own = await detectDrift(
+      call('SetQueueAttributes', remediatedAt, { actor: SELF, visibilityTimeout: 360 }),
+      deps,
+      config,
+    );
+    clock.advance(20); // a scheduled run inside the window still reads 30 s
+    const staleRead = await detectDrift(schedule, deps, config);
+    clock.advance(300);
+    const settled = await detectDrift(schedule, deps, config);
+
+    expect(first.findings[0]!.remediation?.outcome).toBe('applied');
+    expect(own.findings).toEqual([]);
+    expect(own.observations[0]).toMatchObject({
+      actual: 360,
+      actualFrom: `SetQueueAttributes at ${remediatedAt}`,
+    });
+    expect(own.episodes).toMatchObject({ resolved: [], notified: [] });
+    expect(staleRead.episodes).toMatchObject({ ongoing: ['celery#VisibilityTimeoutDrift'], notified: [] });
+    expect(settled.episodes.resolved).toEqual(['celery#VisibilityTimeoutDrift']);
+    // The own event made no call; the stale scheduled read repeated the same one, not a loop.
+    expect(sqs.setCalls.map((c) => c.seconds)).toEqual([360, 360]);
+    expect(notifier.sent.map((n) => n.severity)).toEqual(['warning', 'resolved']);
+  });
+
+  it('is not resolved by a stale read right after the call that opened it', async () => {
+    const { deps, sqs, clock, notifier } = fakeDeps();
+    sqs.add('celery', 360);
+    sqs.setBy('celery', 30);
+    const at = clock.iso();
+    clock.advance(15);
+    await detectDrift(call('SetQueueAttributes', at, { visibilityTimeout: 30 }), deps, settings([q]));
+    clock.advance(30); // the next scheduled run, reads still show 360 s
+
+    const stale = await detectDrift(schedule, deps, settings([q]));
+    clock.advance(300);
+    const later = await detectDrift(schedule, deps, settings([q]));
+
+    expect(stale.findings).toEqual([]);
+    expect(stale.episodes.resolved).toEqual([]);
+    expect(later.episodes.ongoing).toEqual(['celery#VisibilityTimeoutDrift']);
+    expect(notifier.sent.map((n) => n.severity)).toEqual(['critical']);
+  });
+
+  it("sees someone's fresh change the read does not show yet, and names the caller", async () => {
+    const { deps, sqs, clock, notifier } = fakeDeps();
+    sqs.add('celery', 360);
+    sqs.setBy('celery', 30);
+    const at = clock.iso();
+    clock.advance(15);
+
+    const report = await detectDrift(
+      call('SetQueueAttributes', at, { visibilityTimeout: 30 }),
+      deps,
+      settings([q]),
+    );
+
+    expect(await sqs.attributes(URL_BASE + 'celery')).toMatchObject({ visibilityTimeout: 360 }); // still stale
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        kind: 'VisibilityTimeoutDrift',
+        actual: 30,
+        message: `VisibilityTimeout is 30 s (set by SetQueueAttributes at ${at}) but the app expects 360 s (configured)`,
+      }),
+    ]);
+    expect(notifier.sent[0]!.facts).toContainEqual([
+      'Triggered by',
+      'SetQueueAttributes by arn:aws:sts::123456789012:assumed-role/Admin/jane',
+    ]);
+  });
+
+  it('reads the queue once the window has passed: a late or retried event may be older than the last change', async () => {
+    const { deps, sqs, clock } = fakeDeps();
+    sqs.add('celery', 360);
+    const at = clock.iso();
+    clock.advance(120);
+
+    const report = await detectDrift(
+      call('SetQueueAttributes', at, { visibilityTimeout: 30 }),
+      deps,
+      settings([q]),
+    );
+
+    expect(report.findings).toEqual([]);
+    expect(report.observations[0]).toMatchObject({ actual: 360 });
+    expect(report.observations[0]!.actualFrom).toBeUndefined();
+  });
+
+  it('does not trust a call that failed (it changed nothing)', async () => {
+    const { deps, sqs, clock } = fakeDeps();
+    sqs.add('celery', 360);
+    const at = clock.iso();
+    clock.advance(5);
+
+    const report = await detectDrift(
+      call('SetQueueAttributes', at, { visibilityTimeout: 30, errorCode: 'AccessDenied' }),
+      deps,
+      settings([q]),
+    );
+
+    expect(report.findings).toEqual([]);
+  });
+
+  it('reads as usual when the call did not set VisibilityTimeout (a policy change)', async () => {
+    const { deps, sqs, clock } = fakeDeps();
+    sqs.add('celery', 30);
+    const at = clock.iso();
+    clock.advance(5);
+
+    const report = await detectDrift(call('SetQueueAttributes', at), deps, settings([q]));
+
+    expect(report.findings).toEqual([
+      expect.objectContaining({ kind: 'VisibilityTimeoutDrift', actual: 30 }),
+    ]);
+  });
+
+  it('reports a queue deleted moments ago as missing although a read still finds it', async () => {
+    const { deps, sqs, clock } = fakeDeps();
+    sqs.add('celery', 360).add('celery-dlq', 360);
+    const at = clock.iso();
+    clock.advance(10);
+
+    const report = await detectDrift(
+      call('DeleteQueue', at, { queue: 'celery-dlq', queueUrl: URL_BASE + 'celery-dlq' }),
+      deps,
+      settings([{ ...q, deadLetterQueue: 'celery-dlq' }]),
+    );
+
+    expect(kinds(report)).toEqual(['celery-dlq:QueueMissing']);
+    expect(report.findings[0]!.message).toBe(
+      `dead-letter queue celery-dlq of celery was deleted (DeleteQueue at ${at})`,
+    );
+  });
+
+  it('does not report an unexpected queue deleted moments ago that ListQueues still lists', async () => {
+    const { deps, sqs, clock } = fakeDeps();
+    sqs.add('app-celery', 360).add('app-typo', 360);
+    const at = clock.iso();
+    clock.advance(5);
+
+    const report = await detectDrift(
+      call('DeleteQueue', at, { queue: 'app-typo', queueUrl: URL_BASE + 'app-typo' }),
+      deps,
+      settings([{ name: 'app-celery' }], { queuePrefix: 'app-' }),
+    );
+
+    expect(report.findings).toEqual([]);
+  });
+
+  it('gives no verdict on a queue created moments ago that reads do not find yet', async () => {
+    const { deps, clock } = fakeDeps();
+    const at = clock.iso();
+    clock.advance(1);
+
+    const report = await detectDrift(call('CreateQueue', at, { visibilityTimeout: 30 }), deps, settings([q]));
+
+    expect(kinds(report)).toEqual(['celery:VisibilityTimeoutDrift']);
+    expect(report.findings[0]).toMatchObject({ actual: 30, queueUrl: URL_BASE + 'celery' });
+  });
+});
+
+describe('dead-letter depth', () => {
+  // In flight (received, not deleted) and delayed messages are still in the queue:
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
+  it('counts in-flight and delayed messages, not only visible ones', async () => {
+    const { deps, sqs } = fakeDeps();
+    sqs
+      .add('a', 360)
+      .add('a-dlq', 360, { inFlight: 2 })
+      .add('b', 360)
+      .add('b-dlq', 360, { visible: 1, delayed: 3 });
+
+    const report = await detectDrift(
+      schedule,
+      deps,
+      settings([
+        { name: 'a', deadLetterQueue: 'a-dlq' },
+        { name: 'b', deadLetterQueue: 'b-dlq', deadLetterThreshold: 3 },
+      ]),
+    );
+
+    expect(report.findings.map((f) => [f.queue, f.deadLetterDepth, f.message])).toEqual([
+      ['a', 2, 'dead-letter queue a-dlq holds 2 messages (2 in flight)'],
+      [
+        'b',
+        4,
+        'dead-letter queue b-dlq holds 4 messages (1 visible, 3 delayed), more than the threshold of 3',
+      ],
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import createQueue from '../../../events/queue-drift/cloudtrail-create-queue.json';
 import cloudtrail from '../../../events/queue-drift/cloudtrail-set-queue-attributes.json';
 import scheduled from '../../../events/queue-drift/scheduled.json';
 import { parseTrigger, QueueDriftConfig, settingsFromEnv } from '../../../functions/queue-drift/schema';
@@ -14,9 +15,10 @@ describe('parseTrigger', () => {
       kind: 'cloudtrail',
       eventName: 'SetQueueAttributes',
       queue: 'celery',
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/celery',
       actor: 'arn:aws:sts::123456789012:assumed-role/Admin/jane',
       time: '2026-11-24T03:02:09Z',
-      errorCode: undefined,
+      visibilityTimeout: 30,
     });
   });
 
@@ -30,6 +32,80 @@ describe('parseTrigger', () => {
       },
     };
     expect(parseTrigger(event)).toMatchObject({ eventName: 'CreateQueue', queue: 'celery-x' });
+  });
+
+  // CloudTrail records SQS management calls with the request as sent: queueUrl and attributes
+  // (string values) for SetQueueAttributes, queueName for CreateQueue whose response has the URL.
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/logging-using-cloudtrail.html
+  it('reads a CreateQueue call: name from the request, URL from the response, the VisibilityTimeout it set', () => {
+    expect(parseTrigger(createQueue)).toEqual({
+      kind: 'cloudtrail',
+      eventName: 'CreateQueue',
+      queue: 'celery',
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/celery',
+      actor: 'arn:aws:sts::123456789012:assumed-role/django-worker-task/3f1c9a7e5b2d4c6a8e0f1a2b3c4d5e6f',
+      time: '2026-11-24T03:10:01Z',
+      visibilityTimeout: 1800,
+    });
+  });
+
+  const withDetail = (detail: Record<string, unknown>) => ({
+    ...cloudtrail,
+    detail: { ...cloudtrail.detail, ...detail },
+  });
+
+  it('reads a console edit, which sends every attribute, and a legacy queue URL host', () => {
+    const event = withDetail({
+      userAgent: 'console.amazonaws.com',
+      requestParameters: {
+        queueUrl: 'https://us-east-2.queue.amazonaws.com/123456789012/celery',
+        attributes: {
+          Policy: '',
+          ReceiveMessageWaitTimeSeconds: '0',
+          DelaySeconds: '0',
+          RedrivePolicy: '',
+          MessageRetentionPeriod: '345600',
+          MaximumMessageSize: '262144',
+          VisibilityTimeout: '45',
+        },
+      },
+    });
+    expect(parseTrigger(event)).toMatchObject({ queue: 'celery', visibilityTimeout: 45 });
+  });
+
+  it.each([
+    ['a value that is not seconds', { VisibilityTimeout: 'abc' }],
+    ['a value above 12 h', { VisibilityTimeout: '43201' }],
+    ['an empty value', { VisibilityTimeout: '' }],
+    ['no VisibilityTimeout (a policy change)', { Policy: '{}' }],
+  ])('takes no VisibilityTimeout from %s', (_label, attributes) => {
+    const event = withDetail({
+      requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/celery', attributes },
+    });
+    expect(parseTrigger(event)).not.toHaveProperty('visibilityTimeout');
+  });
+
+  it('names an AWS service caller (no ARN) and keeps the error code of a failed call', () => {
+    const event = withDetail({
+      userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' },
+      errorCode: 'AccessDenied',
+      errorMessage: 'User is not authorized to perform: sqs:setqueueattributes',
+      responseElements: null,
+    });
+    expect(parseTrigger(event)).toMatchObject({
+      actor: 'cloudformation.amazonaws.com',
+      errorCode: 'AccessDenied',
+      queue: 'celery',
+    });
+  });
+
+  it('reads a call that recorded no request parameters', () => {
+    expect(parseTrigger(withDetail({ requestParameters: null }))).toEqual({
+      kind: 'cloudtrail',
+      eventName: 'SetQueueAttributes',
+      actor: 'arn:aws:sts::123456789012:assumed-role/Admin/jane',
+      time: '2026-11-24T03:02:09Z',
+    });
   });
 
   it('treats an empty event as a manual run', () => {
