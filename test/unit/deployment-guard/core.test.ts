@@ -47,7 +47,8 @@ describe('runGuard in rollback mode', () => {
       'DescribeServices web',
       'ListServiceDeployments web',
       `ListTagsForResource ${SERVICE_ARN}`,
-      'ListTasks ecs-svc/4925818389744553701',
+      'ListTasks web ecs-svc/4925818389744553701',
+      `DescribeServiceDeployments ${SD_ARN}`,
       `StopServiceDeployment ${SD_ARN}`,
       `TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rolled-back web:42`,
     ]);
@@ -161,7 +162,11 @@ describe('runGuard in rollback mode', () => {
 
     expect(result.services[0]).toMatchObject({ action: 'rollback', result: 'failed' });
     expect(h.notifications[0]).toMatchObject({ eventType: 'DeploymentRollbackFailed', severity: 'critical' });
-    expect(h.notifications[0]!.details).toContain('failed: PermanentError: ecs:UpdateService');
+    expect(h.notifications[0]!.details).toContain(
+      '→ failed: ecs:UpdateService django-app/web failed: AccessDeniedException: not authorized',
+    );
+    // Our own error classes are not words for a person.
+    expect(h.notifications[0]!.details).not.toMatch(/PermanentError|RetryableError/);
     expect(h.notifications[0]!.nextSteps![0]).toContain('Roll back by hand');
     expect(ecs.calls).toContain(`TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rollback-failed`);
     expect(h.metrics.map(([name]) => name)).not.toContain(Metric.RollbacksIssued);

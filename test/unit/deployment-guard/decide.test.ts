@@ -145,23 +145,49 @@ describe('circuit breaker reference', () => {
 
   it('placement failures never trip it (no task is ever created)', () => {
     expect(circuitBreakerTripMinute(PLACEMENT_FAILURE)).toBeNull();
-    expect(circuitBreakerTripMinute(BAD_IMAGE)).toBe(1.4);
+    expect(circuitBreakerTripMinute(BAD_IMAGE)).toBe(5.1);
   });
 });
 
 describe('decide: never acts where acting would be wrong', () => {
   const failing = deployment({ failedTasks: 8, updatedAt: minutes(5) });
 
-  it('does not act while the circuit breaker rolls the deployment back (rolloutState FAILED)', () => {
+  it('does not act while the circuit breaker rolls the deployment back (ROLLBACK_IN_PROGRESS)', () => {
     const failed = {
       ...failing,
       rolloutState: 'FAILED',
       rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
     };
-    expect(decide(service([failed, previous]), sweep(10), DEFAULT_POLICY, minutes(10))).toMatchObject({
+    const snapshot = {
+      ...service([failed, previous]),
+      serviceDeployments: [{ arn: 'arn:sd/2', status: 'ROLLBACK_IN_PROGRESS' }],
+    };
+    expect(decide(snapshot, sweep(10), DEFAULT_POLICY, minutes(10))).toMatchObject({
       verdict: 'wait',
       reason: 'rollback-in-progress',
     });
+  });
+
+  // The breaker with rollback off (CDK's default) marks the deployment FAILED and "stops launching
+  // new tasks"; only rollback: true returns to the last completed deployment.
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html
+  // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ecs.DeploymentCircuitBreaker.html
+  it('judges a FAILED deployment with no rollback stuck once the breaker had a minute to start one', () => {
+    const failed = {
+      ...failing,
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    };
+    const early = decide(service([failed, previous]), sweep(5.5), DEFAULT_POLICY, minutes(5.5));
+    const later = decide(service([failed, previous]), sweep(10), DEFAULT_POLICY, minutes(10));
+
+    expect(early).toMatchObject({ verdict: 'wait', reason: 'rollback-in-progress' });
+    expect(later).toMatchObject({
+      verdict: 'stuck',
+      reason: 'breaker-failed-no-rollback',
+      evidence: { previousTaskDefinition: OLD_TD },
+    });
+    expect(later.summary).toContain('no rollback followed');
   });
 
   it('does not act on the rollback deployment itself, even when it fails too', () => {
