@@ -386,7 +386,9 @@ export function decide(
   if (deterministic) {
     matched.push([
       'deterministic-failure',
-      `the first failure cannot succeed on retry: ${deterministic.why} (acting now instead of waiting for ${policy.maxConsecutiveFailedTasks} failed tasks)`,
+      primary.failedTasks < policy.maxConsecutiveFailedTasks
+        ? `the first failure cannot succeed on retry: ${deterministic.why} (acting on failed task ${primary.failedTasks || 1} instead of waiting for ${policy.maxConsecutiveFailedTasks})`
+        : `the failures cannot succeed on retry: ${deterministic.why}`,
     ]);
   }
   if (failed) {

@@ -16,7 +16,7 @@ import {
 } from '../../helpers/deployment-guard/fakes';
 
 const sweep = (m: number) => ({ kind: 'sweep' as const, at: minutes(m) });
-const stuck = () => snapshotAt(BAD_IMAGE, 5);
+const stuck = () => snapshotAt(BAD_IMAGE, 5.5);
 const MUTATING = /^(StopServiceDeployment|UpdateService|TagResource|CancelUpdateStack)/;
 
 function completed(): ServiceSnapshot {
@@ -54,7 +54,7 @@ describe('runGuard in rollback mode', () => {
     ]);
     expect(result.services[0]).toMatchObject({
       verdict: 'stuck',
-      reason: 'consecutive-failed-tasks',
+      reason: 'deterministic-failure',
       action: 'rollback',
       result: 'requested',
     });
@@ -68,11 +68,13 @@ describe('runGuard in rollback mode', () => {
     expect(n!.details).toContain(
       '10:01:12Z first failure: task could not pull its container image (TaskFailedToStart: CannotPullContainerError',
     );
-    expect(n!.details).toContain('judged stuck: 6 consecutive failed tasks (limit 3)');
+    expect(n!.details).toContain(
+      'judged stuck: the failures cannot succeed on retry: the image or its tag does not exist; 3 consecutive failed tasks (limit 3)',
+    );
     expect(n!.details).toContain(
       `ecs:StopServiceDeployment {"serviceDeploymentArn":"${SD_ARN}","stopType":"ROLLBACK"} → rollback requested`,
     );
-    expect(n!.nextSteps!.join(' ')).toContain('stopped reason');
+    expect(n!.nextSteps!.join(' ')).toContain('no retry can fix');
     const pullAdvice = classifyStop({
       stopCode: 'TaskFailedToStart',
       stoppedReason: 'CannotPullContainerError: x',

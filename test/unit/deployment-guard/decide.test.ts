@@ -56,11 +56,11 @@ const service = (deployments: DeploymentView[], events: ServiceSnapshot['events'
 });
 
 describe('decide over stuck-deployment timelines (default policy, controlled clock)', () => {
-  it('bad image: judged stuck on the third consecutive failed task, with the pull error as first failure', () => {
+  it('bad image: without actOnFirst, judged stuck on the third consecutive failed task, with the pull error as first failure', () => {
     const result = replayTimelineDetailed(BAD_IMAGE);
 
     expect(result).toMatchObject({
-      actAtMinute: 1.4,
+      actAtMinute: 5.1,
       reason: 'consecutive-failed-tasks',
       trigger: 'task-stopped',
     });
@@ -77,15 +77,15 @@ describe('decide over stuck-deployment timelines (default policy, controlled clo
     expect(
       replayTimelineDetailed(BAD_IMAGE, { ...DEFAULT_POLICY, maxConsecutiveFailedTasks: 50 }),
     ).toMatchObject({
-      actAtMinute: 4.5,
+      actAtMinute: 5.5,
       reason: 'start-impaired',
     });
   });
 
   it('bad image: when start-impaired is not enough, the guard waits for the failure count', () => {
-    const policy = { ...DEFAULT_POLICY, maxConsecutiveFailedTasks: 6, startImpairedIsStuck: false };
+    const policy = { ...DEFAULT_POLICY, maxConsecutiveFailedTasks: 5, startImpairedIsStuck: false };
     expect(replayTimelineDetailed(BAD_IMAGE, policy)).toMatchObject({
-      actAtMinute: 3.7,
+      actAtMinute: 16.1,
       reason: 'consecutive-failed-tasks',
     });
   });
@@ -119,9 +119,11 @@ describe('decide over stuck-deployment timelines (default policy, controlled clo
     expect(circuitBreakerTripMinute(CRASH_LOOP)).toBeNull();
   });
 
-  it('every timeline is acted on exactly when a person would want it', () => {
+  it('every timeline is acted on exactly when a person would want it: rolled back, reported, or left alone', () => {
     for (const timeline of TIMELINES) {
-      expect([timeline.name, replayTimeline(timeline) !== null]).toEqual([timeline.name, timeline.shouldAct]);
+      const replay = replayTimelineDetailed(timeline);
+      const want = timeline.reportOnly ? 'report' : timeline.shouldAct ? 'rollback' : 'nothing';
+      expect([timeline.name, replay.action ?? 'nothing']).toEqual([timeline.name, want]);
     }
   });
 

@@ -134,6 +134,7 @@ describe('configuration', () => {
       worker: DEFAULT_POLICY,
     });
     expect(DEFAULT_POLICY).toEqual({
+      actOnFirst: false,
       mode: 'notify',
       maxDurationMinutes: 30,
       maxConsecutiveFailedTasks: 3,
