@@ -82,8 +82,8 @@ describe('runGuard in rollback mode', () => {
     expect(pullAdvice.length).toBeGreaterThan(0);
     expect(n!.nextSteps).toEqual(expect.arrayContaining(pullAdvice.slice(0, 2)));
     expect(h.metrics).toEqual([
-      [Metric.DeploymentsStuck, 'web', 1, 'Count'],
       [Metric.RollbacksIssued, 'web', 1, 'Count'],
+      [Metric.DeploymentsStuck, 'web', 1, 'Count'],
       [Metric.TimeToAction, 'web', 300, 'Seconds'],
     ]);
   });
