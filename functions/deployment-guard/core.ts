@@ -186,7 +186,7 @@ async function guardService(
   }
   if (evidence.capacity && !ownRollback && !evidence.sameRevisionAs) {
     report.notes.push(
-      `capacity: ${evidence.capacity}. Nothing shows that revision ${taskDefinitionLabel(evidence.taskDefinition) ?? evidence.taskDefinition} is at fault, and rolling back cannot create capacity, so the guard only reports`,
+      `capacity: ${evidence.capacity.replace(/[.\s]+$/, '')}. Nothing shows that revision ${taskDefinitionLabel(evidence.taskDefinition) ?? evidence.taskDefinition} is at fault, and rolling back cannot create capacity, so the guard only reports`,
     );
   }
   if (fresh.stoppedTasksError) {
