@@ -27,6 +27,7 @@ type EventBridge = {
 };
 
 const fn = load('functions/deployment-guard/function.yml').deploymentGuard as {
+  reservedConcurrency?: number;
   events: Array<{ eventBridge: EventBridge }>;
   role: string;
   destinations: unknown;
@@ -66,6 +67,11 @@ describe('deploymentGuard triggers', () => {
       lastStatus: ['STOPPED'],
       startedBy: [{ prefix: 'ecs-svc/' }],
     });
+  });
+
+  it('runs one invocation at a time, so a sweep and an event cannot both roll back (StopServiceDeployment succeeds twice)', () => {
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stop-service-deployment.html
+    expect(fn.reservedConcurrency).toBe(1);
   });
 
   it('sends undeliverable events and failed invocations to the dead-letter queue', () => {
