@@ -17,6 +17,7 @@ const OPEN_FOR_STOP = new Set(['PENDING', 'IN_PROGRESS']);
 export function reasonOf(error: unknown): string {
   return error instanceof OpsError ? error.message : describeError(error);
 }
+
 /** How far a service deployment's start may be from the DescribeServices deployment's createdAt. */
 const MATCH_TOLERANCE_MS = 5 * 60_000;
 
