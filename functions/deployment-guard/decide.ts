@@ -296,21 +296,23 @@ function capacityCause(signals: Signal[]): string | undefined {
 }
 
 /**
- * The first failure of this deployment that no retry can fix, with why: a deterministic stop
- * reason (missing image, secret, key; invalid task definition; command not found), or an
- * essential container that exited with the same code on every start (two in a row, none ran).
+ * A failure of this deployment that no retry can fix, with why: its latest stop has a
+ * deterministic reason (missing image, secret, key; invalid task definition; command not
+ * found), or its essential container exited with the same code on every start (two in a row),
+ * and no task of it is running.
  */
 function deterministicFailure(
   primary: DeploymentView,
   signals: Signal[],
 ): { signal: Signal; why: string } | undefined {
+  // A task of this revision running shows it can start: then nothing about it is deterministic.
+  if (primary.runningCount > 0) return undefined;
   const stops = signals.filter((s) => s.kind === 'task-failed' && !s.capacity);
-  const known = stops.find((s) => s.deterministic);
-  if (known) return { signal: known, why: known.deterministic! };
+  const latest = stops[stops.length - 1];
+  if (latest?.deterministic) return { signal: latest, why: latest.deterministic };
   const last = stops.slice(-2);
   if (
     primary.failedTasks >= 2 &&
-    primary.runningCount === 0 &&
     last.length === 2 &&
     last[0]!.exitCode !== undefined &&
     last[0]!.exitCode === last[1]!.exitCode

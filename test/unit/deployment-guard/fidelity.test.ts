@@ -460,6 +460,34 @@ describe('deterministic failures: act on the first one', () => {
     expect(decision.summary).toContain('exits with code 3 on every start');
   });
 
+  it('not once a task of the revision runs, nor when a later stop was an ordinary one', () => {
+    const trigger = stopped(1.2, 'TaskFailedToStart', 'CannotPullContainerError: ref web:43: not found');
+    const running = decide(
+      service([deployment({ failedTasks: 1, runningCount: 2 }), previous]),
+      trigger,
+      ROLLBACK_POLICY,
+      minutes(1.2),
+    );
+    const later = decide(
+      service([deployment({ failedTasks: 1 }), previous], [], {
+        stoppedTasks: [
+          {
+            taskArn: 'arn:task/0',
+            stoppedAt: minutes(0.5),
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: 'CannotPullContainerError: ref web:43: not found',
+          },
+        ],
+      }),
+      stopped(1.2, 'EssentialContainerExited', 'Essential container in task exited', 1),
+      ROLLBACK_POLICY,
+      minutes(1.2),
+    );
+
+    expect(running.verdict).toBe('wait');
+    expect(later.verdict).toBe('wait');
+  });
+
   it('actOnFirst is on by default in rollback mode only, and can be turned off', () => {
     const trigger = stopped(1.2, 'TaskFailedToStart', 'CannotPullContainerError: ref web:43: not found');
     expect(resolvePolicy({ mode: 'rollback' }).actOnFirst).toBe(true);
