@@ -69,9 +69,9 @@ describe('deploymentGuard triggers', () => {
     });
   });
 
-  it('runs one invocation at a time, so a sweep and an event cannot both roll back (StopServiceDeployment succeeds twice)', () => {
-    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stop-service-deployment.html
-    expect(fn.reservedConcurrency).toBe(1);
+  it('reserves no concurrency: Lambda keeps 100 unreserved, so a new account (quota 10) could not deploy it', () => {
+    // https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
+    expect(fn.reservedConcurrency).toBeUndefined();
   });
 
   it('sends undeliverable events and failed invocations to the dead-letter queue', () => {
