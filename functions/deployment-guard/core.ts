@@ -32,6 +32,9 @@ export type { Decision, Evidence, StuckReason } from './decide';
 export * from './ports';
 export { matchServiceDeployment } from './actions';
 
+/** How long a claim on a deployment holds (Lambda retries a failed asynchronous attempt after a minute or more). */
+const CLAIM_SECONDS = 60;
+
 /**
  * Runs the guard for one trigger: reads the services concerned (one for an ECS event, every
  * monitored service for the sweep), decides, and acts on each stuck deployment once.
@@ -170,6 +173,19 @@ async function guardService(
   const dryRun = config.dryRun || mode === 'dry-run';
   if (dryRun && deps.dryRunReported?.has(key)) {
     return outcome(decision, { result: 'skipped', notes: ['already reported by this container (dry run)'] });
+  }
+
+  // Of several invocations judging the same deployment at once (four tasks failing together
+  // bring four events, and the sweep), exactly one acts; the claim expires by itself, so a
+  // Lambda retry of a failed attempt (a minute later at the earliest) can act again.
+  if (!dryRun && !(await deps.claims.claim(key, CLAIM_SECONDS))) {
+    deps.log.info('another invocation is acting on this deployment: not acting', {
+      ecsService: fresh.service,
+    });
+    return outcome(decision, {
+      result: 'skipped',
+      notes: ['another invocation is acting on this deployment (claim held): not acting again'],
+    });
   }
 
   deps.log.warn('deployment stuck', {

@@ -63,6 +63,28 @@ export interface StackPort {
   cancelUpdate(stackName: string): Promise<void>;
 }
 
+/**
+ * Claims on a deployment, so that of several invocations running at once (a burst of
+ * task-stopped events, a sweep) exactly one acts. A claim expires by itself after `ttlSeconds`.
+ */
+export interface ClaimPort {
+  /** True when this invocation now holds `key`; false when another one holds it. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** Claims held in memory: one container only (tests, replays, invoke local). */
+export function memoryClaims(now: () => Date): ClaimPort {
+  const held = new Map<string, number>();
+  return {
+    async claim(key, ttlSeconds) {
+      const at = now().getTime();
+      if ((held.get(key) ?? 0) > at) return false;
+      held.set(key, at + ttlSeconds * 1000);
+      return true;
+    },
+  };
+}
+
 export interface MetricsPort {
   add(name: MetricName, service: string, value: number, unit: 'Count' | 'Seconds'): void;
 }
@@ -75,6 +97,7 @@ export interface LogPort {
 export interface GuardDeps {
   ecs: EcsPort;
   stacks: StackPort;
+  claims: ClaimPort;
   notifier: Notifier;
   metrics: MetricsPort;
   log: LogPort;

@@ -43,6 +43,8 @@ export const DeploymentGuardConfig = z.object({
   APP_STACK_PREFIX: envList.default([]),
   /** Local stage only: a recorded cluster state file used instead of AWS (see adapters/offline.ts). */
   DEPLOYMENT_GUARD_OFFLINE_STATE: z.string().optional(),
+  /** DynamoDB table of claims (one invocation acts per deployment); '' = in memory (invoke local). */
+  CLAIMS_TABLE: z.string().optional(),
 });
 export type DeploymentGuardConfig = z.infer<typeof DeploymentGuardConfig>;
 

@@ -9,7 +9,7 @@
  */
 import { runGuard } from './core';
 import { decide, type Decision, type StuckReason } from './decide';
-import { MARKER_TAG, type GuardDeps } from './ports';
+import { MARKER_TAG, memoryClaims, type GuardDeps } from './ports';
 import {
   DEFAULT_POLICY,
   resolvePolicy,
@@ -293,6 +293,7 @@ export async function simulateGuard(
       },
     },
     stacks: { describe: async () => undefined, cancelUpdate: async () => undefined },
+    claims: memoryClaims(() => at(minute)),
     notifier: {
       notify: async (n) => {
         result.notifications.push({ minute, title: n.title });

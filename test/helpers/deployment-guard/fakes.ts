@@ -1,10 +1,11 @@
-import type {
-  EcsPort,
-  GuardConfig,
-  GuardDeps,
-  StackPort,
-  StackView,
-  StopOutcome,
+import {
+  memoryClaims,
+  type EcsPort,
+  type GuardConfig,
+  type GuardDeps,
+  type StackPort,
+  type StackView,
+  type StopOutcome,
 } from '../../../functions/deployment-guard/core';
 import type { Notification } from '../../../shared/notify';
 import {
@@ -143,6 +144,7 @@ export function harness(
   const deps: GuardDeps = {
     ecs,
     stacks,
+    claims: memoryClaims(time.now),
     notifier: {
       async notify(n) {
         notifications.push(n);

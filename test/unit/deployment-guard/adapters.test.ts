@@ -17,7 +17,9 @@ import {
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { dynamoClaims } from '../../../functions/deployment-guard/adapters/claims';
 import { stackAdapter } from '../../../functions/deployment-guard/adapters/cloudformation';
 import { ecsAdapter } from '../../../functions/deployment-guard/adapters/ecs';
 import { runGuard } from '../../../functions/deployment-guard/core';
@@ -308,6 +310,40 @@ describe('ecsAdapter', () => {
     expect(ecsMock).toHaveReceivedCommandWith(DescribeServiceDeploymentsCommand, {
       serviceDeploymentArns: [SD_ARN],
     });
+  });
+});
+
+describe('dynamoClaims', () => {
+  const ddbMock = mockClient(DynamoDBClient);
+  const claims = dynamoClaims(new DynamoDBClient({ region: 'us-east-1' }), 'claims', () => minutes(6));
+  beforeEach(() => ddbMock.reset());
+
+  it('claims with a conditional put that only an absent or expired claim lets through', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+
+    await expect(claims.claim('django-app/web/ecs-svc/2', 60)).resolves.toBe(true);
+
+    const now = Math.floor(minutes(6).getTime() / 1000);
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'claims',
+      Item: { pk: { S: 'django-app/web/ecs-svc/2' }, expiresAt: { N: String(now + 60) } },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+      ExpressionAttributeValues: { ':now': { N: String(now) } },
+    });
+  });
+
+  it('answers false when another invocation holds the claim, and throws on anything else', async () => {
+    ddbMock
+      .on(PutItemCommand)
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      )
+      .rejectsOnce(ecsError('AccessDeniedException'));
+
+    await expect(claims.claim('k', 60)).resolves.toBe(false);
+    await expect(claims.claim('k', 60)).rejects.toThrow(
+      /dynamodb:PutItem claims \(claim k\) failed: AccessDeniedException/,
+    );
   });
 });
 

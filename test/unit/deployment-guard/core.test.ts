@@ -184,10 +184,12 @@ describe('runGuard in rollback mode', () => {
     expect(h.notifications).toEqual([]);
 
     ecs.stopOutcome = { outcome: 'requested' };
+    h.time.set(6); // Lambda retries a failed asynchronous attempt a minute later at the earliest
     await runGuard(sweep(5), h.deps, guardConfig());
     // After the rollback, ECS lists the service deployment as rolling back: a third run does nothing.
     ecs.serviceDeployments = [{ arn: SD_ARN, status: 'ROLLBACK_REQUESTED' }];
-    await runGuard(sweep(6), h.deps, guardConfig());
+    h.time.set(7);
+    await runGuard(sweep(7), h.deps, guardConfig());
 
     expect(ecs.calls.filter((c) => c.startsWith('StopServiceDeployment'))).toHaveLength(2);
     expect(h.notifications).toHaveLength(1);

@@ -252,8 +252,10 @@ describe('notify mode: the notification is the only output', () => {
 
     await expect(runGuard(sweep(6), h.deps, config)).rejects.toThrow(/KMSAccessDenied/);
     expect(ecs.calls.filter((c) => c.startsWith('TagResource'))).toEqual([]);
-    await runGuard(sweep(6), h.deps, config); // Lambda's retry
-    await runGuard(sweep(7), h.deps, config); // the next sweep
+    h.time.set(7);
+    await runGuard(sweep(6), h.deps, config); // Lambda's retry, a minute later
+    h.time.set(8);
+    await runGuard(sweep(8), h.deps, config); // the next sweep
 
     expect(delivered).toHaveLength(1);
     expect(ecs.calls.filter((c) => c.startsWith('TagResource'))).toEqual([
@@ -264,24 +266,56 @@ describe('notify mode: the notification is the only output', () => {
 });
 
 describe('a sweep racing an event', () => {
+  it('four tasks failing together bring four events at once: one invocation acts, once', async () => {
+    const ecs = fakeEcs([[snapshotAt(BAD_IMAGE, 6)]]);
+    const h = harness(ecs, { startMinute: 6 });
+    const event = (n: number): Trigger => ({
+      ...(stopped(6, 'TaskFailedToStart', 'CannotPullContainerError: ref web:43: not found') as Extract<
+        Trigger,
+        { kind: 'task-stopped' }
+      >),
+      deploymentId: 'ecs-svc/4925818389744553701',
+      taskArn: `arn:task/${n}`,
+    });
+
+    const results = await Promise.all([
+      runGuard(sweep(6), h.deps, guardConfig()),
+      ...[1, 2, 3, 4].map((n) => runGuard(event(n), h.deps, guardConfig())),
+    ]);
+
+    expect(ecs.calls.filter((c) => c.startsWith('StopServiceDeployment'))).toEqual([
+      `StopServiceDeployment ${SD_ARN}`,
+    ]);
+    expect(h.notifications).toHaveLength(1);
+    expect(h.metrics.filter(([name]) => name === Metric.RollbacksIssued)).toHaveLength(1);
+    expect(results.flatMap((r) => r.services.map((s) => s.result)).sort()).toEqual([
+      'requested',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+  });
+
   // StopServiceDeployment on a deployment in ROLLBACK_REQUESTED or ROLLBACK_IN_PROGRESS "continues
   // the rollback operation": no error tells the second caller it came second.
   // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stop-service-deployment.html
-  it('the second invocation reads the service deployment state and neither stops it again nor reports twice', async () => {
+  it('a later invocation whose listing and tags lag reads the service deployment state and does not stop it again', async () => {
     const ecs = fakeEcs([[snapshotAt(BAD_IMAGE, 6)]]);
-    // What the second invocation listed (ListServiceDeployments, tags) predates the first one's rollback.
+    // ListServiceDeployments and the marker tag still show the state before the first rollback.
     ecs.markHandled = async (arn, value) => {
       ecs.calls.push(`TagResource ${arn} ${value}`);
     };
     const h = harness(ecs, { startMinute: 6 });
     const event: Trigger = {
       kind: 'service-action',
-      at: minutes(6),
+      at: minutes(7.5),
       service: 'web',
       eventName: 'SERVICE_TASK_START_IMPAIRED',
     };
 
     await runGuard(sweep(6), h.deps, guardConfig());
+    h.time.set(7.5);
     const second = await runGuard(event, h.deps, guardConfig());
 
     expect(ecs.calls.filter((c) => c.startsWith('StopServiceDeployment'))).toEqual([
