@@ -32,8 +32,11 @@ export type { Decision, Evidence, StuckReason } from './decide';
 export * from './ports';
 export { matchServiceDeployment } from './actions';
 
-/** How long a claim on a deployment holds (Lambda retries a failed asynchronous attempt after a minute or more). */
-const CLAIM_SECONDS = 60;
+/**
+ * How long a claim on a deployment holds: long enough for invocations racing within seconds,
+ * short enough that Lambda's retry of a failed attempt (a minute later) and the next sweep act.
+ */
+const CLAIM_SECONDS = 50;
 
 /**
  * Runs the guard for one trigger: reads the services concerned (one for an ECS event, every
@@ -176,8 +179,7 @@ async function guardService(
   }
 
   // Of several invocations judging the same deployment at once (four tasks failing together
-  // bring four events, and the sweep), exactly one acts; the claim expires by itself, so a
-  // Lambda retry of a failed attempt (a minute later at the earliest) can act again.
+  // bring four events, and the sweep), exactly one acts; the claim expires by itself.
   if (!dryRun && !(await deps.claims.claim(key, CLAIM_SECONDS))) {
     deps.log.info('another invocation is acting on this deployment: not acting', {
       ecsService: fresh.service,

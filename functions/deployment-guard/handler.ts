@@ -15,7 +15,7 @@ import { dynamoClaims } from './adapters/claims';
 import { stackAdapter } from './adapters/cloudformation';
 import { ecsAdapter } from './adapters/ecs';
 import { loadOfflineState, offlineAdapters } from './adapters/offline';
-import { memoryClaims, runGuard, type GuardConfig, type GuardDeps, type GuardResult } from './core';
+import { noClaims, runGuard, type GuardConfig, type GuardDeps, type GuardResult } from './core';
 import { DeploymentGuardConfig, parseEvent, policiesFrom } from './schema';
 
 const env = loadConfig(DeploymentGuardConfig);
@@ -42,10 +42,10 @@ const aws = offline
 const now = offline ? () => offline.clock : () => new Date();
 const deps: GuardDeps = {
   ...aws,
-  // '' (invoke local, offline): claims in memory, this container only.
+  // No table ('' for invoke local): no claims — one process, one invocation at a time.
   claims: env.CLAIMS_TABLE
     ? dynamoClaims(new DynamoDBClient(clientConfig()), env.CLAIMS_TABLE, now)
-    : memoryClaims(now),
+    : noClaims,
   notifier: notifierFromEnv(),
   metrics: {
     add(name, service, value, unit) {

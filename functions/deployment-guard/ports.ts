@@ -72,7 +72,13 @@ export interface ClaimPort {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
 }
 
-/** Claims held in memory: one container only (tests, replays, invoke local). */
+/**
+ * No claims (every claim granted): `invoke local` and tests of the handler. In Lambda a container
+ * runs one invocation at a time, so claims held in its memory would protect nothing.
+ */
+export const noClaims: ClaimPort = { claim: async () => true };
+
+/** Claims held in memory, for invocations sharing one process (unit tests, timeline replays). */
 export function memoryClaims(now: () => Date): ClaimPort {
   const held = new Map<string, number>();
   return {
