@@ -99,7 +99,7 @@ async function main() {
   results.throughput = throughput;
   section('Throughput of the pure cores (one core, in-process)', throughput);
 
-  const timeToAct = measureTimeToAct();
+  const timeToAct = await measureTimeToAct();
   results.timeToAct = timeToAct;
   section('Time to act on a deployment, replayed timelines (minutes from deployment start)', timeToAct);
 

@@ -4,14 +4,20 @@
  * write the marker tag, or, in dry-run, list the calls that would be made.
  */
 import { taskDefinitionLabel } from '../../shared/aws/arn';
-import { isRetryable, describeError } from '../../shared/errors';
+import { isRetryable, describeError, OpsError } from '../../shared/errors';
 import { Metric } from '../../shared/metric-names';
 import type { Evidence } from './decide';
 import type { ActionReport } from './notification';
-import { MARKER_TAG, STACK_TAG, type GuardConfig, type GuardDeps } from './ports';
+import { MARKER_TAG, STACK_TAG, type GuardConfig, type GuardDeps, type StackView } from './ports';
 import type { DeploymentPolicy, ServiceDeploymentView, ServiceSnapshot } from './types';
 
 const OPEN_FOR_STOP = new Set(['PENDING', 'IN_PROGRESS']);
+
+/** An error as a person reads it: our own wrappers' class names (RetryableError...) left out. */
+export function reasonOf(error: unknown): string {
+  return error instanceof OpsError ? error.message : describeError(error);
+}
+
 /** How far a service deployment's start may be from the DescribeServices deployment's createdAt. */
 const MATCH_TOLERANCE_MS = 5 * 60_000;
 
@@ -48,9 +54,7 @@ export async function mark(
   } catch (error) {
     // The deployment's own state still prevents a second rollback; only a repeat notification is at stake.
     deps.log.warn('could not write the marker tag', { serviceArn, error: describeError(error) });
-    report.notes.push(
-      `marker tag not written (${describeError(error)}): this deployment may be reported again`,
-    );
+    report.notes.push(`marker tag not written (${reasonOf(error)}): this deployment may be reported again`);
   }
 }
 
@@ -61,10 +65,18 @@ export async function rollBack(
   deps: GuardDeps,
   config: GuardConfig,
   report: ActionReport,
-): Promise<'requested' | 'failed'> {
+): Promise<'requested' | 'failed' | 'already'> {
   const serviceDeployment = matchServiceDeployment(snapshot.serviceDeployments, evidence.startedAt);
   let requested = false;
   if (serviceDeployment) {
+    // StopServiceDeployment on a deployment already rolling back succeeds and "continues the
+    // rollback": it cannot tell a racing invocation it came second. Its state can, read last.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stop-service-deployment.html
+    const status = await deps.ecs.serviceDeploymentStatus(serviceDeployment.arn);
+    if (status !== undefined && !OPEN_FOR_STOP.has(status)) {
+      report.notes.push(`service deployment ${serviceDeployment.arn} is already ${status}: not acting again`);
+      return 'already';
+    }
     const call = describeCall('ecs:StopServiceDeployment', {
       serviceDeploymentArn: serviceDeployment.arn,
       stopType: 'ROLLBACK',
@@ -104,52 +116,99 @@ export async function rollBack(
       });
     } catch (error) {
       if (isRetryable(error)) throw error;
-      report.steps.push({ at: deps.now(), call, result: `failed: ${describeError(error)}` });
+      report.steps.push({ at: deps.now(), call, result: `failed: ${reasonOf(error)}` });
       return 'failed';
     }
   }
 
   deps.metrics.add(Metric.RollbacksIssued, snapshot.service, 1, 'Count');
-  if (policy.cancelStackUpdate) await cancelStack(snapshot, deps, config, report, false);
+  const cancelled = policy.cancelStackUpdate
+    ? await cancelStack(snapshot, deps, config, report, false)
+    : false;
+  const stackName = snapshot.tags?.[STACK_TAG];
+  if (stackName && !cancelled) {
+    const why = policy.cancelStackUpdate ? 'its update was not cancelled' : 'cancelStackUpdate is off';
+    report.notes.push(
+      `drift: the guard rolled back outside CloudFormation (${why}), so stack ${stackName} still declares ${taskDefinitionLabel(evidence.taskDefinition) ?? 'the new revision'} while the service returns to ${taskDefinitionLabel(evidence.previousTaskDefinition) ?? 'the previous revision'}, until the stack's update fails and rolls back or the next stack deploy applies it again. Ship the fix through the stack.`,
+    );
+  }
   return 'requested';
 }
 
+const stackNameOf = (stackId: string) => (stackId.startsWith('arn:') ? stackId.split('/')[1] : stackId);
+
+/**
+ * Cancels the update of the app stack the service belongs to, once the rollback is under way.
+ * The service's `aws:cloudformation:stack-name` tag names its own stack, which for CDK apps and
+ * nested stacks is a nested stack: the update to cancel is the root's (DescribeStacks `RootId`,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html). A stack
+ * without a service role is left alone: CloudFormation runs stack operations with a session
+ * from the caller's credentials when no role is set
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html),
+ * and the guard's narrow role could not carry the stack's rollback. Returns whether it cancelled.
+ */
 export async function cancelStack(
   snapshot: ServiceSnapshot,
   deps: GuardDeps,
   config: GuardConfig,
   report: ActionReport,
   dryRun: boolean,
-): Promise<void> {
-  const stackName = snapshot.tags?.[STACK_TAG];
-  if (!stackName) {
+): Promise<boolean> {
+  const tagged = snapshot.tags?.[STACK_TAG];
+  if (!tagged) {
     report.notes.push(
       'service is not managed by CloudFormation (no aws:cloudformation:stack-name tag): no stack to cancel',
     );
-    return;
+    return false;
   }
-  if (!config.stackPrefixes.some((prefix) => stackName.startsWith(prefix))) {
-    report.notes.push(
-      `stack ${stackName} is outside APP_STACK_PREFIX (${config.stackPrefixes.join(', ') || 'none'}): not cancelled`,
-    );
-    return;
+  let stackName = tagged;
+  try {
+    let stack: StackView | undefined = await deps.stacks.describe(tagged);
+    if (stack?.rootId && stack.rootId !== stack.stackId && stackNameOf(stack.rootId) !== stack.name) {
+      const root = await deps.stacks.describe(stack.rootId);
+      report.notes.push(
+        `stack ${tagged} is nested in ${root?.name ?? stackNameOf(stack.rootId)}: its update is the root stack's to cancel`,
+      );
+      stack = root;
+    }
+    if (!stack) {
+      report.notes.push(`stack ${tagged} was not found: nothing to cancel`);
+      return false;
+    }
+    stackName = stack.name;
+    if (!config.stackPrefixes.some((prefix) => stackName.startsWith(prefix))) {
+      report.notes.push(
+        `stack ${stackName} is outside APP_STACK_PREFIX (${config.stackPrefixes.join(', ') || 'none'}): not cancelled`,
+      );
+      return false;
+    }
+    if (stack.status !== 'UPDATE_IN_PROGRESS') {
+      report.notes.push(`stack ${stackName} is ${stack.status}: nothing to cancel`);
+      return false;
+    }
+    if (!stack.roleArn) {
+      report.notes.push(
+        `stack ${stackName} has no service role: its rollback would run with the guard's own narrow credentials and could fail (UPDATE_ROLLBACK_FAILED), so it is not cancelled. Cancel it by hand, or give the stack a service role`,
+      );
+      return false;
+    }
+  } catch (error) {
+    report.notes.push(`stack ${stackName} could not be read (${reasonOf(error)}): not cancelled`);
+    return false;
   }
   const call = describeCall('cloudformation:CancelUpdateStack', { StackName: stackName });
+  if (dryRun) {
+    report.steps.push({ at: deps.now(), call, result: 'would be called (dry run)' });
+    return false;
+  }
   try {
-    const status = await deps.stacks.status(stackName);
-    if (status !== 'UPDATE_IN_PROGRESS') {
-      report.notes.push(`stack ${stackName} is ${status ?? 'missing'}: nothing to cancel`);
-      return;
-    }
-    if (dryRun) {
-      report.steps.push({ at: deps.now(), call, result: 'would be called (dry run)' });
-      return;
-    }
     await deps.stacks.cancelUpdate(stackName);
     report.steps.push({ at: deps.now(), call, result: 'stack update cancelled: CloudFormation rolls back' });
+    return true;
   } catch (error) {
     // The service rollback is under way; the stack is a bonus. Report and carry on.
-    report.steps.push({ at: deps.now(), call, result: `failed: ${describeError(error)}` });
+    report.steps.push({ at: deps.now(), call, result: `failed: ${reasonOf(error)}` });
+    return false;
   }
 }
 

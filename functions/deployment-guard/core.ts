@@ -6,7 +6,7 @@
 import { taskDefinitionLabel } from '../../shared/aws/arn';
 import { isRetryable, describeError, RetryableError, PermanentError } from '../../shared/errors';
 import { Metric } from '../../shared/metric-names';
-import { mark, planDryRun, rollBack } from './actions';
+import { mark, planDryRun, reasonOf, rollBack } from './actions';
 import { decide, type Decision } from './decide';
 import { buildNotification, type ActionReport } from './notification';
 import {
@@ -31,6 +31,12 @@ export {
 export type { Decision, Evidence, StuckReason } from './decide';
 export * from './ports';
 export { matchServiceDeployment } from './actions';
+
+/**
+ * How long a claim on a deployment holds: long enough for invocations racing within seconds,
+ * short enough that Lambda's retry of a failed attempt (a minute later) and the next sweep act.
+ */
+const CLAIM_SECONDS = 50;
 
 /**
  * Runs the guard for one trigger: reads the services concerned (one for an ECS event, every
@@ -85,15 +91,27 @@ async function readForAction(
   const [serviceDeployments, tags, stoppedTasks] = await Promise.all([
     deps.ecs.listOpenServiceDeployments(cluster, service),
     snapshot.serviceArn ? deps.ecs.listTags(snapshot.serviceArn) : Promise.resolve({}),
-    // Evidence only: without it the notification is vaguer, the decision is the same.
+    // Evidence: without it the decision leans on the counts alone, and the notification says so.
     primary
-      ? deps.ecs.listStoppedTasks(cluster, primary.id).catch((error: unknown) => {
-          deps.log.warn('could not read stopped tasks', { ecsService: service, error: describeError(error) });
-          return [];
-        })
-      : Promise.resolve([]),
+      ? deps.ecs.listStoppedTasks(cluster, service, primary.id).then(
+          (tasks) => ({ tasks, error: undefined }),
+          (error: unknown) => {
+            deps.log.warn('could not read stopped tasks', {
+              ecsService: service,
+              error: describeError(error),
+            });
+            return { tasks: [], error: reasonOf(error) };
+          },
+        )
+      : Promise.resolve({ tasks: [], error: undefined }),
   ]);
-  return { ...snapshot, serviceDeployments, tags, stoppedTasks };
+  return {
+    ...snapshot,
+    serviceDeployments,
+    tags,
+    stoppedTasks: stoppedTasks.tasks,
+    stoppedTasksError: stoppedTasks.error,
+  };
 }
 
 async function guardService(
@@ -129,7 +147,8 @@ async function guardService(
   // circuit breaker or by an earlier attempt of this very invocation.
   const fresh = await readForAction(deps, config.cluster, snapshot.service);
   if (!fresh) return outcome(first, { notes: ['service disappeared before action'] });
-  const decision = decide(fresh, trigger, policy, deps.now());
+  const judgedAt = deps.now();
+  const decision = decide(fresh, trigger, policy, judgedAt);
   if (decision.verdict !== 'stuck') {
     deps.log.info('state changed before action: not acting', {
       ecsService: snapshot.service,
@@ -152,14 +171,25 @@ async function guardService(
     marker?.outcome === 'rolled-back' &&
     marker.rolledBackTo !== undefined &&
     marker.rolledBackTo === taskDefinitionLabel(evidence.taskDefinition);
-  const reportOnly = ownRollback || evidence.sameRevisionAs !== undefined;
+  const reportOnly = ownRollback || evidence.sameRevisionAs !== undefined || evidence.capacity !== undefined;
   const mode = reportOnly && policy.mode === 'rollback' ? 'notify' : policy.mode;
   const dryRun = config.dryRun || mode === 'dry-run';
   if (dryRun && deps.dryRunReported?.has(key)) {
     return outcome(decision, { result: 'skipped', notes: ['already reported by this container (dry run)'] });
   }
 
-  deps.metrics.add(Metric.DeploymentsStuck, fresh.service, 1, 'Count');
+  // Of several invocations judging the same deployment at once (four tasks failing together
+  // bring four events, and the sweep), exactly one acts; the claim expires by itself.
+  if (!dryRun && !(await deps.claims.claim(key, CLAIM_SECONDS))) {
+    deps.log.info('another invocation is acting on this deployment: not acting', {
+      ecsService: fresh.service,
+    });
+    return outcome(decision, {
+      result: 'skipped',
+      notes: ['another invocation is acting on this deployment (claim held): not acting again'],
+    });
+  }
+
   deps.log.warn('deployment stuck', {
     ecsService: fresh.service,
     reason: decision.reason,
@@ -170,6 +200,16 @@ async function guardService(
   if (evidence.sameRevisionAs && !ownRollback) {
     report.notes.push(
       `deployment ${evidence.sameRevisionAs} already ran this revision (a rollback or a forced redeploy): rolling back would change nothing, so the guard only reports`,
+    );
+  }
+  if (evidence.capacity && !ownRollback && !evidence.sameRevisionAs) {
+    report.notes.push(
+      `capacity: ${evidence.capacity.replace(/[.\s]+$/, '')}. Nothing shows that revision ${taskDefinitionLabel(evidence.taskDefinition) ?? evidence.taskDefinition} is at fault, and rolling back cannot create capacity, so the guard only reports`,
+    );
+  }
+  if (fresh.stoppedTasksError) {
+    report.notes.push(
+      `the stopped tasks of this deployment could not be read (${fresh.stoppedTasksError}): the evidence below is incomplete`,
     );
   }
   if (ownRollback) {
@@ -184,12 +224,29 @@ async function guardService(
     await planDryRun(fresh, evidence, policy, deps, config, report);
     deps.dryRunReported?.add(key);
   } else if (mode === 'rollback') {
-    result = await rollBack(fresh, evidence, policy, deps, config, report);
+    const rolled = await rollBack(fresh, evidence, policy, deps, config, report);
+    if (rolled === 'already') {
+      // A racing invocation (or ECS) is already rolling it back: that one reports.
+      deps.log.info('already rolling back: not acting again', {
+        ecsService: fresh.service,
+        notes: report.notes,
+      });
+      return outcome(decision, { action: 'none', result: 'skipped', notes: report.notes });
+    }
+    result = rolled;
     report.outcome = result;
     action = 'rollback';
   }
 
-  if (!dryRun && fresh.serviceArn) {
+  const settle = async () => {
+    deps.metrics.add(Metric.DeploymentsStuck, fresh.service, 1, 'Count');
+    deps.metrics.add(
+      Metric.TimeToAction,
+      fresh.service,
+      Math.round((deps.now().getTime() - evidence.startedAt.getTime()) / 1000),
+      'Seconds',
+    );
+    if (dryRun || !fresh.serviceArn) return;
     const outcomeWord =
       result === 'requested' ? 'rolled-back' : result === 'failed' ? 'rollback-failed' : 'notified';
     const target = result === 'requested' ? taskDefinitionLabel(evidence.previousTaskDefinition) : undefined;
@@ -199,17 +256,15 @@ async function guardService(
       [evidence.deploymentId, outcomeWord, target].filter(Boolean).join(' '),
       report,
     );
-  }
-  deps.metrics.add(
-    Metric.TimeToAction,
-    fresh.service,
-    Math.round((deps.now().getTime() - evidence.startedAt.getTime()) / 1000),
-    'Seconds',
-  );
-
-  await deps.notifier.notify(
-    buildNotification({ snapshot: fresh, decision, report, config, now: deps.now() }),
-  );
+  };
+  // Metrics and marker once the action is done. After a rollback they go first: the deployment's
+  // own state already prevents a second rollback, and the marker is how the guard recognises its
+  // rollback if that fails too. When the notification is the only output (notify mode, report-only), it goes first and the marker only
+  // follows a delivered notification, so a failed publish is retried rather than lost.
+  const markerFirst = action === 'rollback';
+  if (markerFirst) await settle();
+  await deps.notifier.notify(buildNotification({ snapshot: fresh, decision, report, config, judgedAt }));
+  if (!markerFirst) await settle();
   return outcome(decision, {
     action,
     result,

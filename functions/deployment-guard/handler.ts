@@ -1,5 +1,6 @@
 // deploymentGuard — wiring only: config, adapters, middy. Decisions live in core.ts.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,10 +11,11 @@ import { loadConfig } from '../../shared/config';
 import { Dimension } from '../../shared/metric-names';
 import { notifierFromEnv } from '../../shared/notify';
 import { logger, metrics, singleMetric } from '../../shared/powertools';
+import { dynamoClaims } from './adapters/claims';
 import { stackAdapter } from './adapters/cloudformation';
 import { ecsAdapter } from './adapters/ecs';
 import { loadOfflineState, offlineAdapters } from './adapters/offline';
-import { runGuard, type GuardConfig, type GuardDeps, type GuardResult } from './core';
+import { noClaims, runGuard, type GuardConfig, type GuardDeps, type GuardResult } from './core';
 import { DeploymentGuardConfig, parseEvent, policiesFrom } from './schema';
 
 const env = loadConfig(DeploymentGuardConfig);
@@ -37,8 +39,13 @@ const aws = offline
       stacks: stackAdapter(new CloudFormationClient(clientConfig())),
     };
 
+const now = offline ? () => offline.clock : () => new Date();
 const deps: GuardDeps = {
   ...aws,
+  // No table ('' for invoke local): no claims — one process, one invocation at a time.
+  claims: env.CLAIMS_TABLE
+    ? dynamoClaims(new DynamoDBClient(clientConfig()), env.CLAIMS_TABLE, now)
+    : noClaims,
   notifier: notifierFromEnv(),
   metrics: {
     add(name, service, value, unit) {
@@ -51,7 +58,7 @@ const deps: GuardDeps = {
     info: (message, extra) => logger.info(message, extra ?? {}),
     warn: (message, extra) => logger.warn(message, extra ?? {}),
   },
-  now: offline ? () => offline.clock : () => new Date(),
+  now,
   dryRunReported: new Set(),
 };
 

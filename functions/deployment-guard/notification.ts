@@ -21,6 +21,13 @@ export interface ActionReport {
 }
 
 const CHECKS: Record<StuckReason, string[]> = {
+  'deterministic-failure': [
+    'The first failure is one no retry can fix: correct the image tag, secret, key or task definition it names, then deploy again.',
+  ],
+  'breaker-failed-no-rollback': [
+    'The circuit breaker stopped this deployment but its rollback option is off: turn it on (CDK `circuitBreaker: { rollback: true }`, CloudFormation `DeploymentCircuitBreaker.Rollback: true`).',
+    'Open a stopped task of the failed deployment: its stopped reason says why it failed.',
+  ],
   'consecutive-failed-tasks': [
     'Open a stopped task of the new deployment: its stopped reason says why (image pull, secrets, exit code, health checks).',
     'Read the container logs of the new revision around the first failure.',
@@ -49,9 +56,10 @@ export function buildNotification(input: {
   decision: Extract<Decision, { verdict: 'stuck' }>;
   report: ActionReport;
   config: GuardConfig;
-  now: Date;
+  /** When the guard judged the deployment stuck (before the calls it led to). */
+  judgedAt: Date;
 }): Notification {
-  const { snapshot, decision, report, config, now } = input;
+  const { snapshot, decision, report, config, judgedAt } = input;
   const e = decision.evidence;
   const rolledBack = report.outcome === 'requested';
   const failed = report.outcome === 'failed';
@@ -64,33 +72,48 @@ export function buildNotification(input: {
           'DeploymentStuck',
           'Dry run: no change was made.',
         ]
-      : report.mode === 'notify'
+      : report.mode === 'notify' && e.capacity
         ? [
-            `${snapshot.service}: deployment stuck, needs a person`,
+            `${snapshot.service}: deployment stuck on capacity, not the revision`,
             'critical' as const,
             'DeploymentStuck',
-            'Mode notify: the guard did not roll back.',
+            'Capacity, not the revision: the guard did not roll back.',
           ]
-        : failed
+        : report.mode === 'notify'
           ? [
-              `${snapshot.service}: deployment stuck, ROLLBACK FAILED`,
+              `${snapshot.service}: deployment stuck, needs a person`,
               'critical' as const,
-              'DeploymentRollbackFailed',
-              'The guard tried to roll back and could not: roll back by hand.',
+              'DeploymentStuck',
+              'Mode notify: the guard did not roll back.',
             ]
-          : [
-              `${snapshot.service}: stuck deployment rolled back`,
-              'warning' as const,
-              'DeploymentRolledBack',
-              `Rolled back to ${revision(e.previousTaskDefinition) ?? 'the previous revision'}.`,
-            ];
+          : failed
+            ? [
+                `${snapshot.service}: deployment stuck, ROLLBACK FAILED`,
+                'critical' as const,
+                'DeploymentRollbackFailed',
+                'The guard tried to roll back and could not: roll back by hand.',
+              ]
+            : [
+                `${snapshot.service}: stuck deployment rolled back`,
+                'warning' as const,
+                'DeploymentRolledBack',
+                `Rolled back to ${revision(e.previousTaskDefinition) ?? 'the previous revision'}.`,
+              ];
 
-  const timeline: string[] = [
-    `- ${iso(e.startedAt)} deployment ${e.deploymentId} started (${revision(e.taskDefinition)})`,
+  // In time order; at the same instant, in the order things happened (the judgement led to the calls).
+  const entries: Array<[Date, string]> = [
+    [
+      e.startedAt,
+      `deployment ${e.deploymentId} started (${revision(e.taskDefinition) ?? 'unknown revision'})`,
+    ],
   ];
-  if (e.firstFailure) timeline.push(`- ${iso(e.firstFailure.at)} first failure: ${e.firstFailure.detail}`);
-  timeline.push(`- ${iso(now)} judged stuck: ${e.rules.join('; ')}`);
-  for (const step of report.steps) timeline.push(`- ${iso(step.at)} ${step.call} → ${step.result}`);
+  if (e.firstFailure) entries.push([e.firstFailure.at, `first failure: ${e.firstFailure.detail}`]);
+  entries.push([judgedAt, `judged stuck: ${e.rules.join('; ') || decision.summary}`]);
+  for (const step of report.steps) entries.push([step.at, `${step.call} → ${step.result}`]);
+  const timeline = entries
+    .map(([at, text], order) => ({ at, text, order }))
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order)
+    .map(({ at, text }) => `- ${iso(at)} ${text}`);
 
   const evidence = e.signals.slice(-8).map((s) => `- ${iso(s.at)} [${s.kind}] ${s.detail}`);
   const details = [
@@ -102,6 +125,11 @@ export function buildNotification(input: {
 
   const stackName = snapshot.tags?.['aws:cloudformation:stack-name'];
   const nextSteps = [
+    ...(e.capacity
+      ? [
+          'Capacity: check the cluster capacity providers or Auto Scaling group, free IP addresses in the service subnets, ENI limits (awsvpc) and Fargate or Spot availability in these Availability Zones.',
+        ]
+      : []),
     ...(failed
       ? [
           'Roll back by hand: `aws ecs update-service --force-new-deployment --task-definition <previous>` or stop the deployment in the console.',

@@ -33,8 +33,10 @@ export interface EcsPort {
   /** ListServiceDeployments that are still open (pending, in progress, stopping, rolling back). */
   listOpenServiceDeployments(cluster: string, service: string): Promise<ServiceDeploymentView[]>;
   listTags(serviceArn: string): Promise<Record<string, string>>;
-  /** Recently stopped tasks launched by `deploymentId` (evidence only). */
-  listStoppedTasks(cluster: string, deploymentId: string): Promise<StoppedTaskView[]>;
+  /** Recently stopped tasks of `service` launched by `deploymentId` (evidence only). */
+  listStoppedTasks(cluster: string, service: string, deploymentId: string): Promise<StoppedTaskView[]>;
+  /** DescribeServiceDeployments for one service deployment: its current status, or undefined if unknown. */
+  serviceDeploymentStatus(serviceDeploymentArn: string): Promise<string | undefined>;
   /** StopServiceDeployment with stopType ROLLBACK. */
   stopWithRollback(serviceDeploymentArn: string): Promise<StopOutcome>;
   /** UpdateService back to `taskDefinition` with a new deployment (the fallback). */
@@ -43,10 +45,50 @@ export interface EcsPort {
   markHandled(serviceArn: string, value: string): Promise<void>;
 }
 
+/** What DescribeStacks says of one stack. */
+export interface StackView {
+  name: string;
+  /** The stack ID (ARN). */
+  stackId?: string;
+  status: string;
+  /** For a nested stack: the stack ID (ARN) of the top-level stack it belongs to. */
+  rootId?: string;
+  /** The stack's service role, when it has one. */
+  roleArn?: string;
+}
+
 export interface StackPort {
-  /** StackStatus, or undefined when the stack does not exist. */
-  status(stackName: string): Promise<string | undefined>;
+  /** DescribeStacks by name or stack ID; undefined when the stack does not exist. */
+  describe(stackNameOrId: string): Promise<StackView | undefined>;
   cancelUpdate(stackName: string): Promise<void>;
+}
+
+/**
+ * Claims on a deployment, so that of several invocations running at once (a burst of
+ * task-stopped events, a sweep) exactly one acts. A claim expires by itself after `ttlSeconds`.
+ */
+export interface ClaimPort {
+  /** True when this invocation now holds `key`; false when another one holds it. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/**
+ * No claims (every claim granted): `invoke local` and tests of the handler. In Lambda a container
+ * runs one invocation at a time, so claims held in its memory would protect nothing.
+ */
+export const noClaims: ClaimPort = { claim: async () => true };
+
+/** Claims held in memory, for invocations sharing one process (unit tests, timeline replays). */
+export function memoryClaims(now: () => Date): ClaimPort {
+  const held = new Map<string, number>();
+  return {
+    async claim(key, ttlSeconds) {
+      const at = now().getTime();
+      if ((held.get(key) ?? 0) > at) return false;
+      held.set(key, at + ttlSeconds * 1000);
+      return true;
+    },
+  };
 }
 
 export interface MetricsPort {
@@ -61,6 +103,7 @@ export interface LogPort {
 export interface GuardDeps {
   ecs: EcsPort;
   stacks: StackPort;
+  claims: ClaimPort;
   notifier: Notifier;
   metrics: MetricsPort;
   log: LogPort;

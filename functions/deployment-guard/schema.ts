@@ -3,8 +3,8 @@ import { envBool, envJson, envList } from '../../shared/config';
 import { serviceNameFrom } from '../../shared/aws/arn';
 import { InvalidEventError } from '../../shared/errors';
 import {
-  DEFAULT_POLICY,
   DEPLOYMENT_MODES,
+  resolvePolicy,
   type DeploymentPolicy,
   type ServiceActionName,
   type Trigger,
@@ -27,6 +27,7 @@ export const PolicyInput = z
       .min(1)
       .max(24 * 60),
     cancelStackUpdate: z.boolean(),
+    actOnFirst: z.boolean(),
   })
   .partial();
 
@@ -42,12 +43,14 @@ export const DeploymentGuardConfig = z.object({
   APP_STACK_PREFIX: envList.default([]),
   /** Local stage only: a recorded cluster state file used instead of AWS (see adapters/offline.ts). */
   DEPLOYMENT_GUARD_OFFLINE_STATE: z.string().optional(),
+  /** DynamoDB table of claims (one invocation acts per deployment); '' = in memory (invoke local). */
+  CLAIMS_TABLE: z.string().optional(),
 });
 export type DeploymentGuardConfig = z.infer<typeof DeploymentGuardConfig>;
 
 /** Policies by service name, defaults filled in. */
 export function policiesFrom(services: z.infer<typeof ServiceEntry>[]): Record<string, DeploymentPolicy> {
-  return Object.fromEntries(services.map((s) => [s.name, { ...DEFAULT_POLICY, ...s.deployment }]));
+  return Object.fromEntries(services.map((s) => [s.name, resolvePolicy(s.deployment)]));
 }
 
 const Envelope = z.object({

@@ -7,9 +7,12 @@
  * rollout state), lines of the service event log, and EventBridge triggers. Times are minutes
  * from the start of the deployment.
  */
+import { runGuard } from './core';
 import { decide, type Decision, type StuckReason } from './decide';
+import { MARKER_TAG, memoryClaims, type GuardDeps } from './ports';
 import {
   DEFAULT_POLICY,
+  resolvePolicy,
   type DeploymentPolicy,
   type DeploymentView,
   type ServiceSnapshot,
@@ -51,6 +54,8 @@ export interface Timeline {
   durationMinutes: number;
   /** Whether a person would want this deployment rolled back. */
   shouldAct: boolean;
+  /** The right answer is a report, never a rollback (the revision is not at fault). */
+  reportOnly?: boolean;
   steps: TimelineStep[];
 }
 
@@ -160,7 +165,17 @@ export interface ReplayResult {
   summary?: string;
   /** What woke the guard when it acted: an ECS event or the minute sweep. */
   trigger?: Trigger['kind'];
+  /** What it does then: roll back, or only report (capacity, or a revision that already ran). */
+  action?: 'rollback' | 'report';
   decision?: Decision;
+}
+
+/** Every step carrying an event, and every whole minute (the schedule), in time order. */
+function moments(timeline: Timeline): Array<{ minute: number; step?: TimelineStep }> {
+  const list: Array<{ minute: number; step?: TimelineStep }> = [];
+  for (const step of timeline.steps) if (step.trigger) list.push({ minute: step.at, step });
+  for (let m = 1; m <= timeline.durationMinutes; m += 1) list.push({ minute: m });
+  return list.sort((a, b) => a.minute - b.minute || (a.step ? -1 : 1));
 }
 
 /**
@@ -171,11 +186,7 @@ export function replayTimelineDetailed(
   timeline: Timeline,
   policy: DeploymentPolicy = DEFAULT_POLICY,
 ): ReplayResult {
-  const moments: Array<{ minute: number; step?: TimelineStep }> = [];
-  for (const step of timeline.steps) if (step.trigger) moments.push({ minute: step.at, step });
-  for (let m = 1; m <= timeline.durationMinutes; m += 1) moments.push({ minute: m });
-  moments.sort((a, b) => a.minute - b.minute || (a.step ? -1 : 1));
-  for (const { minute, step } of moments) {
+  for (const { minute, step } of moments(timeline)) {
     const snapshot = snapshotAt(timeline, minute);
     const decision = decide(snapshot, triggerAt(timeline, step, minute), policy, at(minute));
     if (decision.verdict === 'stuck') {
@@ -184,6 +195,10 @@ export function replayTimelineDetailed(
         reason: decision.reason,
         summary: decision.summary,
         trigger: step ? step.trigger!.kind : 'sweep',
+        action:
+          decision.evidence.capacity !== undefined || decision.evidence.sameRevisionAs !== undefined
+            ? 'report'
+            : 'rollback',
         decision,
       };
     }
@@ -196,6 +211,112 @@ export function replayTimelineDetailed(
 /** When the guard would act on `timeline` (minutes from deployment start), or null. */
 export function replayTimeline(timeline: Timeline, policy: DeploymentPolicy = DEFAULT_POLICY): number | null {
   return replayTimelineDetailed(timeline, policy).actAtMinute;
+}
+
+/** The guard as a team running it in rollback mode configures it (actOnFirst on). */
+export const ROLLBACK_POLICY: DeploymentPolicy = resolvePolicy({ mode: 'rollback' });
+
+const SD_ARN = `arn:aws:ecs:us-east-1:123456789012:service-deployment/${CLUSTER}/${SERVICE}/r9i43YFjvgF_xlg7m2eJ1r`;
+/** After the guard's rollback, ECS takes this long to complete the rollback deployment. */
+const ROLLBACK_MINUTES = 3;
+
+export interface SimulationResult {
+  /** Mutating ECS calls the guard made (StopServiceDeployment, UpdateService), with their minute. */
+  rollbacks: Array<{ minute: number; call: string }>;
+  /** Notifications sent, with their minute and title. */
+  notifications: Array<{ minute: number; title: string }>;
+}
+
+/**
+ * Runs the real guard (`runGuard`: re-read, marker, actions, notification) over a timeline, with
+ * ECS simulated from it: a rollback the guard starts becomes a new PRIMARY deployment of the
+ * previous revision that completes after a few minutes, as ECS does. Counts what the guard did
+ * over the whole story — acting once, not once a minute, is part of getting it right.
+ */
+export async function simulateGuard(
+  timeline: Timeline,
+  policy: DeploymentPolicy = ROLLBACK_POLICY,
+): Promise<SimulationResult> {
+  let minute = 0;
+  let rolledBackAt: number | null = null;
+  const tags: Record<string, string> = {};
+  const result: SimulationResult = { rollbacks: [], notifications: [] };
+
+  const current = (): ServiceSnapshot => {
+    if (rolledBackAt === null) return snapshotAt(timeline, minute);
+    const frozen = snapshotAt(timeline, rolledBackAt);
+    const stuck = { ...frozen.deployments[0]!, status: 'ACTIVE' };
+    const done = minute >= rolledBackAt + ROLLBACK_MINUTES;
+    const rollback: DeploymentView = {
+      ...stuck,
+      id: 'ecs-svc/7291538300474528193',
+      status: 'PRIMARY',
+      taskDefinition: OLD_TD,
+      rolloutState: done ? 'COMPLETED' : 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment ecs-svc/7291538300474528193 ${done ? 'completed' : 'in progress'}.`,
+      runningCount: done ? timeline.desiredCount : 0,
+      pendingCount: 0,
+      failedTasks: 0,
+      createdAt: at(rolledBackAt),
+      updatedAt: at(done ? rolledBackAt + ROLLBACK_MINUTES : rolledBackAt),
+    };
+    return { ...frozen, deployments: done ? [rollback] : [rollback, ...frozen.deployments.slice(1), stuck] };
+  };
+  const openDeployment = () => {
+    if (rolledBackAt !== null)
+      return [{ arn: SD_ARN, status: 'ROLLBACK_IN_PROGRESS', startedAt: TIMELINE_START }];
+    const primary = snapshotAt(timeline, minute).deployments[0]!;
+    // A FAILED deployment is over (the breaker stopped it): nothing left to stop.
+    return primary.rolloutState === 'IN_PROGRESS'
+      ? [{ arn: SD_ARN, status: 'IN_PROGRESS', startedAt: TIMELINE_START }]
+      : [];
+  };
+  const rollBack = (call: string) => {
+    result.rollbacks.push({ minute, call });
+    rolledBackAt ??= minute;
+  };
+  const deps: GuardDeps = {
+    ecs: {
+      describeServices: async (_cluster, names) => [current()].filter((s) => names.includes(s.service)),
+      listOpenServiceDeployments: async () => openDeployment(),
+      serviceDeploymentStatus: async (arn) => openDeployment().find((sd) => sd.arn === arn)?.status,
+      listTags: async () => ({ ...tags }),
+      listStoppedTasks: async () => [],
+      stopWithRollback: async (arn) => {
+        rollBack(`StopServiceDeployment ${arn}`);
+        return { outcome: 'requested' };
+      },
+      rollbackService: async (_cluster, service, taskDefinition) =>
+        rollBack(`UpdateService ${service} ${taskDefinition}`),
+      markHandled: async (_arn, value) => {
+        tags[MARKER_TAG] = value;
+      },
+    },
+    stacks: { describe: async () => undefined, cancelUpdate: async () => undefined },
+    claims: memoryClaims(() => at(minute)),
+    notifier: {
+      notify: async (n) => {
+        result.notifications.push({ minute, title: n.title });
+        return { channel: 'console', subject: n.title };
+      },
+    },
+    metrics: { add: () => undefined },
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => at(minute),
+    dryRunReported: new Set(),
+  };
+  const config = {
+    cluster: CLUSTER,
+    region: 'us-east-1',
+    dryRun: false,
+    policies: { [SERVICE]: policy },
+    stackPrefixes: [],
+  };
+  for (const moment of moments(timeline)) {
+    minute = moment.minute;
+    await runGuard(triggerAt(timeline, moment.step, minute), deps, config);
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,42 +332,49 @@ const START = (): TimelineStep => ({
 const PULL_ERROR =
   'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:release-43: not found';
 
-/** Bad image: the tag does not exist, every task fails to start; ECS retries with back-off. */
+const PULL_FAILED = {
+  kind: 'task-stopped' as const,
+  stopCode: 'TaskFailedToStart',
+  stoppedReason: PULL_ERROR,
+};
+
+/**
+ * ECS service throttle logic: tasks that keep failing to start are relaunched with growing
+ * gaps, up to about 27 minutes between attempts.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html
+ * Minutes (from the first attempt) of the attempts after the first three, as replayed here.
+ */
+const THROTTLED_ATTEMPTS = [8, 15, 30, 57, 84, 111, 138, 165];
+
+/**
+ * Bad image: the tag does not exist, every task fails to start. The service replaces one task
+ * at a time (maximumPercent 125 on 4 tasks) and ECS relaunches with throttled, growing gaps.
+ */
 export const BAD_IMAGE: Timeline = {
   name: 'bad-image',
   description:
-    'image tag missing from ECR: tasks never start (CannotPullContainerError), ECS relaunches with back-off',
+    'image tag missing from ECR: tasks never start (CannotPullContainerError), one at a time, ECS relaunches with growing gaps up to 27 min',
   desiredCount: 4,
   durationMinutes: 180,
   shouldAct: true,
   steps: [
     START(),
+    { at: 0.1, primary: { pendingCount: 1 }, serviceEvent: '(service web) has started 1 tasks: (task a).' },
+    { at: 1.2, primary: { failedTasks: 1, pendingCount: 0 }, trigger: PULL_FAILED },
+    { at: 1.3, primary: { pendingCount: 1 }, serviceEvent: '(service web) has started 1 tasks: (task b).' },
+    { at: 2.4, primary: { failedTasks: 2, pendingCount: 0 }, trigger: PULL_FAILED },
+    { at: 4.0, primary: { pendingCount: 1 }, serviceEvent: '(service web) has started 1 tasks: (task c).' },
+    { at: 5.1, primary: { failedTasks: 3, pendingCount: 0 }, trigger: PULL_FAILED },
     {
-      at: 0.1,
-      primary: { pendingCount: 4 },
-      serviceEvent: '(service web) has started 4 tasks: (task a) (task b) (task c) (task d).',
-    },
-    ...[1.2, 1.3, 1.4, 1.5].map((t, i) => ({
-      at: t,
-      primary: { failedTasks: i + 1, pendingCount: 3 - i },
-      trigger: { kind: 'task-stopped' as const, stopCode: 'TaskFailedToStart', stoppedReason: PULL_ERROR },
-    })),
-    {
-      at: 2.5,
-      primary: { pendingCount: 2 },
-      serviceEvent: '(service web) has started 2 tasks: (task e) (task f).',
-    },
-    ...[3.6, 3.7].map((t, i) => ({
-      at: t,
-      primary: { failedTasks: 5 + i, pendingCount: 1 - i },
-      trigger: { kind: 'task-stopped' as const, stopCode: 'TaskFailedToStart', stoppedReason: PULL_ERROR },
-    })),
-    {
-      at: 4.5,
+      at: 5.5,
       serviceEvent:
         '(service web) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
       trigger: { kind: 'service-action', eventName: 'SERVICE_TASK_START_IMPAIRED' },
     },
+    ...THROTTLED_ATTEMPTS.flatMap((t, i): TimelineStep[] => [
+      { at: t, primary: { pendingCount: 1 }, serviceEvent: '(service web) has started 1 tasks: (task n).' },
+      { at: t + 1.1, primary: { failedTasks: 4 + i, pendingCount: 0 }, trigger: PULL_FAILED },
+    ]),
   ],
 };
 
@@ -379,6 +507,95 @@ export const CRASH_LOOP: Timeline = {
   ],
 };
 
+/**
+ * Circuit breaker with rollback off (CDK's default): at its threshold the deployment becomes
+ * FAILED and ECS stops launching tasks, leaving the service half on each revision for good.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html
+ */
+export const BREAKER_NO_ROLLBACK: Timeline = {
+  name: 'breaker-without-rollback',
+  description:
+    'tasks fail ELB health checks; the circuit breaker (rollback: false) marks the deployment FAILED at 3 failures and nothing rolls it back',
+  desiredCount: 4,
+  durationMinutes: 180,
+  shouldAct: true,
+  steps: [
+    START(),
+    { at: 0.1, primary: { pendingCount: 4 } },
+    {
+      at: 0.9,
+      primary: { pendingCount: 0, runningCount: 4 },
+      serviceEvent: '(service web) registered 4 targets in (target-group web).',
+    },
+    { at: 3.0, serviceEvent: UNHEALTHY },
+    ...[3.5, 3.55].map((t, i) => ({
+      at: t,
+      primary: { failedTasks: i + 1, runningCount: 3 - i },
+      trigger: {
+        kind: 'task-stopped' as const,
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: ELB_REASON,
+      },
+    })),
+    {
+      at: 3.6,
+      primary: {
+        failedTasks: 3,
+        runningCount: 1,
+        rolloutState: 'FAILED',
+        rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+      },
+      trigger: {
+        kind: 'task-stopped' as const,
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: ELB_REASON,
+      },
+    },
+    {
+      at: 3.65,
+      serviceEvent:
+        '(service web) deployment ecs-svc/4925818389744553701 deployment failed: tasks failed to start.',
+      trigger: {
+        kind: 'deployment-state',
+        eventName: 'SERVICE_DEPLOYMENT_FAILED',
+        reason: 'ECS deployment circuit breaker: tasks failed to start.',
+      },
+    },
+  ],
+};
+
+const NO_ENI =
+  "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance 0a1b2c3d) encountered error 'RESOURCE:ENI'.";
+
+/**
+ * No ENI left on the container instances (awsvpc on EC2): the new revision is fine, the cluster
+ * is full. ECS retries placement with growing gaps and emits SERVICE_TASK_START_IMPAIRED, which
+ * it also does for lack of capacity. Rolling back cannot create capacity: report, never roll back.
+ */
+export const CAPACITY_START_IMPAIRED: Timeline = {
+  name: 'capacity-start-impaired',
+  description:
+    'no ENI left on the instances: placement fails, ECS retries with growing gaps and reports SERVICE_TASK_START_IMPAIRED; the revision is not at fault',
+  desiredCount: 4,
+  durationMinutes: 180,
+  shouldAct: false,
+  reportOnly: true,
+  steps: [
+    START(),
+    ...[0.3, 1.3, 3.3, 7.3, 15.3, 31.3, 58.3, 85.3, 112.3, 139.3, 166.3].map((t) => ({
+      at: t,
+      serviceEvent: NO_ENI,
+      trigger: { kind: 'service-action' as const, eventName: 'SERVICE_TASK_PLACEMENT_FAILURE' as const },
+    })),
+    {
+      at: 4.0,
+      serviceEvent:
+        '(service web) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
+      trigger: { kind: 'service-action', eventName: 'SERVICE_TASK_START_IMPAIRED' },
+    },
+  ],
+};
+
 /** The stuck-deployment timelines the benchmark replays (plus the slow one that must not be touched). */
 export const TIMELINES: Timeline[] = [
   BAD_IMAGE,
@@ -386,4 +603,6 @@ export const TIMELINES: Timeline[] = [
   PLACEMENT_FAILURE,
   SLOW_BUT_HEALTHY,
   CRASH_LOOP,
+  BREAKER_NO_ROLLBACK,
+  CAPACITY_START_IMPAIRED,
 ];

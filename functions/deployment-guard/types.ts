@@ -22,6 +22,12 @@ export interface DeploymentPolicy {
   stallMinutes: number;
   /** After a rollback is under way, cancel the app's stack update if it is UPDATE_IN_PROGRESS. */
   cancelStackUpdate: boolean;
+  /**
+   * Act on the first failure that cannot succeed on retry (image or tag missing, secret or key
+   * missing, invalid task definition, command not found) instead of waiting for more failures.
+   * Default: on in `rollback` mode, off otherwise (see `resolvePolicy`).
+   */
+  actOnFirst: boolean;
 }
 
 export const DEFAULT_POLICY: DeploymentPolicy = {
@@ -31,7 +37,14 @@ export const DEFAULT_POLICY: DeploymentPolicy = {
   startImpairedIsStuck: true,
   stallMinutes: 10,
   cancelStackUpdate: false,
+  actOnFirst: false,
 };
+
+/** A policy from partial settings: defaults filled in, `actOnFirst` on by default in rollback mode. */
+export function resolvePolicy(partial: Partial<DeploymentPolicy> = {}): DeploymentPolicy {
+  const mode = partial.mode ?? DEFAULT_POLICY.mode;
+  return { ...DEFAULT_POLICY, actOnFirst: mode === 'rollback', ...partial, mode };
+}
 
 /** One entry of DescribeServices `deployments[]`. */
 export interface DeploymentView {
@@ -80,6 +93,13 @@ export interface StoppedTaskView {
   containers?: StoppedTaskFacts['containers'];
 }
 
+/** A service deployment as DescribeServiceDeployments shows it (only what the guard reads). */
+export interface ServiceDeploymentState {
+  arn: string;
+  /** PENDING | IN_PROGRESS | ROLLBACK_REQUESTED | ROLLBACK_IN_PROGRESS | STOP_REQUESTED | SUCCESSFUL | ... */
+  status: string;
+}
+
 /** What the guard has read about one service. */
 export interface ServiceSnapshot {
   cluster: string;
@@ -94,6 +114,8 @@ export interface ServiceSnapshot {
   tags?: Record<string, string>;
   /** Only read right before acting: stopped tasks of the PRIMARY deployment, for evidence. */
   stoppedTasks?: StoppedTaskView[];
+  /** Set when the stopped tasks could not be read: the evidence is incomplete, and says so. */
+  stoppedTasksError?: string;
 }
 
 export type ServiceActionName =
@@ -140,4 +162,10 @@ export interface Signal {
   detail: string;
   /** For a stopped task: what to check, from the shared stop classifier. */
   nextSteps?: string[];
+  /** For a stopped task: why no retry can succeed (missing image, secret...), when that is known. */
+  deterministic?: string;
+  /** For a stopped task or a service event: the cause is capacity (Spot, ENIs, IPs...), not the revision. */
+  capacity?: boolean;
+  /** For a stopped task: the exit code of the failing essential container, when known. */
+  exitCode?: number;
 }

@@ -9,10 +9,18 @@ import type { StackPort } from '../ports';
 /** The CloudFormation port over an SDK client (pass `new CloudFormationClient(clientConfig())`). */
 export function stackAdapter(client: CloudFormationClient): StackPort {
   return {
-    async status(stackName) {
+    async describe(stackName) {
       try {
         const res = await client.send(new DescribeStacksCommand({ StackName: stackName }));
-        return res.Stacks?.[0]?.StackStatus;
+        const stack = res.Stacks?.[0];
+        if (!stack?.StackName || !stack.StackStatus) return undefined;
+        return {
+          name: stack.StackName,
+          stackId: stack.StackId,
+          status: stack.StackStatus,
+          rootId: stack.RootId,
+          roleArn: stack.RoleARN,
+        };
       } catch (error) {
         // DescribeStacks answers ValidationError "Stack with id X does not exist".
         if (

@@ -1,4 +1,5 @@
 import {
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
@@ -27,6 +28,8 @@ const OPEN_STATUSES = [
 ] as const;
 /** Stopped tasks read for evidence (the newest few explain a failure). */
 const STOPPED_TASKS = 10;
+/** Stopped tasks of the service listed to find those of one deployment (ListTasks/DescribeTasks maximum). */
+const STOPPED_LISTED = 100;
 /** Errors of StopServiceDeployment after which the UpdateService fallback is the way. */
 const STOP_CONFLICT = new Set(['ConflictException']);
 
@@ -113,21 +116,26 @@ export function ecsAdapter(client: ECSClient): EcsPort {
       }
     },
 
-    async listStoppedTasks(cluster, deploymentId) {
+    async listStoppedTasks(cluster, service, deploymentId) {
+      // ListTasks takes `startedBy` only as its sole filter, and without `desiredStatus` it lists
+      // RUNNING tasks: list the service's STOPPED tasks, then keep the deployment's by startedBy.
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
       try {
         const listed = await client.send(
           new ListTasksCommand({
             cluster,
-            startedBy: deploymentId,
+            serviceName: service,
             desiredStatus: 'STOPPED',
-            maxResults: STOPPED_TASKS,
+            maxResults: STOPPED_LISTED,
           }),
         );
         const arns = listed.taskArns ?? [];
         if (arns.length === 0) return [];
         const described = await client.send(new DescribeTasksCommand({ cluster, tasks: arns }));
         return (described.tasks ?? [])
-          .filter((t) => t.taskArn && t.stoppedAt)
+          .filter((t) => t.taskArn && t.stoppedAt && t.startedBy === deploymentId)
+          .sort((a, b) => (b.stoppedAt as Date).getTime() - (a.stoppedAt as Date).getTime())
+          .slice(0, STOPPED_TASKS)
           .map((t): StoppedTaskView => {
             const container = t.containers?.find(
               (c) => c.reason || (c.exitCode !== undefined && c.exitCode !== 0),
@@ -148,7 +156,21 @@ export function ecsAdapter(client: ECSClient): EcsPort {
             };
           });
       } catch (error) {
-        throw toOpsError(`ecs:ListTasks/DescribeTasks ${cluster} startedBy ${deploymentId}`, error);
+        throw toOpsError(
+          `ecs:ListTasks/DescribeTasks ${cluster}/${service} (stopped tasks of ${deploymentId})`,
+          error,
+        );
+      }
+    },
+
+    async serviceDeploymentStatus(serviceDeploymentArn) {
+      try {
+        const res = await client.send(
+          new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] }),
+        );
+        return res.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === serviceDeploymentArn)?.status;
+      } catch (error) {
+        throw toOpsError(`ecs:DescribeServiceDeployments ${serviceDeploymentArn}`, error);
       }
     },
 

@@ -20,7 +20,8 @@ export interface OfflineState {
   tags?: Record<string, Record<string, string>>;
   /** Stopped tasks by deployment id (`startedBy`), timestamps as ISO strings. */
   stoppedTasks?: Record<string, Array<Record<string, unknown>>>;
-  stacks?: Record<string, string>;
+  /** DescribeStacks by stack name: status, and RootId / RoleARN when the stack has them. */
+  stacks?: Record<string, { status: string; rootId?: string; roleArn?: string }>;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
@@ -71,7 +72,12 @@ export function offlineAdapters(state: OfflineState): { ecs: EcsPort; stacks: St
       async listTags(serviceArn) {
         return state.tags?.[serviceArn] ?? {};
       },
-      async listStoppedTasks(_cluster, deploymentId) {
+      async serviceDeploymentStatus(arn) {
+        return Object.values(state.serviceDeployments ?? {})
+          .flat()
+          .find((sd) => sd.arn === arn)?.status;
+      },
+      async listStoppedTasks(_cluster, _service, deploymentId) {
         return (state.stoppedTasks?.[deploymentId] ?? []).map(
           (t) => JSON.parse(JSON.stringify(t), revive) as StoppedTaskView,
         );
@@ -81,8 +87,9 @@ export function offlineAdapters(state: OfflineState): { ecs: EcsPort; stacks: St
       markHandled: () => readOnly('ecs:TagResource'),
     },
     stacks: {
-      async status(stackName) {
-        return state.stacks?.[stackName];
+      async describe(stackName) {
+        const stack = state.stacks?.[stackName];
+        return stack ? { name: stackName, ...stack } : undefined;
       },
       cancelUpdate: () => readOnly('cloudformation:CancelUpdateStack'),
     },

@@ -1,13 +1,15 @@
-import type {
-  EcsPort,
-  GuardConfig,
-  GuardDeps,
-  StackPort,
-  StopOutcome,
+import {
+  memoryClaims,
+  type EcsPort,
+  type GuardConfig,
+  type GuardDeps,
+  type StackPort,
+  type StackView,
+  type StopOutcome,
 } from '../../../functions/deployment-guard/core';
 import type { Notification } from '../../../shared/notify';
 import {
-  DEFAULT_POLICY,
+  resolvePolicy,
   type DeploymentPolicy,
   type ServiceDeploymentView,
   type ServiceSnapshot,
@@ -44,6 +46,9 @@ export interface FakeEcs extends EcsPort {
   stopOutcome: StopOutcome | Error;
   rollbackError?: Error;
   markError?: Error;
+  stoppedTasksError?: Error;
+  /** DescribeServiceDeployments status by ARN; defaults to the listed status. */
+  deploymentStatus: Record<string, string>;
 }
 
 export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {}): FakeEcs {
@@ -55,6 +60,7 @@ export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {})
     tags: {},
     stoppedTasks: [],
     stopOutcome: { outcome: 'requested' },
+    deploymentStatus: {},
     async describeServices(_cluster, names) {
       ecs.calls.push(`DescribeServices ${names.join(',')}`);
       const snapshots = ecs.reads[Math.min(i, ecs.reads.length - 1)] ?? [];
@@ -69,13 +75,20 @@ export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {})
       ecs.calls.push(`ListTagsForResource ${arn}`);
       return ecs.tags;
     },
-    async listStoppedTasks(_cluster, deploymentId) {
-      ecs.calls.push(`ListTasks ${deploymentId}`);
+    async listStoppedTasks(_cluster, service, deploymentId) {
+      ecs.calls.push(`ListTasks ${service} ${deploymentId}`);
+      if (ecs.stoppedTasksError) throw ecs.stoppedTasksError;
       return ecs.stoppedTasks;
+    },
+    async serviceDeploymentStatus(arn) {
+      ecs.calls.push(`DescribeServiceDeployments ${arn}`);
+      return ecs.deploymentStatus[arn] ?? ecs.serviceDeployments.find((sd) => sd.arn === arn)?.status;
     },
     async stopWithRollback(arn) {
       ecs.calls.push(`StopServiceDeployment ${arn}`);
       if (ecs.stopOutcome instanceof Error) throw ecs.stopOutcome;
+      // As ECS does: the service deployment moves to ROLLBACK_REQUESTED.
+      if (ecs.stopOutcome.outcome === 'requested') ecs.deploymentStatus[arn] = 'ROLLBACK_REQUESTED';
       return ecs.stopOutcome;
     },
     async rollbackService(_cluster, service, td) {
@@ -92,18 +105,32 @@ export function fakeEcs(reads: ServiceSnapshot[][], init: Partial<FakeEcs> = {})
   return ecs;
 }
 
-export function fakeStacks(statuses: Record<string, string> = {}): StackPort & { calls: string[] } {
-  const stacks = {
+/** A stack as DescribeStacks shows it; a bare status is a top-level stack with a service role. */
+export type FakeStack = string | Omit<StackView, 'name'>;
+export const CFN_ROLE = 'arn:aws:iam::123456789012:role/django-app-cloudformation';
+
+export function fakeStacks(stacks: Record<string, FakeStack> = {}): StackPort & { calls: string[] } {
+  const view = (name: string): StackView | undefined => {
+    const stack =
+      stacks[name] ??
+      Object.entries(stacks).find(([, s]) => typeof s !== 'string' && s.stackId === name)?.[1];
+    const key = stacks[name] ? name : Object.entries(stacks).find(([, s]) => s === stack)?.[0];
+    if (stack === undefined || key === undefined) return undefined;
+    return typeof stack === 'string'
+      ? { name: key, status: stack, roleArn: CFN_ROLE }
+      : { ...stack, name: key };
+  };
+  const fake = {
     calls: [] as string[],
-    async status(name: string) {
-      stacks.calls.push(`DescribeStacks ${name}`);
-      return statuses[name];
+    async describe(name: string) {
+      fake.calls.push(`DescribeStacks ${name}`);
+      return view(name);
     },
     async cancelUpdate(name: string) {
-      stacks.calls.push(`CancelUpdateStack ${name}`);
+      fake.calls.push(`CancelUpdateStack ${name}`);
     },
   };
-  return stacks;
+  return fake;
 }
 
 export function harness(
@@ -117,6 +144,7 @@ export function harness(
   const deps: GuardDeps = {
     ecs,
     stacks,
+    claims: memoryClaims(time.now),
     notifier: {
       async notify(n) {
         notifications.push(n);
@@ -140,7 +168,7 @@ export function guardConfig(
     region: 'us-east-1',
     stage: 'test',
     dryRun: false,
-    policies: { web: { ...DEFAULT_POLICY, mode: 'rollback', ...policy } },
+    policies: { web: resolvePolicy({ mode: 'rollback', ...policy }) },
     stackPrefixes: ['django-app'],
     ...extra,
   };

@@ -315,6 +315,9 @@ export function deploymentGuardRig(): Rig {
         mocks.ecs.on(ecs.ListTagsForResourceCommand).resolves({ tags: [] });
         mocks.ecs.on(ecs.ListTasksCommand).resolves({ taskArns: [] });
         mocks.ecs.on(ecs.StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
+        mocks.ecs.on(ecs.DescribeServiceDeploymentsCommand).resolves({
+          serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS' }],
+        });
         mocks.ecs.on(ecs.TagResourceCommand).resolves({});
       };
       happy();

@@ -5,6 +5,7 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -16,7 +17,9 @@ import {
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { dynamoClaims } from '../../../functions/deployment-guard/adapters/claims';
 import { stackAdapter } from '../../../functions/deployment-guard/adapters/cloudformation';
 import { ecsAdapter } from '../../../functions/deployment-guard/adapters/ecs';
 import { runGuard } from '../../../functions/deployment-guard/core';
@@ -225,53 +228,151 @@ describe('ecsAdapter', () => {
     });
   });
 
-  it('reads the stopped tasks started by the deployment, with the container reason', async () => {
-    ecsMock.on(ListTasksCommand).resolves({ taskArns: ['arn:task/1'] });
+  // ListTasks: "When you specify startedBy as the filter, it must be the only filter that you
+  // use", and without desiredStatus it lists RUNNING tasks only.
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
+  const listTasksAsAws = () =>
+    ecsMock.on(ListTasksCommand).callsFake((input: Record<string, unknown>) => {
+      const filters = ['containerInstance', 'family', 'serviceName', 'desiredStatus', 'launchType'];
+      if (input.startedBy !== undefined && filters.some((f) => input[f] !== undefined)) {
+        throw ecsError('InvalidParameterException');
+      }
+      if (input.startedBy !== undefined) return { taskArns: [] }; // RUNNING tasks: none of the failed ones
+      return { taskArns: ['arn:task/old', 'arn:task/1', 'arn:task/2'] };
+    });
+
+  it("reads the deployment's stopped tasks through a filter ECS accepts, newest first, with the container reason", async () => {
+    listTasksAsAws();
     ecsMock.on(DescribeTasksCommand).resolves({
       tasks: [
         {
+          taskArn: 'arn:task/old',
+          startedBy: 'ecs-svc/1',
+          stoppedAt: minutes(-30),
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/2)',
+        },
+        {
           taskArn: 'arn:task/1',
+          startedBy: 'ecs-svc/2',
           stoppedAt: minutes(1.2),
           stopCode: 'TaskFailedToStart',
           stoppedReason: 'CannotPullContainerError: not found',
           containers: [{ name: 'web', reason: 'CannotPullContainerError: not found' }],
         },
+        {
+          taskArn: 'arn:task/2',
+          startedBy: 'ecs-svc/2',
+          stoppedAt: minutes(2.4),
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'CannotPullContainerError: not found',
+        },
       ],
     });
 
-    const stopped = await ecs.listStoppedTasks('django-app', 'ecs-svc/2');
+    const stopped = await ecs.listStoppedTasks('django-app', 'web', 'ecs-svc/2');
 
     expect(ecsMock).toHaveReceivedCommandWith(ListTasksCommand, {
       cluster: 'django-app',
-      startedBy: 'ecs-svc/2',
+      serviceName: 'web',
       desiredStatus: 'STOPPED',
-      maxResults: 10,
+      maxResults: 100,
     });
     expect(ecsMock).toHaveReceivedCommandWith(DescribeTasksCommand, {
       cluster: 'django-app',
-      tasks: ['arn:task/1'],
+      tasks: ['arn:task/old', 'arn:task/1', 'arn:task/2'],
     });
-    expect(stopped).toEqual([
-      {
-        taskArn: 'arn:task/1',
-        stoppedAt: minutes(1.2),
-        stopCode: 'TaskFailedToStart',
-        stoppedReason: 'CannotPullContainerError: not found',
-        containerReason: 'web: CannotPullContainerError: not found',
-        containers: [{ name: 'web', reason: 'CannotPullContainerError: not found', exitCode: undefined }],
-      },
-    ]);
+    expect(stopped.map((t) => t.taskArn)).toEqual(['arn:task/2', 'arn:task/1']);
+    expect(stopped[1]).toEqual({
+      taskArn: 'arn:task/1',
+      stoppedAt: minutes(1.2),
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: not found',
+      containerReason: 'web: CannotPullContainerError: not found',
+      containers: [{ name: 'web', reason: 'CannotPullContainerError: not found', exitCode: undefined }],
+    });
+  });
+
+  it('throws a named error when ListTasks is refused, so the guard can say its evidence is incomplete', async () => {
+    ecsMock.on(ListTasksCommand).rejects(ecsError('AccessDeniedException'));
+
+    await expect(ecs.listStoppedTasks('django-app', 'web', 'ecs-svc/2')).rejects.toThrow(
+      /ecs:ListTasks\/DescribeTasks django-app\/web .*AccessDeniedException/,
+    );
+  });
+
+  it('reads the status of one service deployment (DescribeServiceDeployments)', async () => {
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'ROLLBACK_IN_PROGRESS' }],
+    });
+
+    await expect(ecs.serviceDeploymentStatus(SD_ARN)).resolves.toBe('ROLLBACK_IN_PROGRESS');
+    expect(ecsMock).toHaveReceivedCommandWith(DescribeServiceDeploymentsCommand, {
+      serviceDeploymentArns: [SD_ARN],
+    });
+  });
+});
+
+describe('dynamoClaims', () => {
+  const ddbMock = mockClient(DynamoDBClient);
+  const claims = dynamoClaims(new DynamoDBClient({ region: 'us-east-1' }), 'claims', () => minutes(6));
+  beforeEach(() => ddbMock.reset());
+
+  it('claims with a conditional put that only an absent or expired claim lets through', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+
+    await expect(claims.claim('django-app/web/ecs-svc/2', 60)).resolves.toBe(true);
+
+    const now = Math.floor(minutes(6).getTime() / 1000);
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'claims',
+      Item: { pk: { S: 'django-app/web/ecs-svc/2' }, expiresAt: { N: String(now + 60) } },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+      ExpressionAttributeValues: { ':now': { N: String(now) } },
+    });
+  });
+
+  it('answers false when another invocation holds the claim, and throws on anything else', async () => {
+    ddbMock
+      .on(PutItemCommand)
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      )
+      .rejectsOnce(ecsError('AccessDeniedException'));
+
+    await expect(claims.claim('k', 60)).resolves.toBe(false);
+    await expect(claims.claim('k', 60)).rejects.toThrow(
+      /dynamodb:PutItem claims \(claim k\) failed: AccessDeniedException/,
+    );
   });
 });
 
 describe('stackAdapter', () => {
-  it('reads the stack status and cancels the update', async () => {
+  it('reads the stack (status, root, service role) and cancels the update', async () => {
+    const root = 'arn:aws:cloudformation:us-east-1:123456789012:stack/django-app-prod/1a2b';
     cfnMock.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'django-app-prod', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: minutes(0) }],
+      Stacks: [
+        {
+          StackName: 'django-app-prod-WebNestedStack-1ABC',
+          StackId:
+            'arn:aws:cloudformation:us-east-1:123456789012:stack/django-app-prod-WebNestedStack-1ABC/3c4d',
+          StackStatus: 'UPDATE_IN_PROGRESS',
+          RootId: root,
+          ParentId: root,
+          RoleARN: 'arn:aws:iam::123456789012:role/cfn',
+          CreationTime: minutes(0),
+        },
+      ],
     });
     cfnMock.on(CancelUpdateStackCommand).resolves({});
 
-    await expect(stacks.status('django-app-prod')).resolves.toBe('UPDATE_IN_PROGRESS');
+    await expect(stacks.describe('django-app-prod')).resolves.toEqual({
+      name: 'django-app-prod-WebNestedStack-1ABC',
+      stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/django-app-prod-WebNestedStack-1ABC/3c4d',
+      status: 'UPDATE_IN_PROGRESS',
+      rootId: root,
+      roleArn: 'arn:aws:iam::123456789012:role/cfn',
+    });
     await stacks.cancelUpdate('django-app-prod');
 
     expect(cfnMock).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'django-app-prod' });
@@ -287,7 +388,7 @@ describe('stackAdapter', () => {
         message: 'Stack with id django-app-prod does not exist',
       }),
     );
-    await expect(stacks.status('django-app-prod')).resolves.toBeUndefined();
+    await expect(stacks.describe('django-app-prod')).resolves.toBeUndefined();
   });
 });
 
@@ -301,11 +402,21 @@ describe('guard over the real ECS adapter', () => {
       .on(ListTagsForResourceCommand)
       .resolves({ tags: [{ key: 'aws:cloudformation:stack-name', value: 'django-app-prod' }] });
     ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS' }],
+    });
     ecsMock.on(StopServiceDeploymentCommand).rejects(ecsError('InvalidParameterException'));
     ecsMock.on(UpdateServiceCommand).resolves({});
     ecsMock.on(TagResourceCommand).resolves({});
     cfnMock.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'django-app-prod', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: minutes(0) }],
+      Stacks: [
+        {
+          StackName: 'django-app-prod',
+          StackStatus: 'UPDATE_IN_PROGRESS',
+          RoleARN: 'arn:aws:iam::123456789012:role/cfn',
+          CreationTime: minutes(0),
+        },
+      ],
     });
     cfnMock.on(CancelUpdateStackCommand).resolves({});
     const h = harness(fakeEcsUnused(), { startMinute: 6, stacks: fakeStacks() });

@@ -16,7 +16,7 @@ import {
 } from '../../helpers/deployment-guard/fakes';
 
 const sweep = (m: number) => ({ kind: 'sweep' as const, at: minutes(m) });
-const stuck = () => snapshotAt(BAD_IMAGE, 5);
+const stuck = () => snapshotAt(BAD_IMAGE, 5.5);
 const MUTATING = /^(StopServiceDeployment|UpdateService|TagResource|CancelUpdateStack)/;
 
 function completed(): ServiceSnapshot {
@@ -47,13 +47,14 @@ describe('runGuard in rollback mode', () => {
       'DescribeServices web',
       'ListServiceDeployments web',
       `ListTagsForResource ${SERVICE_ARN}`,
-      'ListTasks ecs-svc/4925818389744553701',
+      'ListTasks web ecs-svc/4925818389744553701',
+      `DescribeServiceDeployments ${SD_ARN}`,
       `StopServiceDeployment ${SD_ARN}`,
       `TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rolled-back web:42`,
     ]);
     expect(result.services[0]).toMatchObject({
       verdict: 'stuck',
-      reason: 'consecutive-failed-tasks',
+      reason: 'deterministic-failure',
       action: 'rollback',
       result: 'requested',
     });
@@ -67,11 +68,13 @@ describe('runGuard in rollback mode', () => {
     expect(n!.details).toContain(
       '10:01:12Z first failure: task could not pull its container image (TaskFailedToStart: CannotPullContainerError',
     );
-    expect(n!.details).toContain('judged stuck: 6 consecutive failed tasks (limit 3)');
+    expect(n!.details).toContain(
+      'judged stuck: the failures cannot succeed on retry: the image or its tag does not exist; 3 consecutive failed tasks (limit 3)',
+    );
     expect(n!.details).toContain(
       `ecs:StopServiceDeployment {"serviceDeploymentArn":"${SD_ARN}","stopType":"ROLLBACK"} → rollback requested`,
     );
-    expect(n!.nextSteps!.join(' ')).toContain('stopped reason');
+    expect(n!.nextSteps!.join(' ')).toContain('no retry can fix');
     const pullAdvice = classifyStop({
       stopCode: 'TaskFailedToStart',
       stoppedReason: 'CannotPullContainerError: x',
@@ -79,8 +82,8 @@ describe('runGuard in rollback mode', () => {
     expect(pullAdvice.length).toBeGreaterThan(0);
     expect(n!.nextSteps).toEqual(expect.arrayContaining(pullAdvice.slice(0, 2)));
     expect(h.metrics).toEqual([
-      [Metric.DeploymentsStuck, 'web', 1, 'Count'],
       [Metric.RollbacksIssued, 'web', 1, 'Count'],
+      [Metric.DeploymentsStuck, 'web', 1, 'Count'],
       [Metric.TimeToAction, 'web', 300, 'Seconds'],
     ]);
   });
@@ -161,7 +164,11 @@ describe('runGuard in rollback mode', () => {
 
     expect(result.services[0]).toMatchObject({ action: 'rollback', result: 'failed' });
     expect(h.notifications[0]).toMatchObject({ eventType: 'DeploymentRollbackFailed', severity: 'critical' });
-    expect(h.notifications[0]!.details).toContain('failed: PermanentError: ecs:UpdateService');
+    expect(h.notifications[0]!.details).toContain(
+      '→ failed: ecs:UpdateService django-app/web failed: AccessDeniedException: not authorized',
+    );
+    // Our own error classes are not words for a person.
+    expect(h.notifications[0]!.details).not.toMatch(/PermanentError|RetryableError/);
     expect(h.notifications[0]!.nextSteps![0]).toContain('Roll back by hand');
     expect(ecs.calls).toContain(`TagResource ${SERVICE_ARN} ecs-svc/4925818389744553701 rollback-failed`);
     expect(h.metrics.map(([name]) => name)).not.toContain(Metric.RollbacksIssued);
@@ -177,10 +184,12 @@ describe('runGuard in rollback mode', () => {
     expect(h.notifications).toEqual([]);
 
     ecs.stopOutcome = { outcome: 'requested' };
+    h.time.set(6); // Lambda retries a failed asynchronous attempt a minute later at the earliest
     await runGuard(sweep(5), h.deps, guardConfig());
     // After the rollback, ECS lists the service deployment as rolling back: a third run does nothing.
     ecs.serviceDeployments = [{ arn: SD_ARN, status: 'ROLLBACK_REQUESTED' }];
-    await runGuard(sweep(6), h.deps, guardConfig());
+    h.time.set(7);
+    await runGuard(sweep(7), h.deps, guardConfig());
 
     expect(ecs.calls.filter((c) => c.startsWith('StopServiceDeployment'))).toHaveLength(2);
     expect(h.notifications).toHaveLength(1);

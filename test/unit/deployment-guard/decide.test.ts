@@ -56,11 +56,11 @@ const service = (deployments: DeploymentView[], events: ServiceSnapshot['events'
 });
 
 describe('decide over stuck-deployment timelines (default policy, controlled clock)', () => {
-  it('bad image: judged stuck on the third consecutive failed task, with the pull error as first failure', () => {
+  it('bad image: without actOnFirst, judged stuck on the third consecutive failed task, with the pull error as first failure', () => {
     const result = replayTimelineDetailed(BAD_IMAGE);
 
     expect(result).toMatchObject({
-      actAtMinute: 1.4,
+      actAtMinute: 5.1,
       reason: 'consecutive-failed-tasks',
       trigger: 'task-stopped',
     });
@@ -77,15 +77,15 @@ describe('decide over stuck-deployment timelines (default policy, controlled clo
     expect(
       replayTimelineDetailed(BAD_IMAGE, { ...DEFAULT_POLICY, maxConsecutiveFailedTasks: 50 }),
     ).toMatchObject({
-      actAtMinute: 4.5,
+      actAtMinute: 5.5,
       reason: 'start-impaired',
     });
   });
 
   it('bad image: when start-impaired is not enough, the guard waits for the failure count', () => {
-    const policy = { ...DEFAULT_POLICY, maxConsecutiveFailedTasks: 6, startImpairedIsStuck: false };
+    const policy = { ...DEFAULT_POLICY, maxConsecutiveFailedTasks: 5, startImpairedIsStuck: false };
     expect(replayTimelineDetailed(BAD_IMAGE, policy)).toMatchObject({
-      actAtMinute: 3.7,
+      actAtMinute: 16.1,
       reason: 'consecutive-failed-tasks',
     });
   });
@@ -119,9 +119,11 @@ describe('decide over stuck-deployment timelines (default policy, controlled clo
     expect(circuitBreakerTripMinute(CRASH_LOOP)).toBeNull();
   });
 
-  it('every timeline is acted on exactly when a person would want it', () => {
+  it('every timeline is acted on exactly when a person would want it: rolled back, reported, or left alone', () => {
     for (const timeline of TIMELINES) {
-      expect([timeline.name, replayTimeline(timeline) !== null]).toEqual([timeline.name, timeline.shouldAct]);
+      const replay = replayTimelineDetailed(timeline);
+      const want = timeline.reportOnly ? 'report' : timeline.shouldAct ? 'rollback' : 'nothing';
+      expect([timeline.name, replay.action ?? 'nothing']).toEqual([timeline.name, want]);
     }
   });
 
@@ -145,23 +147,49 @@ describe('circuit breaker reference', () => {
 
   it('placement failures never trip it (no task is ever created)', () => {
     expect(circuitBreakerTripMinute(PLACEMENT_FAILURE)).toBeNull();
-    expect(circuitBreakerTripMinute(BAD_IMAGE)).toBe(1.4);
+    expect(circuitBreakerTripMinute(BAD_IMAGE)).toBe(5.1);
   });
 });
 
 describe('decide: never acts where acting would be wrong', () => {
   const failing = deployment({ failedTasks: 8, updatedAt: minutes(5) });
 
-  it('does not act while the circuit breaker rolls the deployment back (rolloutState FAILED)', () => {
+  it('does not act while the circuit breaker rolls the deployment back (ROLLBACK_IN_PROGRESS)', () => {
     const failed = {
       ...failing,
       rolloutState: 'FAILED',
       rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
     };
-    expect(decide(service([failed, previous]), sweep(10), DEFAULT_POLICY, minutes(10))).toMatchObject({
+    const snapshot = {
+      ...service([failed, previous]),
+      serviceDeployments: [{ arn: 'arn:sd/2', status: 'ROLLBACK_IN_PROGRESS' }],
+    };
+    expect(decide(snapshot, sweep(10), DEFAULT_POLICY, minutes(10))).toMatchObject({
       verdict: 'wait',
       reason: 'rollback-in-progress',
     });
+  });
+
+  // The breaker with rollback off (CDK's default) marks the deployment FAILED and "stops launching
+  // new tasks"; only rollback: true returns to the last completed deployment.
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html
+  // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ecs.DeploymentCircuitBreaker.html
+  it('judges a FAILED deployment with no rollback stuck once the breaker had a minute to start one', () => {
+    const failed = {
+      ...failing,
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    };
+    const early = decide(service([failed, previous]), sweep(5.5), DEFAULT_POLICY, minutes(5.5));
+    const later = decide(service([failed, previous]), sweep(10), DEFAULT_POLICY, minutes(10));
+
+    expect(early).toMatchObject({ verdict: 'wait', reason: 'rollback-in-progress' });
+    expect(later).toMatchObject({
+      verdict: 'stuck',
+      reason: 'breaker-failed-no-rollback',
+      evidence: { previousTaskDefinition: OLD_TD },
+    });
+    expect(later.summary).toContain('no rollback followed');
   });
 
   it('does not act on the rollback deployment itself, even when it fails too', () => {

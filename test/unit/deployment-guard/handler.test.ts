@@ -103,6 +103,9 @@ function stubAws(ecs: typeof EcsSdk, sns: typeof SnsSdk) {
   ecsMock.on(ecs.ListTagsForResourceCommand).resolves({ tags: [] });
   ecsMock.on(ecs.ListTasksCommand).resolves({ taskArns: [] });
   ecsMock.on(ecs.StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
+  ecsMock.on(ecs.DescribeServiceDeploymentsCommand).resolves({
+    serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS' }],
+  });
   ecsMock.on(ecs.TagResourceCommand).resolves({});
   return { ecsMock, snsMock };
 }

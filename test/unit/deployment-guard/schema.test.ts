@@ -129,10 +129,12 @@ describe('configuration', () => {
   it('fills every policy field the stage params leave out with the documented defaults', () => {
     const config = loadConfig(DeploymentGuardConfig, env);
     expect(policiesFrom(config.SERVICES)).toEqual({
-      web: { ...DEFAULT_POLICY, mode: 'rollback', maxConsecutiveFailedTasks: 5 },
+      // actOnFirst defaults to on in rollback mode only.
+      web: { ...DEFAULT_POLICY, mode: 'rollback', maxConsecutiveFailedTasks: 5, actOnFirst: true },
       worker: DEFAULT_POLICY,
     });
     expect(DEFAULT_POLICY).toEqual({
+      actOnFirst: false,
       mode: 'notify',
       maxDurationMinutes: 30,
       maxConsecutiveFailedTasks: 3,

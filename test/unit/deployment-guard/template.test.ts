@@ -27,12 +27,15 @@ type EventBridge = {
 };
 
 const fn = load('functions/deployment-guard/function.yml').deploymentGuard as {
+  reservedConcurrency?: number;
+  environment: Record<string, string>;
   events: Array<{ eventBridge: EventBridge }>;
   role: string;
   destinations: unknown;
 };
+const resourcesYaml = load('resources/deployment-guard.yml').Resources as Record<string, unknown>;
 const role = (
-  load('resources/deployment-guard.yml').Resources as Record<
+  resourcesYaml as Record<
     string,
     { Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> } }
   >
@@ -66,6 +69,20 @@ describe('deploymentGuard triggers', () => {
       lastStatus: ['STOPPED'],
       startedBy: [{ prefix: 'ecs-svc/' }],
     });
+  });
+
+  it('serialises actions with a claims table, not reserved concurrency (Lambda keeps 100 unreserved: a new account could not deploy it)', () => {
+    // https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
+    expect(fn.reservedConcurrency).toBeUndefined();
+    expect(fn.environment.CLAIMS_TABLE).toBe('${param:deploymentGuardClaimsTable}');
+    const table = resourcesYaml.DeploymentGuardClaims as { Properties: Record<string, unknown> };
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const claim = statements.filter((s) => resources(s).includes('DeploymentGuardClaims'));
+    expect(claim.map(actions)).toEqual([['dynamodb:PutItem']]);
   });
 
   it('sends undeliverable events and failed invocations to the dead-letter queue', () => {
