@@ -29,7 +29,7 @@ export interface LifecycleOptions {
   caBundlePath?: string;
   /** Milliseconds kept before the Lambda deadline for sending FAILED. */
   marginMs: number;
-  send?: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts'>;
+  send?: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts' | 'region'>;
 }
 
 export interface InvocationResult {
