@@ -3,6 +3,7 @@
  * function returns SQL text; nothing here talks to a database, so each statement is unit-tested
  * as text. Identifiers are double-quoted, literals single-quoted.
  */
+import { escapeIdentifier, escapeLiteral } from 'pg';
 
 /** The role RDS uses to mark a login as IAM-authenticated (`GRANT rds_iam TO user`). */
 export const IAM_ROLE = 'rds_iam';
@@ -11,14 +12,14 @@ export const IAM_ROLE = 'rds_iam';
 export const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
 export const ALLOWED_PRIVILEGES = ['ALL', ...TABLE_PRIVILEGES, 'CREATE'];
 
+/** `"name"` with quotes doubled (pg's escapeIdentifier). */
 export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return escapeIdentifier(name);
 }
 
-/** Like libpq's PQescapeLiteral: doubles quotes, and uses E'' when a backslash is present. */
+/** `'value'`, as `E'...'` with backslashes doubled when one is present (pg's escapeLiteral). */
 export function quoteLiteral(value: string): string {
-  const body = value.replace(/'/g, "''");
-  return body.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+  return escapeLiteral(value).trimStart();
 }
 
 /**
