@@ -1,4 +1,4 @@
-import { describeError, OpsError, PermanentError } from '../../shared/errors';
+import { describeError, OpsError, PermanentError, RetryableError } from '../../shared/errors';
 import { secretUrl } from '../../shared/links';
 import type { Notification } from '../../shared/notify';
 import { registerSecret } from '../../shared/redact';
@@ -63,8 +63,16 @@ export function chooseStrategy(
   };
   if (fromField !== undefined) return pick(fromField, 'secret field');
   if (fromTag !== undefined) return pick(fromTag, 'tag');
-  const isDatabase = typeof jsonObject(currentValue)?.engine === 'string';
-  return { strategy: isDatabase ? 'alternating-users' : 'random-value', source: 'default' };
+  const json = jsonObject(currentValue);
+  if (typeof json?.engine === 'string') return { strategy: 'alternating-users', source: 'default' };
+  if (json && (json.username !== undefined || json.password !== undefined)) {
+    // Database credentials without engine/host (e.g. an RDS-managed secret, or one written by
+    // hand): a random string in their place would lock the app out. Never guess.
+    throw new PermanentError(
+      `Refusing to rotate ${meta.name}: it holds a username/password but no "engine", so it is neither a database secret this function can rotate nor an app secret. Add "engine" and "host" (and "masterarn" for alternating-users), or set the tag ${TAG_STRATEGY}`,
+    );
+  }
+  return { strategy: 'random-value', source: 'default' };
 }
 
 /**
@@ -182,28 +190,39 @@ function failureNotification(
   meta?: SecretMetadata,
 ): Notification {
   const name = meta?.name ?? secretNameOf(event.SecretId);
+  const retryable = error instanceof OpsError ? error.retryable : true;
+  const state =
+    event.Step === 'finishSecret'
+      ? 'AWSCURRENT may or may not have moved: check the secret’s versions.'
+      : 'AWSCURRENT is unchanged: the app keeps working with the current credentials.';
   return {
     title: `${name}: rotation failed at ${event.Step}`,
-    severity: 'critical',
+    severity: retryable ? 'warning' : 'critical',
     eventType: 'SecretRotationFailed',
-    summary: `Rotation of ${name} failed at ${event.Step} and a retry cannot fix it: ${describeError(error)}. AWSCURRENT is unchanged unless the step was finishSecret.`,
+    summary: retryable
+      ? `Rotation of ${name} failed at ${event.Step} with a fault that may be temporary: ${describeError(error)}. ${state}`
+      : `Rotation of ${name} failed at ${event.Step} and a retry cannot fix it: ${describeError(error)}. ${state}`,
     facts: [
       ['Secret', name],
       ['Step', event.Step],
       ['Version', event.ClientRequestToken],
+      ['Retry can help', retryable ? 'yes' : 'no'],
     ],
     nextSteps: [
-      'Fix the cause above, then run `aws secretsmanager rotate-secret --secret-id ' + name + '` again.',
+      retryable
+        ? `If it persists (network, endpoint, throttling), fix the cause, then run \`aws secretsmanager rotate-secret --secret-id ${name}\`.`
+        : `Fix the cause above, then run \`aws secretsmanager rotate-secret --secret-id ${name}\`.`,
     ],
     links: [{ label: 'Secret', url: secretUrl(config.AWS_REGION, name) }],
     keywords: ['rotation'],
+    threadId: `rotation-${name}`,
   };
 }
 
 /**
  * One rotation step. Idempotent and re-entrant: a step delivered twice, or retried after a
- * failure at any point, converges. Throws on failure so Secrets Manager retries; a failure no
- * retry can fix is also notified.
+ * failure at any point, converges. Every failure is notified, then thrown (Secrets Manager marks
+ * the rotation failed).
  */
 export async function rotateSecret(
   event: RotationEvent,
@@ -241,8 +260,17 @@ export async function rotateSecret(
     }
     return { ...result, outcome: outcome.outcome, ...(outcome.reason ? { reason: outcome.reason } : {}) };
   } catch (error) {
-    if (error instanceof OpsError && !error.retryable) {
-      await deps.notifier.notify(failureNotification(event, error, config, meta)).catch(() => undefined);
+    // Secrets Manager invokes rotation synchronously: no Lambda retry and no OnFailure destination
+    // ever sees this error, so every failure is notified here, retryable or not.
+    try {
+      await deps.notifier.notify(failureNotification(event, error, config, meta));
+    } catch (notifyError) {
+      // The error is all that is left (Secrets Manager logs it): say that nobody was told.
+      const message = `${error instanceof Error ? error.message : String(error)}; the failure notification was not sent either: ${describeError(notifyError)}`;
+      const retryable = error instanceof OpsError ? error.retryable : true;
+      throw retryable
+        ? new RetryableError(message, { cause: error })
+        : new PermanentError(message, { cause: error });
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -12,6 +13,7 @@ import { notifierFromEnv } from '../../shared/notify';
 import { logger, metrics, singleMetric } from '../../shared/powertools';
 import { ecsAdapter } from './adapters/ecs';
 import { localStateSecrets } from './adapters/local-state';
+import { rdsAdapter } from './adapters/rds';
 import { secretsManagerAdapter } from './adapters/secrets-manager';
 import { rotateSecret } from './core';
 import type { RotationDeps } from './ports';
@@ -23,6 +25,7 @@ const deps: RotationDeps = {
     ? localStateSecrets(config.LOCAL_SECRETS_STATE)
     : secretsManagerAdapter(new SecretsManagerClient(clientConfig())),
   ecs: ecsAdapter(new ECSClient(clientConfig())),
+  rds: rdsAdapter(new RDSClient(clientConfig())),
   db: { connect },
   notifier: notifierFromEnv(),
 };

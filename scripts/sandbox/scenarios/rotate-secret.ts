@@ -13,6 +13,7 @@ import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/por
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
 import { FakeSecretsManager } from '../../../test/helpers/rotate-secret/fake-secrets-manager';
+import { fakeRds } from '../../../test/helpers/rotate-secret/rotation';
 import { capture, wouldCalls } from '../invoke';
 import type { SandboxPostgres } from '../postgres';
 import { asAdmin } from './db-iam-user';
@@ -77,6 +78,7 @@ export const rotateSecretScenario: Scenario = {
         secrets: secretsManagerAdapter(fake.client),
         db: { connect },
         ecs,
+        rds: fakeRds({}),
         notifier: notifierFromEnv(),
       };
 

@@ -9,7 +9,16 @@ import { loadConfig } from '../../../shared/config';
 import { connect, type DbConnectOptions, type DbConnection, type Engine } from '../../../shared/db/driver';
 import type { Notification, Notifier } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
-import type { DbPort, EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { rdsAdapter } from '../../../functions/rotate-secret/adapters/rds';
+import type {
+  DbEndpoint,
+  DbPort,
+  EcsPort,
+  RdsPort,
+  RotationDeps,
+} from '../../../functions/rotate-secret/ports';
 import {
   ROTATION_STEPS,
   RotateSecretConfig,
@@ -70,11 +79,35 @@ export function switchableDb(): DbPort & { downFor: number; attempts: number } {
   return port;
 }
 
+/**
+ * RDS answering DescribeDBInstances / DescribeDBClusters for the given ARNs (the real adapter on an
+ * aws-sdk-client-mock client): RDS-managed master secrets resolve to the local servers through it.
+ * An unknown ARN answers like RDS: DBInstanceNotFound / DBClusterNotFoundFault.
+ */
+export function fakeRds(endpoints: Record<string, DbEndpoint>): RdsPort & { mock: ReturnType<typeof mockClient> } {
+  const client = new RDSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mock = mockClient(client);
+  const notFound = (name: string, arn: string) =>
+    Object.assign(new Error(`${arn} not found`), { name, $fault: 'client', $metadata: { httpStatusCode: 404 } });
+  mock.on(DescribeDBInstancesCommand).callsFake(({ DBInstanceIdentifier: arn }: { DBInstanceIdentifier: string }) => {
+    const e = endpoints[arn];
+    if (!e) throw notFound('DBInstanceNotFoundFault', arn);
+    return { DBInstances: [{ DBInstanceArn: arn, Engine: e.engine, Endpoint: { Address: e.host, Port: e.port } }] };
+  });
+  mock.on(DescribeDBClustersCommand).callsFake(({ DBClusterIdentifier: arn }: { DBClusterIdentifier: string }) => {
+    const e = endpoints[arn];
+    if (!e) throw notFound('DBClusterNotFoundFault', arn);
+    return { DBClusters: [{ DBClusterArn: arn, Engine: e.engine, Endpoint: e.host, Port: e.port }] };
+  });
+  return { ...rdsAdapter(client), mock };
+}
+
 export function rotationDeps(fake: FakeSecretsManager, overrides: Partial<RotationDeps> = {}): RotationDeps {
   return {
     secrets: secretsManagerAdapter(fake.client),
     db: switchableDb(),
     ecs: fakeEcs(),
+    rds: fakeRds({}),
     notifier: recordingNotifier(),
     ...overrides,
   };

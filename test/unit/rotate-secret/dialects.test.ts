@@ -15,33 +15,12 @@ describe('postgres dialect', () => {
     );
   });
 
-  it('turns privilege rows into grants naming the grantee, with keys that compare across users', () => {
-    const rows = [
-      { kind: 'TABLE', object: 'public.items', privilege: 'SELECT', grantable: false },
-      { kind: 'ROLE', object: 'app_owner', privilege: '', grantable: false },
-    ];
-    const forClone = postgresDialect.privileges(rows, 'app', 'app_clone', '');
-    const forApp = postgresDialect.privileges(rows, 'app', 'app', '');
-    expect(forClone.map((p) => p.key)).toEqual(forApp.map((p) => p.key));
-    expect(forClone.map((p) => p.grant.sql)).toEqual([
-      'GRANT SELECT ON TABLE public.items TO "app_clone"',
-      'GRANT app_owner TO "app_clone"',
+  it('makes the clone a member of the base user that acts as it, as AWS\'s template grants membership', () => {
+    // https://github.com/aws-samples/aws-secrets-manager-rotation-lambdas/blob/master/SecretsManagerRDSPostgreSQLRotationMultiUser/lambda_function.py
+    expect(postgresDialect.cloneOf!('app', 'app_clone').map((s) => s.sql)).toEqual([
+      'GRANT "app" TO "app_clone"',
+      `ALTER ROLE "app_clone" SET role = 'app'`,
     ]);
-    expect(forClone.map((p) => p.revoke?.sql)).toEqual([
-      'REVOKE SELECT ON TABLE public.items FROM "app_clone"',
-      'REVOKE app_owner FROM "app_clone"',
-    ]);
-  });
-
-  it("never revokes an owner's own privileges", () => {
-    const [owned] = postgresDialect.privileges(
-      [{ kind: 'TABLE', object: 'public.made_by_app', privilege: 'SELECT', grantable: true, owned: true }],
-      'app',
-      'app',
-      '',
-    );
-    expect(owned!.revoke).toBeUndefined();
-    expect(owned!.grant.sql).toBe('GRANT SELECT ON TABLE public.made_by_app TO "app" WITH GRANT OPTION');
   });
 
   it('limits user names to 63 bytes, counting multi-byte characters as bytes', () => {
@@ -65,7 +44,7 @@ describe('mysql dialect', () => {
       { 'Grants for app@%': 'GRANT SELECT, INSERT ON `db`.`items` TO `app`@`%`' },
       { 'Grants for app@%': 'GRANT `reporting` TO `app`@`%`' },
     ];
-    const privileges = mysqlDialect.privileges(rows, 'app', 'app_clone', '%');
+    const privileges = mysqlDialect.grants!.privileges(rows, 'app', 'app_clone', '%');
     expect(privileges.map((p) => p.grant.sql)).toEqual([
       "GRANT SELECT, INSERT ON `db`.`items` TO 'app_clone'@'%'",
       "GRANT `reporting` TO 'app_clone'@'%'",
