@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the real parts the tests use are here and running: PostgreSQL, MariaDB and the
-# django-health-check app's Debian packages. Idempotent; safe to run on a dev machine.
+# Debian packages of the Django apps the tests run (django-health-check; the RDS world's
+# migrations through psycopg2 / MySQLdb). `npm test` runs it first (pretest). Idempotent.
 set -euo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -21,10 +22,11 @@ if ! port_open 3306; then
 fi
 # Password tests need PostgreSQL to check passwords for their own test roles (trust for the rest).
 bash "$(dirname "$0")/../test/helpers/rotate-secret/pg-password-auth.sh"
-if ! /usr/bin/python3 -c 'import django, health_check' 2>/dev/null; then
-  echo "installing python3-django and python3-django-health-check"
+if ! /usr/bin/python3 -c 'import django, health_check, psycopg2, MySQLdb' 2>/dev/null; then
+  echo "installing python3-django, python3-django-health-check, python3-psycopg2, python3-mysqldb"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || true
-  apt-get install -y -qq --no-install-recommends python3-django python3-django-health-check
+  apt-get install -y -qq --no-install-recommends python3-django python3-django-health-check \
+    python3-psycopg2 python3-mysqldb
 fi
-echo "PostgreSQL :5432, MariaDB :3306, django-health-check: ready"
+echo "PostgreSQL :5432, MariaDB :3306, Django (health-check, psycopg2, MySQLdb): ready"
