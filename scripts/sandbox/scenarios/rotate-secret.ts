@@ -78,7 +78,7 @@ export const rotateSecretScenario: Scenario = {
         secrets: secretsManagerAdapter(fake.client),
         db: { connect },
         ecs,
-        rds: fakeRds({}),
+        rds: fakeRds([]),
         notifier: notifierFromEnv(),
       };
 
