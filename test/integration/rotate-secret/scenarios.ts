@@ -7,6 +7,8 @@ import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk
 import type { Engine } from '../../../shared/db/driver';
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
+import { mysqlDialect } from '../../../functions/rotate-secret/dialects/mysql';
+import { giveClonePrivileges } from '../../../functions/rotate-secret/strategies/database';
 import type { RotationDeps } from '../../../functions/rotate-secret/ports';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
 import { as, migrate, rdsManagedSecret, relationOwners, type World } from '../../helpers/rds-world';
@@ -342,6 +344,40 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
         db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [`${fixture.app}_clone`]),
       );
       expect(rows).toEqual([]);
+    });
+
+    it("the MySQL clone gets the current user's REQUIRE X509 / ISSUER and keeps its own password", async () => {
+      if (engine !== 'mysql') return; // PostgreSQL has no per-user TLS requirement (pg_hba.conf decides).
+      // The local MariaDB has no TLS, so a user that requires it cannot log in here: the copy is
+      // checked as the master runs it, on the real server.
+      const clone = `${fixture.app}_clone`;
+      await asAdmin(engine, async (db) => {
+        await db.query(`ALTER USER ?@'%' REQUIRE ISSUER '/CN=rds-ca' AND SUBJECT '/CN=django'`, [
+          fixture.app,
+        ]);
+        await db.query(`CREATE USER ?@'%' IDENTIFIED BY 'Clone-pw-0001'`, [clone]);
+      });
+      const tls = () =>
+        asAdmin(engine, (db) =>
+          db.query<Record<string, string>>(
+            `SELECT ssl_type, CAST(x509_issuer AS CHAR) AS issuer, CAST(x509_subject AS CHAR) AS subject,
+                    authentication_string AS auth FROM mysql.user WHERE User = ?`,
+            [clone],
+          ),
+        );
+      const [before] = await tls();
+      const actions = await as(engine, fixture.master, fixture.masterPassword, (db) =>
+        giveClonePrivileges(db, mysqlDialect, fixture.app, clone, '%', {
+          engine,
+          host: fixture.host,
+          username: fixture.master,
+        }),
+      );
+      expect(await tls()).toEqual([
+        { ssl_type: 'SPECIFIED', issuer: '/CN=rds-ca', subject: '/CN=django', auth: before!.auth },
+      ]);
+      expect(actions.join(' ')).toMatch(/TLS requirement set as .*REQUIRE ISSUER \? AND SUBJECT \?/);
+      expect(await canLogin(engine, clone, 'Clone-pw-0001')).toBe(false); // TLS now required
     });
 
     it('refuses a pending version that names another host', async () => {

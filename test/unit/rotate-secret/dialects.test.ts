@@ -15,7 +15,7 @@ describe('postgres dialect', () => {
     );
   });
 
-  it('makes the clone a member of the base user that acts as it, as AWS\'s template grants membership', () => {
+  it("makes the clone a member of the base user that acts as it, as AWS's template grants membership", () => {
     // https://github.com/aws-samples/aws-secrets-manager-rotation-lambdas/blob/master/SecretsManagerRDSPostgreSQLRotationMultiUser/lambda_function.py
     expect(postgresDialect.cloneOf!('app', 'app_clone').map((s) => s.sql)).toEqual([
       'GRANT "app" TO "app_clone"',
@@ -51,6 +51,33 @@ describe('mysql dialect', () => {
     ]);
     expect(privileges[0]!.revoke).toBeUndefined();
     expect(privileges[1]!.revoke?.sql).toBe("REVOKE `reporting` FROM 'app_clone'@'%'");
+  });
+
+  it("drops MariaDB's REQUIRE clause and password hash from copied grants (before: the hash stayed when REQUIRE followed)", () => {
+    const line =
+      "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*B69027D44F6E5EDC07F1AEAD1477967B16F28227' REQUIRE ISSUER 'a''b' SUBJECT 'c' WITH MAX_QUERIES_PER_HOUR 10";
+    expect(normaliseGrant(line, 'app', '%')).toBe(
+      'GRANT USAGE ON *.* TO {account} WITH MAX_QUERIES_PER_HOUR 10',
+    );
+    expect(normaliseGrant('GRANT USAGE ON *.* TO `app`@`%` REQUIRE SSL', 'app', '%')).toBe(
+      'GRANT USAGE ON *.* TO {account}',
+    );
+  });
+
+  it("gives the clone the current user's REQUIRE SSL / X509 / ISSUER…SUBJECT with ALTER USER (MySQL 8 shows it in no grant)", () => {
+    const tls = mysqlDialect.grants!;
+    const req = (row: Record<string, unknown>) => tls.requireTls('app_clone', '%', row);
+    expect(req({ ssl_type: 'ANY' })).toEqual({
+      sql: 'ALTER USER ?@? REQUIRE SSL',
+      params: ['app_clone', '%'],
+    });
+    expect(req({ ssl_type: 'X509' }).sql).toBe('ALTER USER ?@? REQUIRE X509');
+    expect(req({ ssl_type: '' }).sql).toBe('ALTER USER ?@? REQUIRE NONE');
+    expect(req({ ssl_type: 'SPECIFIED', ssl_cipher: '', x509_issuer: "a'b", x509_subject: 'c' })).toEqual({
+      sql: 'ALTER USER ?@? REQUIRE ISSUER ? AND SUBJECT ?',
+      params: ['app_clone', '%', "a'b", 'c'],
+    });
+    expect(tls.tlsRequirement('app', '%').params).toEqual(['app', '%']);
   });
 
   it('changes its own password with SET PASSWORD on MariaDB and ALTER USER on MySQL', () => {
