@@ -9,6 +9,7 @@ import {
   STRATEGIES,
   type RotateSecretConfig,
   type RotationEvent,
+  type RotationFailedEvent,
   type StrategyName,
 } from './schema';
 import type { StepContext, StepOutcome, Strategy } from './strategies/context';
@@ -40,6 +41,8 @@ export interface RotationResult {
   actions: string[];
   redeployed?: string[];
   redeployFailed?: Array<{ service: string; error: string }>;
+  /** Why the SecretRotated notification could not be sent (the rotation is complete regardless). */
+  notifyFailed?: string;
 }
 
 /**
@@ -110,6 +113,9 @@ export function consumersOf(
   );
 }
 
+/** Time kept for what follows the redeploys (the notification, the answer): a connect timeout and more. */
+export const FINISH_RESERVE_MS = 8_000;
+
 async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationResult): Promise<StepOutcome> {
   const { SecretId, ClientRequestToken: token } = ctx.event;
   const from = currentVersionId(ctx.meta);
@@ -125,18 +131,35 @@ async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationRe
   await ctx.deps.secrets.moveCurrent(SecretId, token, from);
   ctx.actions.push(move);
   // ECS injects secrets only when a task starts: running tasks keep the old value until replaced.
+  // The rotation itself is complete and a retry would be a no-op, so failures are reported, not
+  // thrown. ECS that cannot be reached at all (a VPC without the endpoint) is tried once, not once
+  // per service; and services left when the invocation runs short of time are not started.
   result.redeployed = [];
   result.redeployFailed = [];
+  let unreachable: string | undefined;
   for (const c of consumers) {
     const label = `${c.cluster}/${c.service}`;
+    const remaining = ctx.deps.clock?.remainingMs();
+    if (unreachable) {
+      result.redeployFailed.push({ service: label, error: `not attempted: ${unreachable}` });
+      continue;
+    }
+    if (remaining !== undefined && remaining < FINISH_RESERVE_MS) {
+      result.redeployFailed.push({
+        service: label,
+        error: `not attempted: only ${Math.round(remaining / 1000)} s of the invocation left`,
+      });
+      continue;
+    }
     try {
       if (!c.cluster) throw new PermanentError('no cluster configured (consumer cluster or CLUSTER_NAME)');
       await ctx.deps.ecs.forceNewDeployment(c.cluster, c.service);
       result.redeployed.push(label);
       ctx.actions.push(`UpdateService ${label} forceNewDeployment`);
     } catch (error) {
-      // The rotation itself is complete; a retry would be a no-op, so report instead of throwing.
       result.redeployFailed.push({ service: label, error: describeError(error) });
+      if ((error as { name?: string }).name === 'EndpointUnreachableError')
+        unreachable = describeError(error);
     }
   }
   return { outcome: 'done', users };
@@ -220,6 +243,44 @@ function failureNotification(
 }
 
 /**
+ * Secrets Manager's RotationFailed event: also reaches a person when the function never ran or
+ * died before it could notify (no invoke permission, a timeout, a crash at start).
+ */
+export function rotationFailedNotification(event: RotationFailedEvent, region: string): Notification {
+  const secretId =
+    event.detail.additionalEventData?.SecretId ??
+    event.detail.requestParameters?.secretId ??
+    event.resources?.[0];
+  const name = secretId ? secretNameOf(secretId) : undefined;
+  const when = event.detail.eventTime ?? event.time;
+  return {
+    // (No "secret:" in a sentence: the redactor reads it as a key and value.)
+    title: name
+      ? `${name}: Secrets Manager reports the rotation failed`
+      : 'Secrets Manager reports a failed rotation',
+    severity: 'critical',
+    eventType: 'SecretsManagerRotationFailed',
+    summary:
+      `Secrets Manager recorded a failed rotation${name ? ` of ${name}` : ''}${when ? ` at ${when}` : ''}. ` +
+      'AWSCURRENT is unchanged unless the failure came after finishSecret moved it; the rotation function’s own notification, if it ran, says which step failed.',
+    facts: [
+      ['Secret', name],
+      ['Region', event.region ?? region],
+      ['Time', when],
+    ],
+    nextSteps: [
+      'Read the rotation function’s log (CloudWatch Logs, /aws/lambda/ops-sentinel-<stage>-rotateSecret) for the failed step.',
+      name
+        ? `After fixing the cause: \`aws secretsmanager rotate-secret --secret-id ${name}\`.`
+        : 'After fixing the cause, start the rotation again with `aws secretsmanager rotate-secret`.',
+    ],
+    links: name ? [{ label: 'Secret', url: secretUrl(event.region ?? region, name) }] : [],
+    keywords: ['rotation'],
+    ...(name ? { threadId: `rotation-${name}` } : {}),
+  };
+}
+
+/**
  * One rotation step. Idempotent and re-entrant: a step delivered twice, or retried after a
  * failure at any point, converges. Every failure is notified, then thrown (Secrets Manager marks
  * the rotation failed).
@@ -253,8 +314,12 @@ export async function rotateSecret(
     let outcome: StepOutcome;
     if (event.Step === 'finishSecret') {
       outcome = await finishSecret(ctx, impl, result);
-      if (outcome.outcome === 'done')
-        await deps.notifier.notify(finishNotification(ctx, result, outcome.users));
+      if (outcome.outcome === 'done') {
+        // AWSCURRENT has moved: a notification that cannot be sent must not fail the rotation.
+        await deps.notifier.notify(finishNotification(ctx, result, outcome.users)).catch((error: unknown) => {
+          result.notifyFailed = describeError(error);
+        });
+      }
     } else {
       outcome = await impl[event.Step](ctx);
     }

@@ -71,4 +71,6 @@ export interface RotationDeps {
   ecs: EcsPort;
   rds: RdsPort;
   notifier: Notifier;
+  /** Time left in this invocation (Lambda's context); absent: no limit. */
+  clock?: { remainingMs(): number };
 }
