@@ -1,19 +1,28 @@
 /**
  * rotateSecret: a full rotation (createSecret → setSecret → testSecret → finishSecret) of an app
- * database secret against the real PostgreSQL, with the alternating-users strategy. Secrets
+ * database secret against the real PostgreSQL set up as RDS hands it out (non-superuser master
+ * behind its RDS-managed secret, tables owned by the app user through Django's migrations), with
+ * the alternating-users strategy. Secrets
  * Manager has no local emulator: the rotateSecret tests' in-memory fake (version stages and all)
  * serves it. ECS neither: the redeploy of the consumers is recorded, not sent. The
  * notification goes through SNS. Users and database are removed at the end.
  */
 import { loadConfig } from '../../../shared/config';
-import { connect } from '../../../shared/db/driver';
+import { connect, type DbConnection } from '../../../shared/db/driver';
 import { notifierFromEnv } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
 import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
 import { FakeSecretsManager } from '../../../test/helpers/rotate-secret/fake-secrets-manager';
-import { fakeRds } from '../../../test/helpers/rotate-secret/rotation';
+import {
+  migrate,
+  PG_RDS_SUPERUSER,
+  RDS_SUPERUSER_MEMBERSHIPS,
+  rdsManagedSecret,
+  type World,
+} from '../../../test/helpers/rds-world';
+import { addRdsManagedMaster, fakeRds } from '../../../test/helpers/rotate-secret/rotation';
 import { capture, wouldCalls } from '../invoke';
 import type { SandboxPostgres } from '../postgres';
 import { asAdmin } from './db-iam-user';
@@ -33,19 +42,13 @@ export const rotateSecretScenario: Scenario = {
     const secretName = 'django-app/db';
     const fake = new FakeSecretsManager();
     ctx.onCleanup(`database ${prefix} and its users gone`, () => dropFixture(pg, prefix));
-    await createFixture(pg, prefix, app, master);
-    ctx.progress(`created database ${prefix}, users ${app} and ${master}`);
+    const world = await createFixture(pg, prefix, app, master);
+    ctx.progress(
+      `created database ${prefix} as RDS hands it out: master ${master} (not a superuser), app user ${app} owning the tables Django's migrations made`,
+    );
     try {
-      const masterArn = fake.createSecret(
-        'django-app/db-master',
-        JSON.stringify({
-          engine: 'postgres',
-          host: pg.host,
-          port: pg.port,
-          username: master,
-          password: 'Sandbox-master-1',
-        }),
-      );
+      // The master secret as RDS manages it: {username, password} only, found through its tag.
+      const masterArn = addRdsManagedMaster(fake, world);
       fake.createSecret(
         secretName,
         JSON.stringify({
@@ -53,7 +56,7 @@ export const rotateSecretScenario: Scenario = {
           host: pg.host,
           port: pg.port,
           username: app,
-          password: 'Sandbox-app-1',
+          password: world.appPassword,
           dbname: prefix,
           masterarn: masterArn,
           rotationStrategy: 'alternating-users',
@@ -78,7 +81,8 @@ export const rotateSecretScenario: Scenario = {
         secrets: secretsManagerAdapter(fake.client),
         db: { connect },
         ecs,
-        rds: fakeRds([]),
+        // RDS stand-in: DescribeDBInstances answers the sandbox server for the master secret's tag.
+        rds: fakeRds([rdsManagedSecret(world, 'instance')]),
         notifier: notifierFromEnv(),
       };
 
@@ -94,13 +98,21 @@ export const rotateSecretScenario: Scenario = {
       fake.completeRotation(secretName);
       const current = fake.json(secretName) as { username: string; password: string };
       const loginWorks = await canLogin(pg, prefix, current.username, current.password);
-      const oldStillWorks = await canLogin(pg, prefix, app, 'Sandbox-app-1');
+      const oldStillWorks = await canLogin(pg, prefix, app, world.appPassword);
+      // A deployment after the rotation: Django's next migration run as the clone.
+      const migrated = await migrate(
+        { ...world, app: current.username, appPassword: current.password },
+        'shop',
+        '0002_orders',
+      )
+        .then(() => true)
+        .catch(() => false);
 
       return {
         headline: `rotated ${secretName}: the app now logs in as ${current.username}`,
         via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (test/helpers/rotate-secret), ECS = recorder',
         input: [
-          `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn, rotationStrategy: alternating-users}`,
+          `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn: the RDS-managed rds!db-… secret, rotationStrategy: alternating-users}`,
           `SECRET_CONSUMERS=[{secret: django-app/db, services: [web, worker]}], CLUSTER_NAME=django-app`,
         ],
         decided: results.map(
@@ -130,6 +142,7 @@ export const rotateSecretScenario: Scenario = {
             ok: loginWorks && current.username !== app,
           },
           { check: `the old user ${app} still logs in (running tasks keep working)`, ok: oldStillWorks },
+          { check: `${current.username} runs Django's next migration on tables ${app} owns`, ok: migrated },
         ],
       };
     } finally {
@@ -140,28 +153,67 @@ export const rotateSecretScenario: Scenario = {
   },
 };
 
+/**
+ * The RDS-shaped world of test/helpers/rds-world on the sandbox's server: stand-in rds_superuser,
+ * a master with LOGIN CREATEROLE CREATEDB and no SUPERUSER, the database and app user created by
+ * the master, and Django's migrations run as the app user (it owns its tables).
+ */
 async function createFixture(
   pg: SandboxPostgres,
   prefix: string,
   app: string,
   master: string,
-): Promise<void> {
+): Promise<World> {
   await dropFixture(pg, prefix);
+  const world: World = {
+    engine: 'postgres',
+    host: pg.host,
+    port: pg.port,
+    database: prefix,
+    master,
+    masterPassword: 'Sandbox-master-1',
+    app,
+    appPassword: 'Sandbox-app-1',
+  };
   await asAdmin(pg, 'postgres', async (db) => {
+    for (const role of [PASSWORD_ROLE, PG_RDS_SUPERUSER, 'rds_iam', 'rds_password', 'rds_replication']) {
+      await db.query(
+        `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
+    }
+    for (const { role, admin } of RDS_SUPERUSER_MEMBERSHIPS)
+      await db.query(`GRANT ${role} TO ${PG_RDS_SUPERUSER}${admin ? ' WITH ADMIN OPTION' : ''}`);
     await db.query(
-      `DO $$ BEGIN CREATE ROLE ${PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      `CREATE ROLE ${master} LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION PASSWORD '${world.masterPassword}' IN ROLE ${PG_RDS_SUPERUSER}, ${PASSWORD_ROLE}`,
     );
+  });
+  const asMaster = async (database: string, fn: (db: DbConnection) => Promise<unknown>) => {
+    const db = await connect({
+      ...world,
+      engine: 'postgres',
+      user: master,
+      password: world.masterPassword,
+      database,
+      ssl: 'disable',
+    });
+    try {
+      await fn(db);
+    } finally {
+      await db.close();
+    }
+  };
+  await asMaster('postgres', async (db) => {
     await db.query(`CREATE DATABASE ${prefix}`);
-    await db.query(
-      `CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD 'Sandbox-master-1' IN ROLE ${PASSWORD_ROLE}`,
-    );
-    await db.query(`CREATE ROLE ${app} LOGIN PASSWORD 'Sandbox-app-1' IN ROLE ${PASSWORD_ROLE}`);
+    await db.query(`CREATE ROLE ${app} LOGIN PASSWORD '${world.appPassword}'`);
   });
-  await asAdmin(pg, prefix, async (db) => {
-    await db.query('CREATE TABLE items (id serial PRIMARY KEY, name text)');
-    await db.query(`GRANT SELECT, INSERT ON items TO ${app}`);
-    await db.query(`GRANT USAGE ON SEQUENCE items_id_seq TO ${app}`);
+  await asAdmin(pg, 'postgres', (db) => db.query(`GRANT ${PASSWORD_ROLE} TO ${app}`));
+  await asMaster(prefix, async (db) => {
+    await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${prefix} TO ${app}`);
+    await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${app}`);
   });
+  await migrate(world, 'auth');
+  await migrate(world, 'shop', '0001_initial');
+  return world;
 }
 
 async function dropFixture(pg: SandboxPostgres, prefix: string): Promise<void> {
