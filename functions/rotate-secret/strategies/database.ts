@@ -254,7 +254,8 @@ function tagValue(tags: Record<string, string>, key: string): string | undefined
  */
 export async function readMaster(ctx: StepContext, masterArn: string, secretName: string): Promise<DbSecret> {
   const version = await ctx.deps.secrets.getValue(masterArn, { stage: AWSCURRENT });
-  if (!version) throw new PermanentError(`Master secret ${masterArn} of ${secretName} has no AWSCURRENT value`);
+  if (!version)
+    throw new PermanentError(`Master secret ${masterArn} of ${secretName} has no AWSCURRENT value`);
   const what = `master secret ${masterArn}`;
   const obj = jsonObject(version.value);
   if (!obj || (obj.host !== undefined && obj.engine !== undefined)) return parse(version.value, what);
@@ -351,7 +352,9 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
         await run(db, dialect.createUser(pending.username, host, pending.password));
         ctx.actions.push(`created ${account}`);
       }
-      ctx.actions.push(...(await giveClonePrivileges(db, dialect, current.username, pending.username, host, master)));
+      ctx.actions.push(
+        ...(await giveClonePrivileges(db, dialect, current.username, pending.username, host, master)),
+      );
     }
   } finally {
     await db.close();
@@ -380,11 +383,16 @@ export async function giveClonePrivileges(
     try {
       for (const statement of dialect.cloneOf(base, to)) await run(db, statement);
     } catch (error) {
-      throw masterLacks(error, master, `to be able to grant role ${base} (PostgreSQL 16+: ADMIN OPTION on it, which the role's creator has)`);
+      throw masterLacks(
+        error,
+        master,
+        `to be able to grant role ${base} (PostgreSQL 16+: ADMIN OPTION on it, which the role's creator has)`,
+      );
     }
     return [`${to} is a member of ${base} and acts as ${base} (SET role)`];
   }
-  if (!dialect.grants) throw new PermanentError(`${dialect.engine}: no way to give ${to} the privileges of ${from}`);
+  if (!dialect.grants)
+    throw new PermanentError(`${dialect.engine}: no way to give ${to} the privileges of ${from}`);
   const changes = await copyPrivileges(db, dialect.grants, from, to, host);
   return [
     changes.length

@@ -74,7 +74,7 @@ describe('rotationFailedNotification', () => {
     ]) {
       const n = rotationFailedNotification(event, 'us-east-1');
       const text = `${formatSubject(n)}\n${formatEmail(n)}`;
-      expect(text).not.toMatch(/undefined|null|\[object| \.|of  /);
+      expect(text).not.toMatch(/undefined|null|\[object| \.|of {2}/);
       expect(n.severity).toBe('critical');
     }
     const named = rotationFailedNotification(
