@@ -278,8 +278,7 @@ export async function readMaster(ctx: StepContext, masterArn: string, secretName
  * The confused-deputy check of AWS's rotation templates: the master is used only for a secret
  * whose AWSCURRENT credentials log in, and never to change the master's own password.
  */
-async function checkNotADeputy(ctx: StepContext, current: DbSecret, pending: DbSecret, master: DbSecret) {
-  const name = ctx.meta.name;
+function refuseMasterUser(name: string, current: DbSecret, pending: DbSecret, master: DbSecret): void {
   for (const user of [current.username, pending.username]) {
     if (user.toLowerCase() === master.username.toLowerCase()) {
       throw new PermanentError(
@@ -287,6 +286,10 @@ async function checkNotADeputy(ctx: StepContext, current: DbSecret, pending: DbS
       );
     }
   }
+}
+
+async function checkCurrentLogsIn(ctx: StepContext, current: DbSecret): Promise<void> {
+  const name = ctx.meta.name;
   const db = await tryLogin(ctx, current);
   if (!db) {
     throw new PermanentError(
@@ -322,6 +325,7 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
       `Refusing to rotate ${name}: its master secret names ${where(master)} but the secret names ${where(current)}`,
     );
   }
+  refuseMasterUser(name, current, pending, master);
   const users = { current: current.username, pending: pending.username };
   if (ctx.config.DRY_RUN) {
     ctx.actions.push(
@@ -329,7 +333,7 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
     );
     return { outcome: 'dry-run', users };
   }
-  await checkNotADeputy(ctx, current, pending, master);
+  await checkCurrentLogsIn(ctx, current);
   const db = await ctx.deps.db.connect(connectOptions(master, ctx.config, current.dbname ?? master.dbname));
   try {
     await refuseIamUser(db, dialect, current.username, name, true);
