@@ -6,6 +6,11 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {
+  EndpointUnreachableError,
+  isConnectionFailure,
+  unreachableMessage,
+} from '../../shared/aws/reachability';
 import { PermanentError, RetryableError } from '../../shared/errors';
 import { redact } from '../../shared/redact';
 
@@ -101,8 +106,19 @@ export function describeUrl(url: string): string {
   }
 }
 
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One PUT; resolves with the HTTP status. */
 export type PutOnce = (url: string, body: string, timeoutMs: number) => Promise<number>;
+
+/** No TCP connection within this long means no route (private subnet without S3 endpoint or NAT). */
+export const CONNECT_TIMEOUT_MS = 3_000;
 
 export const putOnce: PutOnce = (url, body, timeoutMs) =>
   new Promise((resolve, reject) => {
@@ -124,6 +140,21 @@ export const putOnce: PutOnce = (url, body, timeoutMs) =>
     request.on('timeout', () =>
       request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
     );
+    // A connect that hangs (SYN unanswered) is told apart from a slow answer: it is a missing route.
+    const connectTimer = setTimeout(
+      () =>
+        request.destroy(
+          Object.assign(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`), {
+            code: 'ECONNECT_TIMEOUT',
+          }),
+        ),
+      Math.min(CONNECT_TIMEOUT_MS, timeoutMs),
+    );
+    request.on('socket', (socket) => {
+      if (!socket.connecting) clearTimeout(connectTimer);
+      else socket.once('connect', () => clearTimeout(connectTimer));
+    });
+    request.on('close', () => clearTimeout(connectTimer));
     request.on('error', reject);
     request.end(body);
   });
@@ -137,7 +168,12 @@ export interface SendOptions {
   now?: () => number;
   /** Called before each retry, for logging. */
   onRetry?: (attempt: number, problem: string) => void;
+  /** For the message naming the S3 gateway endpoint when the URL cannot be reached. */
+  region?: string;
 }
+
+/** Consecutive attempts that could not even connect before the PUT is declared unreachable. */
+const CONNECT_FAILURES_BEFORE_GIVING_UP = 2;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -153,6 +189,7 @@ export async function sendResponse(url: string, body: string, options: SendOptio
   const now = options.now ?? Date.now;
   const where = describeUrl(url);
   let problem = '';
+  let connectFailures = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const left = options.deadline === undefined ? 10_000 : options.deadline - now();
     if (attempt > 1 && left < 250) break;
@@ -167,6 +204,16 @@ export async function sendResponse(url: string, body: string, options: SendOptio
       if (error instanceof PermanentError) throw error;
       const e = error as { code?: string; message?: string };
       problem = e.code ?? e.message ?? String(error);
+      // No connection at all, twice: retrying until the deadline only hides the missing route.
+      connectFailures = isConnectionFailure(error) ? connectFailures + 1 : 0;
+      if (connectFailures >= CONNECT_FAILURES_BEFORE_GIVING_UP) {
+        throw new EndpointUnreachableError(
+          's3',
+          `CloudFormation response to ${where} not delivered: ` +
+            unreachableMessage('s3', hostOf(url), options.region, problem),
+          error,
+        );
+      }
     }
     if (attempt < maxAttempts) {
       options.onRetry?.(attempt, problem);

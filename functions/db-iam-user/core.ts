@@ -4,10 +4,18 @@
  * becomes a FAILED outcome with a reason and the right PhysicalResourceId.
  */
 import type { DbConnection, DbConnectOptions } from '../../shared/db/driver';
-import { describeError } from '../../shared/errors';
+import { PermanentError } from '../../shared/errors';
+import { reasonOf } from './reason';
 import type { EndpointResolver, MasterCredentials } from './adapters';
 import type { AuthMethod } from './dialects/mysql';
-import { failedCreateId, parsePhysicalId, physicalIdOf, type UserIdentity } from './physical-id';
+import {
+  failedCreateId,
+  isUnfinishedCreateId,
+  parsePhysicalId,
+  physicalIdOf,
+  sameUser,
+  type UserIdentity,
+} from './physical-id';
 import {
   type CustomResourceEvent,
   DbIamUserProperties,
@@ -15,7 +23,7 @@ import {
   type MasterSecret,
 } from './schema';
 import { sqlSession } from './sql-session';
-import { ensureUser, removeUser } from './user-manager';
+import { ensureUser, isIamUser, removeUser } from './user-manager';
 
 export interface CoreDeps {
   credentials: MasterCredentials;
@@ -68,7 +76,7 @@ export async function processRequest(
     if (event.RequestType === 'Delete') return await deleteUser(event, deps, options, changes);
     return await createOrUpdate(event, deps, options, changes);
   } catch (error) {
-    return { status: 'FAILED', physicalResourceId: failureId(event), reason: describeError(error), changes };
+    return { status: 'FAILED', physicalResourceId: failureId(event), reason: reasonOf(error), changes };
   }
 }
 
@@ -89,7 +97,11 @@ async function createOrUpdate(
   }
   const props = parsed.data;
   const { secret, identity } = await resolveTarget(props, deps, options);
-  const id = physicalIdOf(identity);
+  // Same server and user under another host spelling: keep the id, or CloudFormation would send
+  // a Delete of the old id that locks or drops the live user.
+  const previous = event.RequestType === 'Update' ? parsePhysicalId(event.PhysicalResourceId) : undefined;
+  const keptId = previous && sameUser(previous, identity) ? event.PhysicalResourceId : undefined;
+  const id = keptId ?? physicalIdOf(identity);
 
   // A previous Schema whose grants this resource managed (same user, same id) is cleaned up too.
   const old = event.OldResourceProperties
@@ -125,7 +137,10 @@ async function createOrUpdate(
     reason:
       `${options.dryRun ? '[dry run] ' : ''}${verb} IAM user ${identity.user} on ${describeIdentity(identity)} ` +
       `with ${props.Privileges.join(', ')}` +
-      (replaced ? '; the previous user is left for the Delete CloudFormation sends next' : ''),
+      (replaced ? '; the previous user is left for the Delete CloudFormation sends next' : '') +
+      (keptId && previous && (previous.host !== identity.host || previous.port !== identity.port)
+        ? `; PhysicalResourceId kept (same engine, database and user; previously addressed as ${previous.host}:${previous.port})`
+        : ''),
     data: {
       Username: identity.user,
       Database: identity.database,
@@ -144,8 +159,9 @@ async function deleteUser(
   changes: string[],
 ): Promise<Outcome> {
   const id = event.PhysicalResourceId ?? failedCreateId(event.LogicalResourceId);
-  const identity = parsePhysicalId(id);
-  if (!identity) {
+  if (isUnfinishedCreateId(id)) return deleteUnfinished(id, event, deps, options, changes);
+  const parsedId = parsePhysicalId(id);
+  if (!parsedId) {
     return {
       status: 'SUCCESS',
       physicalResourceId: id,
@@ -158,7 +174,7 @@ async function deleteUser(
     return {
       status: 'SUCCESS',
       physicalResourceId: id,
-      reason: `User ${identity.user} retained: properties are invalid (${describePropertyIssues(parsed.error)})`,
+      reason: `User ${parsedId.user} retained: properties are invalid (${describePropertyIssues(parsed.error)})`,
       changes,
     };
   }
@@ -167,11 +183,13 @@ async function deleteUser(
     return {
       status: 'SUCCESS',
       physicalResourceId: id,
-      reason: `User ${identity.user} retained (OnDelete: retain)`,
+      reason: `User ${parsedId.user} retained (OnDelete: retain)`,
       changes,
     };
   }
   const secret = await deps.credentials.get(props.MasterSecretArn);
+  // Connect where the properties say the server is now (the id may carry an older spelling).
+  const identity = await currentAddress(parsedId, props, secret, deps, options);
   const mode = props.OnDelete;
   const result = await withSession(identity, secret, props, deps, options, changes, (session) => {
     options.progress?.(`${mode === 'lock' ? 'locking' : 'dropping'} user ${identity.user}`);
@@ -194,6 +212,91 @@ async function deleteUser(
   return { status: 'SUCCESS', physicalResourceId: id, reason, changes };
 }
 
+/**
+ * The id's user at the address the (same-user) properties resolve to now; the id's own host and
+ * port when the properties name another user or cannot be resolved.
+ */
+async function currentAddress(
+  fromId: UserIdentity,
+  props: DbIamUserProperties,
+  secret: MasterSecret,
+  deps: CoreDeps,
+  options: CoreOptions,
+): Promise<UserIdentity> {
+  const fromProps = { engine: props.Engine, database: props.Database, user: props.Username };
+  if (!sameUser(fromId, { ...fromId, ...fromProps })) return fromId;
+  const endpoint = await resolveEndpoint(props, secret, deps, options).catch(() => undefined);
+  return endpoint ? { ...fromId, ...endpoint } : fromId;
+}
+
+/**
+ * Delete of the id a deadline answer gave a Create: a statement still running then (MySQL has no
+ * transactional DDL) may have created the user after all. It is removed as OnDelete says when it
+ * exists and is an IAM user (a password user that made the Create fail is never touched). A
+ * failure here answers SUCCESS with what to check: failing would leave the stack in
+ * ROLLBACK_FAILED for a user that most likely does not exist.
+ */
+async function deleteUnfinished(
+  id: string,
+  event: CustomResourceEvent,
+  deps: CoreDeps,
+  options: CoreOptions,
+  changes: string[],
+): Promise<Outcome> {
+  const parsed = DbIamUserProperties.safeParse(event.ResourceProperties);
+  const mode = parsed.success ? parsed.data.OnDelete : 'retain';
+  if (!parsed.success || mode === 'retain') {
+    return {
+      status: 'SUCCESS',
+      physicalResourceId: id,
+      reason:
+        'Nothing to delete: the Create was answered at its deadline and OnDelete is retain (or the properties are invalid)',
+      changes,
+    };
+  }
+  const props = parsed.data;
+  try {
+    const { secret, identity } = await resolveTarget(props, deps, options);
+    const spec = {
+      engine: identity.engine,
+      user: identity.user,
+      database: identity.database,
+      schemas: [props.Schema],
+    };
+    const result = await withSession(identity, secret, props, deps, options, changes, async (session) => {
+      options.progress?.(`looking for user ${identity.user} left by the unfinished Create`);
+      if (!(await isIamUser(session, spec, deps.mysqlAuth))) return undefined;
+      return removeUser(session, spec, mode);
+    });
+    const where = describeIdentity(identity);
+    if (!result || result.action === 'absent') {
+      return {
+        status: 'SUCCESS',
+        physicalResourceId: id,
+        reason: `The unfinished Create left no IAM user ${identity.user} on ${where}; nothing to ${mode}`,
+        changes,
+      };
+    }
+    return {
+      status: 'SUCCESS',
+      physicalResourceId: id,
+      reason:
+        `${options.dryRun ? '[dry run] ' : ''}${result.action === 'locked' ? 'Locked' : result.action === 'dropped' ? 'Dropped' : 'Revoked this database from'} ` +
+        `user ${identity.user} on ${where}, created by a statement that finished after the Create was answered (OnDelete: ${mode})`,
+      changes,
+    };
+  } catch (error) {
+    return {
+      status: 'SUCCESS',
+      physicalResourceId: id,
+      reason:
+        `Could not check whether the unfinished Create left user ${props.Username} in ${props.Database} ` +
+        `(${reasonOf(error)}); check by hand and drop it if it exists`,
+      changes,
+    };
+  }
+}
+
 function unescapeGrantName(name: string): string {
   return name.replace(/\\(.)/g, '$1');
 }
@@ -210,33 +313,38 @@ async function resolveTarget(
   options.progress?.('reading the master secret');
   const secret = await deps.credentials.get(props.MasterSecretArn);
   if (secret.username === props.Username) {
-    throw new Error(
+    throw new PermanentError(
       `Username ${props.Username} is the master user of the secret: refusing to turn it into an IAM user`,
     );
   }
+  const { host, port } = await resolveEndpoint(props, secret, deps, options);
+  return {
+    secret,
+    identity: { engine: props.Engine, host, port, database: props.Database, user: props.Username },
+  };
+}
+
+/** Host and port: the properties, else the secret, else the RDS instance or cluster that manages the secret. */
+async function resolveEndpoint(
+  props: DbIamUserProperties,
+  secret: MasterSecret,
+  deps: CoreDeps,
+  options: CoreOptions,
+): Promise<{ host: string; port: number }> {
   let host = props.Host ?? secret.host;
   let port = props.Port ?? secret.port;
   if (!host) {
     options.progress?.('resolving the database endpoint through RDS');
     const endpoint = await deps.endpoints.endpointForSecret(props.MasterSecretArn);
     if (!endpoint) {
-      throw new Error(
+      throw new PermanentError(
         `No Host property, the secret has no host, and no RDS instance or cluster has ${props.MasterSecretArn} as its managed master secret`,
       );
     }
     host = endpoint.host;
     port ??= endpoint.port;
   }
-  return {
-    secret,
-    identity: {
-      engine: props.Engine,
-      host,
-      port: port ?? DEFAULT_PORT[props.Engine],
-      database: props.Database,
-      user: props.Username,
-    },
-  };
+  return { host, port: port ?? DEFAULT_PORT[props.Engine] };
 }
 
 async function withSession<T>(

@@ -16,6 +16,8 @@ import {
 } from './cfn-response';
 import { type CoreDeps, failureId, type Outcome, processRequest } from './core';
 import { startDeadline } from './deadline';
+import { unfinishedCreateId } from './physical-id';
+import { reasonOf } from './reason';
 import { CustomResourceEvent, ResponseTarget } from './schema';
 
 export interface LambdaContextLike {
@@ -27,7 +29,7 @@ export interface LifecycleOptions {
   caBundlePath?: string;
   /** Milliseconds kept before the Lambda deadline for sending FAILED. */
   marginMs: number;
-  send?: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts'>;
+  send?: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts' | 'region'>;
 }
 
 export interface InvocationResult {
@@ -71,11 +73,17 @@ export async function handleEvent(
       }),
       deadline.reached.then((): Outcome => ({
         status: 'FAILED',
-        physicalResourceId: failureId({
-          RequestType: requestType as 'Create',
-          PhysicalResourceId: typeof raw.PhysicalResourceId === 'string' ? raw.PhysicalResourceId : undefined,
-          LogicalResourceId: target.data.LogicalResourceId,
-        }),
+        // A Create cut off here may still create the user (a statement already sent): its id
+        // tells the Delete CloudFormation sends next to look for it.
+        physicalResourceId:
+          requestType === 'Create'
+            ? unfinishedCreateId(target.data.LogicalResourceId)
+            : failureId({
+                RequestType: requestType as 'Update',
+                PhysicalResourceId:
+                  typeof raw.PhysicalResourceId === 'string' ? raw.PhysicalResourceId : undefined,
+                LogicalResourceId: target.data.LogicalResourceId,
+              }),
         reason:
           `Timed out ${Math.round(options.marginMs / 1000)} s before the Lambda deadline while ${phase}; ` +
           'FAILED sent so that the stack does not wait for ServiceTimeout. Check the database is reachable from the function (VPC, security group) and ConnectTimeoutSeconds.',
@@ -180,7 +188,7 @@ async function run(
     return {
       status: 'FAILED',
       physicalResourceId: failureId(parsed.data),
-      reason: String(error),
+      reason: reasonOf(error),
       changes: [],
     };
   }

@@ -7,6 +7,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws/client-config';
+import { failFastWhenUnreachable } from '../../shared/aws/reachability';
 import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { ConfigError } from '../../shared/errors';
@@ -44,8 +45,16 @@ function setup(): Setup | Error {
       deps: {
         credentials: useLocal
           ? localCredentials(config.LOCAL_MASTER_CREDENTIALS_JSON ?? '')
-          : secretsManagerCredentials(new SecretsManagerClient(clientConfig({ maxAttempts: 3 }))),
-        endpoints: rdsEndpointResolver(new RDSClient(clientConfig({ maxAttempts: 3 }))),
+          : secretsManagerCredentials(
+              failFastWhenUnreachable(
+                new SecretsManagerClient(clientConfig({ maxAttempts: 3 })),
+                'secretsmanager',
+              ),
+            ),
+        // In private subnets: a missing endpoint fails at once, naming it (README: Network).
+        endpoints: rdsEndpointResolver(
+          failFastWhenUnreachable(new RDSClient(clientConfig({ maxAttempts: 3 })), 'rds'),
+        ),
         connect,
         mysqlAuth: auth,
       },
@@ -53,6 +62,7 @@ function setup(): Setup | Error {
         dryRun: config.DRY_RUN,
         caBundlePath: existsSync(config.DB_CA_BUNDLE_PATH) ? config.DB_CA_BUNDLE_PATH : undefined,
         marginMs: config.RESPONSE_MARGIN_MS,
+        send: { region: process.env.AWS_REGION },
       },
     };
   } catch (error) {

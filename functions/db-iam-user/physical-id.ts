@@ -8,6 +8,7 @@ import { identifierProblem, MAX_LENGTH } from './identifiers';
 
 const PREFIX = 'dbiamuser:v1';
 const FAILED_PREFIX = 'dbiamuser:create-failed';
+const UNFINISHED_PREFIX = 'dbiamuser:create-unfinished';
 
 export interface UserIdentity {
   engine: Engine;
@@ -25,6 +26,28 @@ export function physicalIdOf(identity: UserIdentity): string {
 /** Returned when Create fails, so that the Delete CloudFormation sends next touches nothing. */
 export function failedCreateId(logicalResourceId: string): string {
   return `${FAILED_PREFIX}:${logicalResourceId}`.slice(0, 1024);
+}
+
+/**
+ * Returned when the deadline answered a Create before its work ended: a statement still running
+ * may yet create the user, so the Delete CloudFormation sends next looks for it (see core).
+ */
+export function unfinishedCreateId(logicalResourceId: string): string {
+  return `${UNFINISHED_PREFIX}:${logicalResourceId}`.slice(0, 1024);
+}
+
+export function isUnfinishedCreateId(id: string | undefined): boolean {
+  return id?.startsWith(`${UNFINISHED_PREFIX}:`) === true;
+}
+
+/**
+ * Same user on the same server, whatever the host spelling (instance or cluster endpoint, Host
+ * given or resolved, another port through a proxy): engine, database and user match. An Update
+ * between two such identities keeps its PhysicalResourceId, so CloudFormation sends no Delete
+ * that would lock or drop the live user.
+ */
+export function sameUser(a: UserIdentity, b: UserIdentity): boolean {
+  return a.engine === b.engine && a.database === b.database && a.user === b.user;
 }
 
 /** The identity in an id this resource produced, or undefined for markers and foreign ids. */

@@ -43,6 +43,33 @@ export async function ensureUser(
     : ensureMysqlUser(session, spec, auth);
 }
 
+interface PgOwner {
+  role: string;
+  held: boolean;
+  creates_tables: boolean;
+}
+
+/**
+ * Runs `fn` with the master a member of every role that owns what the grants touch (see
+ * postgres.objectOwners), inside the caller's transaction, then gives the memberships back.
+ * `fn` gets the roles that create tables in the schemas (for ALTER DEFAULT PRIVILEGES).
+ */
+async function asOwners(
+  session: SqlSession,
+  user: string,
+  schemas: string[],
+  fn: (creators: string[]) => Promise<void>,
+  options: { exceptUser?: boolean } = {},
+): Promise<void> {
+  const owners = await session.read<PgOwner>(postgres.objectOwners(user, schemas));
+  const adopted = owners
+    .filter((o) => !o.held && !(options.exceptUser && o.role === user))
+    .map((o) => o.role);
+  for (const owner of adopted) await session.change(postgres.adoptOwner(owner));
+  await fn(owners.filter((o) => o.creates_tables).map((o) => o.role));
+  for (const owner of adopted) await session.change(postgres.releaseOwner(owner));
+}
+
 interface PgRole {
   can_login: boolean;
   is_iam: boolean;
@@ -65,17 +92,25 @@ async function ensurePostgresUser(session: SqlSession, spec: UserSpec): Promise<
     else if (!role.is_iam) await session.change(postgres.removePassword(spec.user));
     if (role && !role.can_login) await session.change(postgres.allowLogin(spec.user));
     if (!role?.is_iam) await session.change(postgres.grantIam(spec.user));
-    for (const schema of spec.schemas) {
-      for (const sql of postgres.revokeManaged(spec.user, spec.database, schema)) await session.change(sql);
-    }
-    for (const sql of postgres.grant(
-      spec.user,
-      spec.database,
-      spec.schemas[0] ?? 'public',
-      spec.privileges,
-    )) {
-      await session.change(sql);
-    }
+    const schema = spec.schemas[0] ?? 'public';
+    await asOwners(session, spec.user, spec.schemas, async (creators) => {
+      for (const managed of spec.schemas) {
+        for (const sql of postgres.revokeManaged(spec.user, spec.database, managed))
+          await session.change(sql);
+        for (const owner of creators) {
+          for (const sql of postgres.revokeDefaultPrivileges(owner, managed, spec.user))
+            await session.change(sql);
+        }
+      }
+      for (const sql of postgres.grant(spec.user, spec.database, schema, spec.privileges)) {
+        await session.change(sql);
+      }
+      // Tables the app's migrations create later are covered too.
+      for (const owner of creators) {
+        for (const sql of postgres.grantDefaultPrivileges(owner, schema, spec.user, spec.privileges))
+          await session.change(sql);
+      }
+    });
     return { user: !role ? 'created' : role.is_iam ? 'existing' : 'converted' } as const;
   });
 }
@@ -131,17 +166,33 @@ export async function removeUser(
     ).map((r) => r.database);
     return session.transaction(async () => {
       if (others.length > 0) {
-        for (const schema of spec.schemas) {
-          for (const sql of postgres.revokeManaged(spec.user, spec.database, schema))
-            await session.change(sql);
-        }
+        await asOwners(session, spec.user, spec.schemas, async (creators) => {
+          for (const schema of spec.schemas) {
+            for (const sql of postgres.revokeManaged(spec.user, spec.database, schema))
+              await session.change(sql);
+            for (const owner of creators) {
+              for (const sql of postgres.revokeDefaultPrivileges(owner, schema, spec.user))
+                await session.change(sql);
+            }
+          }
+        });
         return { action: 'revoked-database-only', otherDatabases: others } as const;
       }
       if (mode === 'lock') {
         await session.change(postgres.lockUser(spec.user));
         return { action: 'locked', otherDatabases: [] } as const;
       }
-      for (const sql of postgres.dropUser(spec.user, !role.master_has_role)) await session.change(sql);
+      // DROP OWNED BY revokes the user's privileges on the app's tables: as their owner's member.
+      // (The user's own membership is taken by dropUser and ends with the role.)
+      await asOwners(
+        session,
+        spec.user,
+        spec.schemas,
+        async () => {
+          for (const sql of postgres.dropUser(spec.user, !role.master_has_role)) await session.change(sql);
+        },
+        { exceptUser: true },
+      );
       return { action: 'dropped', otherDatabases: [] } as const;
     });
   }
@@ -159,4 +210,18 @@ export async function removeUser(
   }
   await session.change(mode === 'lock' ? mysql.lockUser(spec.user) : mysql.dropUser(spec.user));
   return { action: mode === 'lock' ? 'locked' : 'dropped', otherDatabases: [] };
+}
+
+/** True when the user exists and authenticates through IAM (what Create makes). */
+export async function isIamUser(
+  session: SqlSession,
+  spec: Pick<UserSpec, 'engine' | 'user'>,
+  auth: mysql.AuthMethod,
+): Promise<boolean> {
+  if (spec.engine === 'postgres') {
+    const [role] = await session.read<PgRole>(postgres.lookupUser(spec.user));
+    return role?.is_iam === true;
+  }
+  const [existing] = await session.read<{ plugin: string | Buffer }>(mysql.lookupUser(spec.user));
+  return existing !== undefined && String(existing.plugin) === auth.plugin;
 }

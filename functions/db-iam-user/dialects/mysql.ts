@@ -105,13 +105,25 @@ export function unlockUser(user: string): string {
   return `ALTER USER ${account(user)} ACCOUNT UNLOCK`;
 }
 
-/** Revokes a database-level grant exactly as stored in `mysql.db`. */
+/**
+ * Revokes a database-level grant exactly as stored in `mysql.db`. The explicit list (see
+ * ALL_DATABASE_PRIVILEGES), because the RDS master may only revoke what it holds itself.
+ */
 export function revokeStored(user: string, storedDatabase: string): string {
-  return `REVOKE ALL PRIVILEGES ON ${quoteIdent(storedDatabase)}.* FROM ${account(user)}`;
+  return `REVOKE ${ALL_DATABASE_PRIVILEGES.join(', ')} ON ${quoteIdent(storedDatabase)}.* FROM ${account(user)}`;
 }
 
+/**
+ * `ALL` is granted as the explicit list of database privileges above, not `ALL PRIVILEGES`: the
+ * RDS master holds a fixed list WITH GRANT OPTION, and on MariaDB `ALL` also means DELETE HISTORY
+ * (and SHOW CREATE ROUTINE on 11.x), which the master of RDS for MariaDB 10.x lacks, so
+ * `GRANT ALL` is refused there ("Master user account privileges",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.MasterAccounts.html).
+ */
+export const ALL_DATABASE_PRIVILEGES = ALLOWED_PRIVILEGES.filter((p) => p !== 'ALL');
+
 export function grant(user: string, database: string, privileges: readonly string[]): string {
-  const list = privileges.includes('ALL') ? 'ALL PRIVILEGES' : privileges.join(', ');
+  const list = (privileges.includes('ALL') ? ALL_DATABASE_PRIVILEGES : privileges).join(', ');
   return `GRANT ${list} ON ${quoteIdent(grantDatabaseName(database))}.* TO ${account(user)}`;
 }
 

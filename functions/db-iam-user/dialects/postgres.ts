@@ -3,6 +3,7 @@
  * function returns SQL text; nothing here talks to a database, so each statement is unit-tested
  * as text. Identifiers are double-quoted, literals single-quoted.
  */
+import { escapeIdentifier, escapeLiteral } from 'pg';
 
 /** The role RDS uses to mark a login as IAM-authenticated (`GRANT rds_iam TO user`). */
 export const IAM_ROLE = 'rds_iam';
@@ -11,14 +12,14 @@ export const IAM_ROLE = 'rds_iam';
 export const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
 export const ALLOWED_PRIVILEGES = ['ALL', ...TABLE_PRIVILEGES, 'CREATE'];
 
+/** `"name"` with quotes doubled (pg's escapeIdentifier). */
 export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return escapeIdentifier(name);
 }
 
-/** Like libpq's PQescapeLiteral: doubles quotes, and uses E'' when a backslash is present. */
+/** `'value'`, as `E'...'` with backslashes doubled when one is present (pg's escapeLiteral). */
 export function quoteLiteral(value: string): string {
-  const body = value.replace(/'/g, "''");
-  return body.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+  return escapeLiteral(value).trimStart();
 }
 
 /**
@@ -87,6 +88,82 @@ export function revokeManaged(user: string, database: string, schema: string): s
   ];
 }
 
+/**
+ * The roles whose objects the grants touch, in the connected database: owners of tables, views
+ * and sequences in `schemas` (e.g. the app user that ran Django's migrations), the owners of the
+ * schemas (`pg_database_owner` read as the database owner) and the database owner. On RDS the
+ * master is no superuser: it can grant or revoke on those objects only as a member of their
+ * owner, so `held` says whether it already is. `creates_tables`: owners of relations or of a
+ * schema, i.e. the roles whose future tables ALTER DEFAULT PRIVILEGES must cover. Superusers and
+ * built-in pg_ roles are left out (the master cannot become them), and so is `user` itself for
+ * default privileges (it owns what it creates).
+ */
+export function objectOwners(user: string, schemas: readonly string[]): string {
+  const list = `ARRAY[${schemas.map(quoteLiteral).join(', ')}]::text[]`;
+  const dbOwner = 'SELECT datdba FROM pg_database WHERE datname = current_database()';
+  const dbOwnerRole = "SELECT oid FROM pg_roles WHERE rolname = 'pg_database_owner'";
+  const creators = [
+    'SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
+    ` WHERE n.nspname = ANY (${list}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')`,
+    ` UNION SELECT CASE WHEN n.nspowner = (${dbOwnerRole}) THEN (${dbOwner}) ELSE n.nspowner END`,
+    ` FROM pg_namespace n WHERE n.nspname = ANY (${list})`,
+  ].join('');
+  return [
+    "SELECT r.rolname AS role, pg_has_role(current_user, r.oid, 'MEMBER') AS held,",
+    ` (r.oid IN (${creators}) AND r.rolname <> ${quoteLiteral(user)}) AS creates_tables`,
+    ` FROM pg_roles r WHERE (r.oid IN (${creators}) OR r.oid IN (${dbOwner}))`,
+    " AND NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%' ORDER BY r.rolname",
+  ].join('');
+}
+
+/**
+ * Membership the master takes for the length of the transaction, so that its GRANT/REVOKE on an
+ * owner's objects act as the owner's (PostgreSQL: "a member of the role that owns the object"),
+ * and gives back before COMMIT. Needs CREATEROLE (PostgreSQL <= 15) or ADMIN OPTION on the owner
+ * (16+: the master has it on roles it created, e.g. the app user).
+ */
+export function adoptOwner(owner: string): string {
+  return `GRANT ${quoteIdent(owner)} TO CURRENT_USER`;
+}
+
+export function releaseOwner(owner: string): string {
+  return `REVOKE ${quoteIdent(owner)} FROM CURRENT_USER`;
+}
+
+/** Removes default privileges `owner`'s future tables and sequences in `schema` would give `user`. */
+export function revokeDefaultPrivileges(owner: string, schema: string, user: string): string[] {
+  const head = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(owner)} IN SCHEMA ${quoteIdent(schema)}`;
+  return [
+    `${head} REVOKE ALL PRIVILEGES ON TABLES FROM ${quoteIdent(user)}`,
+    `${head} REVOKE ALL PRIVILEGES ON SEQUENCES FROM ${quoteIdent(user)}`,
+  ];
+}
+
+/** Tables and sequences `owner` creates later in `schema` get the same privileges as `grant` gives now. */
+export function grantDefaultPrivileges(
+  owner: string,
+  schema: string,
+  user: string,
+  privileges: readonly string[],
+): string[] {
+  const head = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(owner)} IN SCHEMA ${quoteIdent(schema)}`;
+  const u = quoteIdent(user);
+  const all = privileges.includes('ALL');
+  const tables = all ? ['ALL PRIVILEGES'] : TABLE_PRIVILEGES.filter((p) => privileges.includes(p));
+  const sequences = all ? ['ALL PRIVILEGES'] : sequencePrivileges(privileges);
+  return [
+    ...(tables.length > 0 ? [`${head} GRANT ${tables.join(', ')} ON TABLES TO ${u}`] : []),
+    ...(sequences.length > 0 ? [`${head} GRANT ${sequences.join(', ')} ON SEQUENCES TO ${u}`] : []),
+  ];
+}
+
+function sequencePrivileges(privileges: readonly string[]): string[] {
+  return [
+    ...(privileges.includes('INSERT') || privileges.includes('UPDATE') ? ['USAGE'] : []),
+    ...(privileges.includes('SELECT') ? ['SELECT'] : []),
+  ];
+}
+
 /** Grants the declared privileges on the database, the schema and the tables/sequences in it. */
 export function grant(
   user: string,
@@ -113,12 +190,9 @@ export function grant(
   if (tablePrivileges.length > 0) {
     statements.push(`GRANT ${tablePrivileges.join(', ')} ON ALL TABLES IN SCHEMA ${s} TO ${u}`);
   }
-  const sequencePrivileges = [
-    ...(privileges.includes('INSERT') || privileges.includes('UPDATE') ? ['USAGE'] : []),
-    ...(privileges.includes('SELECT') ? ['SELECT'] : []),
-  ];
-  if (sequencePrivileges.length > 0) {
-    statements.push(`GRANT ${sequencePrivileges.join(', ')} ON ALL SEQUENCES IN SCHEMA ${s} TO ${u}`);
+  const sequences = sequencePrivileges(privileges);
+  if (sequences.length > 0) {
+    statements.push(`GRANT ${sequences.join(', ')} ON ALL SEQUENCES IN SCHEMA ${s} TO ${u}`);
   }
   return statements;
 }

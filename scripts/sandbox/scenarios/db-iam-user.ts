@@ -1,13 +1,16 @@
 /**
- * dbIamUser, the Custom::DbIamUser resource, on the real PostgreSQL: Create makes an IAM login
- * user (member of `rds_iam`, which stands in for RDS's role) in a fresh database and answers
- * CloudFormation on a local ResponseURL; the user is checked on the server; Delete drops it.
- * The database and the user are removed at the end, also when a step fails.
+ * dbIamUser, the Custom::DbIamUser resource, on the real PostgreSQL shaped as RDS hands it out
+ * (test/helpers/rds-world): the master is not a superuser (member of a stand-in rds_superuser),
+ * and the app's tables were made by Django's migrations run as the app user, so the app user
+ * owns them. Create makes an IAM login user (member of `rds_iam`) that may read the app's tables
+ * and answers CloudFormation on a local ResponseURL; the user is checked on the server; Delete
+ * drops it. The database and the users are removed at the end, also when a step fails.
  */
 import path from 'node:path';
 import { connect, type DbConnection } from '../../../shared/db/driver';
 import type { InvocationResult } from '../../../functions/db-iam-user/custom-resource';
 import { invoke, loadHandler, wouldCalls } from '../invoke';
+import { createWorld, dropWorld, type Server } from '../../../test/helpers/rds-world';
 import type { SandboxPostgres } from '../postgres';
 import { HANDLER_VIA, sampleEvent } from './events';
 import type { Scenario } from './types';
@@ -18,23 +21,25 @@ export const dbIamUser: Scenario = {
   async run(ctx) {
     const pg = ctx.postgres;
     const database = `sandbox_app_${ctx.suffix}`;
-    const username = `sandbox_iam_${ctx.suffix}`;
-    const dropAll = () =>
-      asAdmin(pg, 'postgres', async (db) => {
-        await db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await db.query(`DROP ROLE IF EXISTS ${username}`);
-      });
-    ctx.onCleanup(`database ${database} and user ${username} gone`, dropAll);
-    await asAdmin(pg, 'postgres', async (db) => {
-      await db.query(
-        `DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-      );
-      await db.query(`CREATE DATABASE ${database}`);
-    });
-    ctx.progress(`created database ${database} (role rds_iam stands in for RDS's)`);
+    const username = `${database}_iam`;
+    const server: Server = {
+      host: pg.host,
+      port: pg.port,
+      adminUser: pg.user,
+      adminPassword: pg.password ?? '',
+    };
+    const dropAll = () => dropWorld('postgres', database, server);
+    ctx.onCleanup(`database ${database} and users ${database}_* gone`, dropAll);
+    const world = await createWorld('postgres', database, server);
+    ctx.progress(
+      `RDS-shaped world: master ${world.master} (not a superuser), database ${database} migrated by Django as ${world.app}`,
+    );
     try {
       const env = {
-        LOCAL_MASTER_CREDENTIALS_JSON: JSON.stringify({ username: pg.user, password: pg.password ?? '' }),
+        LOCAL_MASTER_CREDENTIALS_JSON: JSON.stringify({
+          username: world.master,
+          password: world.masterPassword,
+        }),
         RESPONSE_MARGIN_MS: '5000',
         DRY_RUN: 'false',
       };
@@ -78,7 +83,7 @@ export const dbIamUser: Scenario = {
 
       return {
         headline: `Create ${created.result.status}: IAM user ${username} checked on the server; Delete ${deleted.result.status}: dropped`,
-        via: `${HANDLER_VIA}; master credentials from LOCAL_MASTER_CREDENTIALS_JSON (STAGE=local)`,
+        via: `${HANDLER_VIA}; master ${world.master} (RDS-shaped, not a superuser) from LOCAL_MASTER_CREDENTIALS_JSON (STAGE=local)`,
         input: [
           `events/db-iam-user/create.json, then delete.json, with Host=${pg.host} Port=${pg.port} Database=${database} Username=${username} OnDelete=drop`,
           `ResponseURL=${ctx.responseUrl.url().split('?')[0]}… (local server)`,
@@ -102,6 +107,10 @@ export const dbIamUser: Scenario = {
           { check: 'after Create, it is a member of rds_iam (IAM authentication)', ok: afterCreate.rdsIam },
           { check: `after Create, it may connect to ${database}`, ok: afterCreate.canConnect },
           {
+            check: `after Create, it may read the app's table items (owned by ${world.app}, made by Django)`,
+            ok: afterCreate.readsItems,
+          },
+          {
             check: 'CloudFormation got SUCCESS for Create and Delete',
             ok: createResponse?.Status === 'SUCCESS' && deleteResponse?.Status === 'SUCCESS',
           },
@@ -112,7 +121,7 @@ export const dbIamUser: Scenario = {
       };
     } finally {
       await dropAll();
-      ctx.progress(`dropped database ${database} and user ${username}`);
+      ctx.progress(`dropped database ${database} and its users`);
     }
   },
 };
@@ -132,14 +141,21 @@ interface UserState {
   canLogin: boolean;
   rdsIam: boolean;
   canConnect: boolean;
+  readsItems: boolean;
 }
 
 async function inspectUser(pg: SandboxPostgres, database: string, user: string): Promise<UserState> {
-  return asAdmin(pg, 'postgres', async (db) => {
-    const rows = await db.query<{ rolcanlogin: boolean; rds_iam: boolean; can_connect: boolean }>(
+  return asAdmin(pg, database, async (db) => {
+    const rows = await db.query<{
+      rolcanlogin: boolean;
+      rds_iam: boolean;
+      can_connect: boolean;
+      reads_items: boolean;
+    }>(
       `SELECT rolcanlogin,
               pg_has_role(rolname, 'rds_iam', 'MEMBER') AS rds_iam,
-              has_database_privilege(rolname, $2, 'CONNECT') AS can_connect
+              has_database_privilege(rolname, $2, 'CONNECT') AS can_connect,
+              has_table_privilege(rolname, 'public.items', 'SELECT') AS reads_items
          FROM pg_roles WHERE rolname = $1`,
       [user, database],
     );
@@ -149,6 +165,7 @@ async function inspectUser(pg: SandboxPostgres, database: string, user: string):
       canLogin: !!row?.rolcanlogin,
       rdsIam: !!row?.rds_iam,
       canConnect: !!row?.can_connect,
+      readsItems: !!row?.reads_items,
     };
   });
 }

@@ -4,7 +4,8 @@
  * the ResponseURL (5xx, resets, hangs, 4xx, closed) and the Lambda deadline. In every case that
  * has somewhere to answer, CloudFormation gets exactly one answer before the Lambda deadline;
  * when the answer cannot be delivered, the invocation throws a project error (Lambda retries,
- * then the on-failure destination keeps the event), and the event is never mutated.
+ * then the on-failure destination keeps the event), and the event is never mutated. The master
+ * is RDS-shaped and the schema Django-migrated (test/helpers/rds-world), on PostgreSQL and MariaDB.
  */
 import { RDSClient, DescribeDBInstancesCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,7 +15,9 @@ import { rdsEndpointResolver, secretsManagerCredentials } from '../../../functio
 import type { CoreDeps } from '../../../functions/db-iam-user/core';
 import { handleEvent, misconfigured } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
-import { asAdmin, MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
+import type { Engine } from '../../../shared/db/driver';
+import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
+import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
 import { cfnEvent, lambdaContext, type RequestType } from '../../helpers/db-iam-user/events';
 import { Figures } from '../../helpers/hardening/figures-store';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
@@ -32,8 +35,10 @@ const figures = new Figures(__filename);
 const sm = mockClient(SecretsManagerClient);
 const rds = mockClient(RDSClient);
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-hard-0a1b-AbCdEf';
-const USER = 'hard_cr_user';
-const MASTER_PW = 'unused-pw';
+const PREFIX = 'hard_cr';
+const USER = `${PREFIX}_user`;
+const worlds: Partial<Record<Engine, World>> = {};
+const world = (engine: Engine = 'postgres'): World => worlds[engine]!;
 
 let response: ScriptedServer;
 let hanging: Closable;
@@ -45,20 +50,15 @@ beforeAll(async () => {
   hanging = await hangingServer();
   resetting = await resettingServer();
   closed = await closedPort();
-  await asAdmin('postgres', async (db) => {
-    await db.query('CREATE ROLE rds_iam NOLOGIN').catch(() => undefined);
-    await db.query(`DROP OWNED BY ${USER}`).catch(() => undefined);
-    await db.query(`DROP ROLE IF EXISTS ${USER}`);
-  });
-});
+  worlds.postgres = await createWorld('postgres', PREFIX);
+  worlds.mysql = await createWorld('mysql', PREFIX);
+}, 120_000);
 afterAll(async () => {
   figures.write();
   sm.restore();
   rds.restore();
-  await asAdmin('postgres', async (db) => {
-    await db.query(`DROP OWNED BY ${USER}`).catch(() => undefined);
-    await db.query(`DROP ROLE IF EXISTS ${USER}`);
-  });
+  await dropWorld('postgres', PREFIX);
+  await dropWorld('mysql', PREFIX);
   await Promise.all([response.close(), hanging.close(), resetting.close()]);
 });
 
@@ -75,7 +75,7 @@ const props = (overrides: Record<string, unknown> = {}) => ({
   Engine: 'postgres',
   Host: '127.0.0.1',
   Port: '5432',
-  Database: 'test',
+  Database: PREFIX,
   Username: USER,
   MasterSecretArn: ARN,
   Ssl: 'disable',
@@ -92,6 +92,8 @@ type Fault =
 
 interface Case {
   name: string;
+  /** Whose master the secret holds (default postgres). */
+  engine?: Engine;
   type?: RequestType;
   properties?: Record<string, unknown> | (() => Record<string, unknown>);
   physicalResourceId?: string | (() => string);
@@ -105,7 +107,10 @@ interface Case {
   event?: (url: string) => Record<string, unknown>;
   expect:
     | { answer: 'SUCCESS' | 'FAILED'; reason: RegExp; attempts?: number }
-    | { throws: 'RetryableError' | 'PermanentError' | 'InvalidEventError'; message: RegExp };
+    | {
+        throws: 'RetryableError' | 'PermanentError' | 'InvalidEventError' | 'EndpointUnreachableError';
+        message: RegExp;
+      };
 }
 
 const pgWith = (port: () => number) => () => props({ Port: String(port()), ConnectTimeoutSeconds: '2' });
@@ -264,21 +269,41 @@ const CASES: Case[] = [
   {
     name: 'Update when the database is down keeps the old id',
     type: 'Update',
-    physicalResourceId: `dbiamuser:v1:postgres:127.0.0.1:5432:test:${USER}`,
+    physicalResourceId: `dbiamuser:v1:postgres:127.0.0.1:5432:${PREFIX}:${USER}`,
     properties: pgWith(() => closed),
     expect: { answer: 'FAILED', reason: /refused/i },
   },
   {
-    name: 'real Create against PostgreSQL',
+    name: 'real Create against PostgreSQL (RDS master, app-owned tables)',
     properties: props(),
     expect: { answer: 'SUCCESS', reason: /IAM user hard_cr_user/ },
   },
   {
-    name: 'real Delete against PostgreSQL',
+    name: 'real Delete against PostgreSQL (RDS master, app-owned tables)',
     type: 'Delete',
-    physicalResourceId: `dbiamuser:v1:postgres:127.0.0.1:5432:test:${USER}`,
+    physicalResourceId: `dbiamuser:v1:postgres:127.0.0.1:5432:${PREFIX}:${USER}`,
     properties: props(),
     expect: { answer: 'SUCCESS', reason: /Dropped user hard_cr_user/ },
+  },
+  {
+    name: 'real Create against MariaDB (RDS master privilege list)',
+    engine: 'mysql',
+    properties: props({ Engine: 'mysql', Port: '3306' }),
+    expect: { answer: 'SUCCESS', reason: /IAM user hard_cr_user/ },
+  },
+  {
+    name: 'real Delete against MariaDB (RDS master privilege list)',
+    engine: 'mysql',
+    type: 'Delete',
+    physicalResourceId: `dbiamuser:v1:mysql:127.0.0.1:3306:${PREFIX}:${USER}`,
+    properties: props({ Engine: 'mysql', Port: '3306' }),
+    expect: { answer: 'SUCCESS', reason: /Dropped user hard_cr_user/ },
+  },
+  {
+    name: 'ResponseURL refuses every connection: the invocation fails at the second attempt, naming the S3 gateway endpoint',
+    event: (url) => cfnEvent('Create', url.replace(/:\d+/, `:${closed}`), pgWith(() => closed)()),
+    properties: pgWith(() => closed),
+    expect: { throws: 'EndpointUnreachableError', message: /com\.amazonaws\.<region>\.s3/ },
   },
 ];
 
@@ -297,7 +322,10 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
   const fault = c.fault ?? { secret: 'ok' };
   if (fault.secret === 'ok')
     sm.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ username: 'postgres', password: MASTER_PW }),
+      SecretString: JSON.stringify({
+        username: world(c.engine).master,
+        password: world(c.engine).masterPassword,
+      }),
     });
   if (fault.secret === 'reject') sm.on(GetSecretValueCommand).rejects(fault.error());
   if (fault.secret === 'value') sm.on(GetSecretValueCommand).resolves({ SecretString: fault.value });
@@ -347,7 +375,8 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     };
     expect(body).toMatchObject({ Status: c.expect.answer, Reason: expect.stringMatching(c.expect.reason) });
     expect(badTokens(body.Reason, event)).toEqual([]);
-    expect(body.Reason).not.toContain(MASTER_PW);
+    expect(body.Reason).not.toContain(world('postgres').masterPassword);
+    expect(body.Reason).not.toContain(world('mysql').masterPassword);
     if (c.type !== 'Create' && physicalResourceId) expect(body.PhysicalResourceId).toBe(physicalResourceId);
     if (c.expect.attempts) expect(response.attempts - attempts).toBe(c.expect.attempts);
     // In time: the answer was delivered before the Lambda deadline.

@@ -15,6 +15,7 @@ import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { quoteIdent, quoteLiteral } from '../../../functions/rotate-secret/dialects/postgres';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
+import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
 import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
 import { Figures } from '../../helpers/hardening/figures-store';
 import { isProjectError } from '../../helpers/hardening/outcome';
@@ -85,28 +86,21 @@ async function evidence(engine: Engine, database: string) {
   );
 }
 
-describe.each(ENGINES)('dbIamUser on %s', (engine) => {
+describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated schema)', (engine) => {
   const database = engine === 'postgres' ? 'hard_sql_iam_pg' : 'hard_sql_iam_my';
+  let world: World;
   const deps: CoreDeps = {
-    credentials: {
-      get: async () =>
-        engine === 'postgres'
-          ? { username: 'postgres', password: 'unused-pw' }
-          : { username: 'root', password: '' },
-    },
+    credentials: { get: async () => ({ username: world.master, password: world.masterPassword }) },
     endpoints: { endpointForSecret: async () => undefined },
     connect,
     mysqlAuth: authMethod(MARIADB_AUTH_CLAUSE),
   };
   beforeAll(async () => {
-    await asAdmin(engine, async (db) => {
-      await db.query(`DROP DATABASE IF EXISTS ${database}`);
-      await db.query(`CREATE DATABASE ${database}`);
-    });
+    world = await createWorld(engine, database);
     await asAdmin(engine, (db) => db.query(`CREATE TABLE ${SENTINEL} (id int)`), database);
-  });
+  }, 120_000);
   afterAll(async () => {
-    await asAdmin(engine, (db) => db.query(`DROP DATABASE IF EXISTS ${database}`));
+    await dropWorld(engine, database);
   });
 
   const fields = ['Username', 'Database', 'Schema'] as const;

@@ -1,147 +1,66 @@
 /**
- * The real local databases for dbIamUser tests: a per-file fixture (database, table, an RDS-like
- * master user with a password that is really checked) and an inspector that answers what a user
- * would check by hand (does the user exist, is it IAM, what may it do on the table).
+ * The real local databases for dbIamUser tests, RDS-shaped (test/helpers/rds-world): a per-file
+ * fixture (database made by a non-superuser master as on RDS, its tables made by Django's
+ * migrations run as the app user) and an inspector that answers what a user would check by hand
+ * (does the user exist, is it IAM, what may it do on the table).
  */
-import { connect, type DbConnection, type Engine } from '../../../shared/db/driver';
+import type { Engine } from '../../../shared/db/driver';
+import { as, asAdmin, createWorld, dropWorld, migrate, PORT, type World } from '../rds-world';
 
+export { asAdmin, PORT };
 export const PG_PASSWORD_ROLE = 'rot_password_auth';
 /** What the tests tell the MySQL dialect to use instead of AWSAuthenticationPlugin (MariaDB has none). */
 export const MARIADB_AUTH_CLAUSE = 'IDENTIFIED VIA unix_socket';
 export const MARIADB_AUTH = { clause: MARIADB_AUTH_CLAUSE, plugin: 'unix_socket' };
-export const PORT = { postgres: 5432, mysql: 3306 } as const;
 
-export async function asAdmin<T>(
-  engine: Engine,
-  fn: (db: DbConnection) => Promise<T>,
-  database?: string,
-): Promise<T> {
-  const db = await connect({
-    engine,
-    host: '127.0.0.1',
-    port: PORT[engine],
-    user: engine === 'postgres' ? 'postgres' : 'root',
-    password: '',
-    database: database ?? (engine === 'postgres' ? 'postgres' : undefined),
-    ssl: 'disable',
-  });
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-const ignoreDuplicate = (error: unknown) => {
-  if (!/already exists|42710|duplicate/i.test(String((error as Error).message))) throw error;
-};
-
-export interface Fixture {
-  database: string;
-  master: string;
-  masterPassword: string;
-}
+export type Fixture = World;
 
 /**
- * Database `prefix` with table `items` (owned by the master), and master `${prefix}_master`:
- * PostgreSQL — LOGIN CREATEROLE, not superuser, owner of the database (like the RDS master user),
- * password enforced through membership of rot_password_auth; MariaDB — ALL ON *.* WITH GRANT OPTION.
+ * The RDS world of `prefix`: database `prefix` whose `items` (and Django's tables) the app user
+ * `${prefix}_app` owns, and master `${prefix}_master` as RDS creates it (PostgreSQL: member of
+ * rds_superuser, not a superuser, not a member of the app user; MariaDB: the RDS privilege list).
  */
 export async function createFixture(engine: Engine, prefix: string): Promise<Fixture> {
-  await dropFixture(engine, prefix);
-  const master = `${prefix}_master`;
-  const masterPassword = `pw-${prefix}-Secr3t`;
-  if (engine === 'postgres') {
-    await asAdmin(engine, async (db) => {
-      for (const role of [PG_PASSWORD_ROLE, 'rds_iam']) {
-        await db.query(`CREATE ROLE ${role} NOLOGIN`).catch(ignoreDuplicate);
-      }
-      await db.query(
-        `CREATE ROLE ${master} LOGIN CREATEROLE PASSWORD '${masterPassword}' IN ROLE ${PG_PASSWORD_ROLE}`,
-      );
-      // CREATEROLE may grant rds_iam on PostgreSQL 15; on 16+ it needs ADMIN OPTION, as the RDS master has.
-      await db.query(`GRANT rds_iam TO ${master} WITH ADMIN OPTION`);
-      await db.query(`CREATE DATABASE ${prefix} OWNER ${master}`);
-    });
-    const db = await connect({
-      engine,
-      host: '127.0.0.1',
-      port: PORT.postgres,
-      user: master,
-      password: masterPassword,
-      database: prefix,
-      ssl: 'disable',
-    });
-    try {
-      await db.query('CREATE TABLE items (id serial PRIMARY KEY, name text)');
-    } finally {
-      await db.close();
-    }
-  } else {
-    await asAdmin(engine, async (db) => {
-      await db.query(`CREATE DATABASE ${prefix}`);
-      await db.query(`CREATE TABLE ${prefix}.items (id int AUTO_INCREMENT PRIMARY KEY, name text)`);
-      await db.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [master, masterPassword]);
-      await db.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION`, [master]);
-    });
-  }
-  return { database: prefix, master, masterPassword };
+  return createWorld(engine, prefix);
 }
 
-/** A second database `name` (dropped with the fixture's users by `dropFixture(prefix)` callers). */
-export async function createSecondDatabase(engine: Engine, name: string, master: string): Promise<void> {
+/** A second database `name`, made by the master, with the app's migrations run in it as the app user. */
+export async function createSecondDatabase(fixture: Fixture, name: string): Promise<void> {
+  const { engine } = fixture;
+  await asAdmin(engine, async (db) => {
+    if (engine === 'postgres')
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
+    await db.query(`DROP DATABASE IF EXISTS ${name}`);
+  });
+  await as(engine, fixture.master, fixture.masterPassword, async (db) => {
+    await db.query(`CREATE DATABASE ${name}`);
+    if (engine === 'mysql')
+      await db.query(
+        `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, REFERENCES ON ${name}.* TO ?@'%'`,
+        [fixture.app],
+      );
+  });
   if (engine === 'postgres') {
-    await asAdmin(engine, async (db) => {
-      await db.query(`DROP DATABASE IF EXISTS ${name}`);
-      await db.query(`CREATE DATABASE ${name} OWNER ${master}`);
-    });
-    await asAdmin(
+    await as(
       engine,
-      (db) =>
-        db.query(`CREATE TABLE items (id int)`).then(() => db.query(`ALTER TABLE items OWNER TO ${master}`)),
+      fixture.master,
+      fixture.masterPassword,
+      async (db) => {
+        await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${name} TO ${fixture.app}`);
+        await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${fixture.app}`);
+      },
       name,
     );
-  } else {
-    await asAdmin(engine, async (db) => {
-      await db.query(`DROP DATABASE IF EXISTS ${name}`);
-      await db.query(`CREATE DATABASE ${name}`);
-      await db.query(`CREATE TABLE ${name}.items (id int)`);
-    });
   }
+  await migrate({ ...fixture, database: name }, 'shop', '0001_initial');
 }
 
 /** Drops database `prefix` (and `prefix_b`) and every user named `prefix_...`. */
 export async function dropFixture(engine: Engine, prefix: string): Promise<void> {
-  await asAdmin(engine, async (db) => {
-    if (engine === 'postgres') {
-      await db.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-        [prefix],
-      );
-      await db.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-        [`${prefix}_b`],
-      );
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}_b`);
-      const roles = await db.query<{ rolname: string }>(
-        `SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC`,
-        [`${prefix}\\_%`],
-      );
-      for (const { rolname } of roles) {
-        await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
-        await db.query(`DROP ROLE IF EXISTS "${rolname}"`).catch(() => undefined);
-      }
-    } else {
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}_b`);
-      const users = await db.query<{ User: string; Host: string }>(
-        'SELECT User, Host FROM mysql.user WHERE User LIKE ?',
-        [`${prefix}\\_%`],
-      );
-      for (const u of users) await db.query('DROP USER ?@?', [u.User, u.Host]);
-    }
-  });
+  await dropWorld(engine, prefix);
 }
 
 export interface UserState {
@@ -179,18 +98,24 @@ export async function userState(engine: Engine, user: string): Promise<UserState
 
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const;
 
-/** Which of SELECT/INSERT/UPDATE/DELETE `user` holds on `items` in the fixture database. */
-export async function tablePrivileges(engine: Engine, user: string, database: string): Promise<string[]> {
+/** Which of SELECT/INSERT/UPDATE/DELETE `user` holds on `table` (default `items`) in `database`. */
+export async function tablePrivileges(
+  engine: Engine,
+  user: string,
+  database: string,
+  table = 'items',
+): Promise<string[]> {
   if (engine === 'postgres') {
     return asAdmin(
       engine,
       async (db) => {
         const held: string[] = [];
         for (const p of TABLE_PRIVILEGES) {
-          const [row] = await db.query<{ ok: boolean }>(
-            `SELECT has_table_privilege($1, 'public.items', $2) AS ok`,
-            [user, p],
-          );
+          const [row] = await db.query<{ ok: boolean }>(`SELECT has_table_privilege($1, $3, $2) AS ok`, [
+            user,
+            p,
+            `public.${table}`,
+          ]);
           if (row?.ok) held.push(p);
         }
         return held;
@@ -237,4 +162,16 @@ export async function itemsCount(engine: Engine, database: string): Promise<numb
     },
     engine === 'postgres' ? database : undefined,
   );
+}
+
+/** Roles `member` belongs to (directly): proves the master gave back a membership it took. */
+export async function memberships(member: string): Promise<string[]> {
+  return asAdmin('postgres', async (db) => {
+    const rows = await db.query<{ rolname: string }>(
+      `SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+        WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = $1) ORDER BY 1`,
+      [member],
+    );
+    return rows.map((r) => r.rolname);
+  });
 }

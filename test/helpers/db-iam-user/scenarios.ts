@@ -3,11 +3,12 @@
  * PostgreSQL and MariaDB. Each request goes through `handleEvent` (the handler minus the
  * middy/Powertools wiring) and its answer is the PUT captured by a local ResponseURL server.
  */
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientConfig } from '../../../shared/aws/client-config';
-import { connect, type Engine } from '../../../shared/db/driver';
-import { secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
+import { connect, type DbConnectOptions, type Engine } from '../../../shared/db/driver';
+import { rdsEndpointResolver, secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
 import type { CoreDeps } from '../../../functions/db-iam-user/core';
 import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
@@ -19,6 +20,7 @@ import {
   dropFixture,
   type Fixture,
   itemsCount,
+  memberships,
   MARIADB_AUTH_CLAUSE,
   PORT,
   tablePrivileges,
@@ -26,6 +28,7 @@ import {
 } from './databases';
 import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
 import { type ResponseServer, startResponseServer } from './response-server';
+import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../rds-world';
 
 /** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
 async function assertPasswordsEnforced(engine: Engine, user: string, wrongPassword: string): Promise<void> {
@@ -53,12 +56,13 @@ async function assertPasswordsEnforced(engine: Engine, user: string, wrongPasswo
 
 export function describeScenarios(engine: Engine, prefix: string): void {
   const secrets = mockClient(SecretsManagerClient);
+  const rds = mockClient(RDSClient);
   let server: ResponseServer;
   let fixture: Fixture;
   let masterPassword: string;
   const deps: CoreDeps = {
     credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig())),
-    endpoints: { endpointForSecret: async () => undefined },
+    endpoints: rdsEndpointResolver(new RDSClient(clientConfig())),
     connect,
     mysqlAuth: authMethod(MARIADB_AUTH_CLAUSE),
   };
@@ -71,11 +75,15 @@ export function describeScenarios(engine: Engine, prefix: string): void {
   });
   afterAll(async () => {
     secrets.restore();
+    rds.restore();
     await server?.close();
     await dropFixture(engine, prefix);
   });
   beforeEach(() => {
     masterPassword = fixture.masterPassword;
+    rds.reset();
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
     secrets.reset();
     secrets.on(GetSecretValueCommand).callsFake(async () => ({
       SecretString: JSON.stringify({
@@ -99,13 +107,24 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     ...overrides,
   });
 
+  /** Every SQL change the requests of this file made, in order. */
+  const statements: string[] = [];
+
   /** Sends one request; returns the body CloudFormation received. */
-  async function send(type: RequestType, properties: Record<string, unknown>, options: EventOptions = {}) {
+  async function send(
+    type: RequestType,
+    properties: Record<string, unknown>,
+    options: EventOptions = {},
+    run: { deps?: CoreDeps; remainingMs?: number } = {},
+  ) {
     const before = server.accepted().length;
-    await handleEvent(cfnEvent(type, server.url(), properties, options), lambdaContext(), deps, {
-      dryRun: false,
-      marginMs: 2_000,
-    });
+    const result = await handleEvent(
+      cfnEvent(type, server.url(), properties, options),
+      lambdaContext(run.remainingMs),
+      run.deps ?? deps,
+      { dryRun: false, marginMs: 2_000 },
+    );
+    statements.push(...result.changes);
     const received = server.accepted();
     expect(received).toHaveLength(before + 1);
     return received[received.length - 1] as {
@@ -199,7 +218,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
 
   it('after a Database change, the Delete of the old id only takes away the old database (the user serves the new one)', async () => {
     const second = `${prefix}_b`;
-    await createSecondDatabase(engine, second, fixture.master);
+    await createSecondDatabase(fixture, second);
     const oldProps = props('moved', { OnDelete: 'drop' });
     const created = await send('Create', oldProps);
     const updated = await send('Update', props('moved', { OnDelete: 'drop', Database: second }), {
@@ -379,5 +398,164 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
     expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
     expect(await itemsCount(engine, prefix)).toBe(0);
+  });
+
+  // ---- issue 16: the master is RDS's (not a superuser), the app user owns the tables ----------
+
+  it('Create, Update and the rollback Update succeed on tables the app user owns (Django migrations), and the master keeps no membership', async () => {
+    const first = statements.length;
+    const wide = props('rollback', { Privileges: ['SELECT', 'INSERT'], OnDelete: 'drop' });
+    const narrow = props('rollback', { Privileges: ['SELECT'], OnDelete: 'drop' });
+    const created = await send('Create', wide);
+    const updated = await send('Update', narrow, {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: wide,
+    });
+    // UPDATE_ROLLBACK_IN_PROGRESS: CloudFormation sends the old properties back as an Update.
+    const rolledBack = await send('Update', wide, {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: narrow,
+    });
+
+    expect([created.Status, updated.Status, rolledBack.Status]).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(rolledBack.PhysicalResourceId).toBe(created.PhysicalResourceId);
+    expect(await tablePrivileges(engine, user('rollback'), prefix)).toEqual(['SELECT', 'INSERT']);
+    if (engine === 'postgres') {
+      expect(await tablePrivileges(engine, user('rollback'), prefix, 'django_migrations')).toEqual([
+        'SELECT',
+        'INSERT',
+      ]);
+      expect(await memberships(fixture.master)).not.toContain(fixture.app);
+      expect(await relationOwners(fixture)).toMatchObject({ items: fixture.app, items_id_seq: fixture.app });
+    }
+
+    const deleted = await send('Delete', wide, { physicalResourceId: created.PhysicalResourceId });
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/^Dropped user/) });
+    expect((await userState(engine, user('rollback'))).exists).toBe(false);
+    expect(await itemsCount(engine, prefix)).toBe(0);
+    if (engine === 'postgres') {
+      expect(await memberships(fixture.master)).not.toContain(fixture.app);
+      // PostgreSQL 16+ (RDS): the master may grant only roles it holds WITH ADMIN OPTION — rds_iam
+      // (through rds_superuser) and roles it created (the app user, the IAM user). The local 15
+      // would allow more, so the statements are checked.
+      const granted = statements
+        .slice(first)
+        .map((sql) => /^GRANT "([^"]+)" TO /.exec(sql)?.[1])
+        .filter((role): role is string => role !== undefined);
+      expect(granted.length).toBeGreaterThan(0);
+      expect(granted.filter((r) => !['rds_iam', fixture.app, user('rollback')].includes(r))).toEqual([]);
+    }
+  });
+
+  it('an Update that only changes how the same server is addressed keeps the PhysicalResourceId, and the stack Delete still reaches the user', async () => {
+    const byIp = props('spelling', { OnDelete: 'lock' });
+    const byName = props('spelling', { OnDelete: 'lock', Host: 'localhost' });
+    const created = await send('Create', byIp);
+
+    const updated = await send('Update', byName, {
+      physicalResourceId: created.PhysicalResourceId,
+      oldProperties: byIp,
+    });
+
+    // A new id would make CloudFormation Delete the old one: that Delete would lock the live user.
+    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    expect(updated.Reason).toContain('PhysicalResourceId kept');
+    expect(updated.Data?.Host).toBe('localhost');
+    expect(await userState(engine, user('spelling'))).toEqual({ exists: true, iam: true, locked: false });
+
+    const deleted = await send('Delete', byName, { physicalResourceId: created.PhysicalResourceId });
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringContaining('localhost') });
+    expect(await userState(engine, user('spelling'))).toEqual({ exists: true, iam: true, locked: true });
+  });
+
+  it('a Create answered FAILED at its deadline whose statement finishes later: the Delete of its id removes the user it made', async () => {
+    // The driver is slow to run CREATE: the deadline answers first, then the statement runs anyway.
+    let createRan: () => void = () => undefined;
+    const ran = new Promise<void>((resolve) => (createRan = resolve));
+    const slowDeps: CoreDeps = {
+      ...deps,
+      connect: async (options: DbConnectOptions) => {
+        const db = await connect(options);
+        return {
+          engine: db.engine,
+          close: () => db.close(),
+          async query<T>(sql: string, params?: unknown[]) {
+            if (/^CREATE (USER|ROLE)/.test(sql)) {
+              await new Promise((resolve) => setTimeout(resolve, 1_500));
+              try {
+                return await db.query<T>(sql, params);
+              } finally {
+                setTimeout(createRan, 200);
+              }
+            }
+            return db.query<T>(sql, params);
+          },
+        };
+      },
+    };
+    const p = props('late', { OnDelete: 'drop', ConnectTimeoutSeconds: '2' });
+
+    // 2.5 s left, 2 s kept to answer: the deadline answers 0.5 s in, while CREATE waits.
+    const failed = await send('Create', p, {}, { deps: slowDeps, remainingMs: 2_500 });
+    await ran;
+
+    expect(failed.Status).toBe('FAILED');
+    expect(failed.Reason).toMatch(/^Timed out/);
+    const deleted = await send('Delete', p, { physicalResourceId: failed.PhysicalResourceId });
+
+    expect(deleted.Status).toBe('SUCCESS');
+    // MySQL's CREATE USER commits on its own; PostgreSQL's transaction is rolled back.
+    expect(deleted.Reason).toMatch(
+      engine === 'mysql' ? /^Dropped user .*finished after the Create was answered/ : /left no IAM user/,
+    );
+    expect((await userState(engine, user('late'))).exists).toBe(false);
+  });
+
+  it('an existing password user is never touched by the Delete of an unfinished Create', async () => {
+    await createPasswordUser(engine, user('handmade'));
+
+    const deleted = await send('Delete', props('handmade', { OnDelete: 'drop' }), {
+      physicalResourceId: 'dbiamuser:create-unfinished:AppDbUser',
+    });
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/left no IAM user/) });
+    expect(await userState(engine, user('handmade'))).toEqual({ exists: true, iam: false, locked: false });
+  });
+
+  it.each(['instance', 'cluster'] as const)(
+    'with an RDS-managed master secret ({"username","password"} only, %s) the endpoint comes from RDS',
+    async (kind) => {
+      const secret = rdsManagedSecret(fixture, kind);
+      mockRdsManagedSecret(secret, {
+        secretsManager: { stub: secrets, GetSecretValueCommand },
+        rds: { stub: rds, DescribeDBInstancesCommand, DescribeDBClustersCommand },
+      });
+      const p = props(`managed_${kind}`, { MasterSecretArn: secret.arn });
+      delete (p as Record<string, unknown>).Host;
+      delete (p as Record<string, unknown>).Port;
+
+      const response = await send('Create', p);
+
+      expect(response).toMatchObject({ Status: 'SUCCESS' });
+      expect(response.Data).toMatchObject({ Host: '127.0.0.1', Port: String(PORT[engine]) });
+      expect(rds).toHaveReceivedCommand(
+        kind === 'cluster' ? DescribeDBClustersCommand : DescribeDBInstancesCommand,
+      );
+      expect(await userState(engine, user(`managed_${kind}`))).toEqual({
+        exists: true,
+        iam: true,
+        locked: false,
+      });
+    },
+  );
+
+  it('tables the app creates after the user (a later Django migration, as the app user) are covered', async () => {
+    const created = await send('Create', props('later', { Privileges: ['SELECT'] }));
+    expect(created.Status).toBe('SUCCESS');
+
+    await migrate(fixture, 'shop', '0002_orders');
+
+    expect(await tablePrivileges(engine, user('later'), prefix, 'orders')).toEqual(['SELECT']);
   });
 }

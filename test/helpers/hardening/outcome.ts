@@ -12,6 +12,8 @@ export const PROJECT_ERRORS = [
   'PermanentError',
   'RetryableError',
   'ConfigError',
+  // shared/aws/reachability: an AWS endpoint (or the ResponseURL's S3) cannot be reached.
+  'EndpointUnreachableError',
 ] as const;
 
 export type OutcomeKind = 'error' | 'skip' | 'result' | 'unhandled';

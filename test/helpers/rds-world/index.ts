@@ -15,6 +15,7 @@
  *       DescribeDBInstances/DescribeDBClusters answers that resolve it to the local endpoint;
  *       mockRdsManagedSecret(secret, { secretsManager, rds }) installs them in aws-sdk-client-mock.
  *   asAdmin(engine, fn, database?)        the local superuser: builds the stand-ins, inspects.
+ *   Another server (the sandbox's embedded PostgreSQL): pass `server` to createWorld/dropWorld.
  *
  * What is modelled, and from which AWS doc:
  *
@@ -105,6 +106,23 @@ export const RDS_MYSQL_MASTER_PRIVILEGES = [
 const MYSQL_APP_PRIVILEGES =
   'SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, REFERENCES, CREATE TEMPORARY TABLES, LOCK TABLES, CREATE VIEW, SHOW VIEW, TRIGGER';
 
+/** Where the world is built, and the superuser that builds the stand-ins (default: the local servers). */
+export interface Server {
+  host: string;
+  port: number;
+  adminUser: string;
+  adminPassword: string;
+}
+
+export function localServer(engine: Engine): Server {
+  return {
+    host: '127.0.0.1',
+    port: PORT[engine],
+    adminUser: engine === 'postgres' ? 'postgres' : 'root',
+    adminPassword: '',
+  };
+}
+
 export interface World {
   engine: Engine;
   host: string;
@@ -120,14 +138,9 @@ export async function asAdmin<T>(
   engine: Engine,
   fn: (db: DbConnection) => Promise<T>,
   database?: string,
+  server: Server = localServer(engine),
 ): Promise<T> {
-  return as(
-    engine,
-    engine === 'postgres' ? 'postgres' : 'root',
-    '',
-    fn,
-    database ?? (engine === 'postgres' ? 'postgres' : undefined),
-  );
+  return as(engine, server.adminUser, server.adminPassword, fn, database, server);
 }
 
 /** Runs `fn` connected as `user` (a password login, really checked). */
@@ -137,11 +150,12 @@ export async function as<T>(
   password: string,
   fn: (db: DbConnection) => Promise<T>,
   database?: string,
+  server: Server = localServer(engine),
 ): Promise<T> {
   const db = await connect({
     engine,
-    host: '127.0.0.1',
-    port: PORT[engine],
+    host: server.host,
+    port: server.port,
     user,
     password,
     database: database ?? (engine === 'postgres' ? 'postgres' : undefined),
@@ -160,29 +174,38 @@ const ignoreDuplicate = (error: unknown) => {
 };
 
 /** The stand-in roles RDS provides (idempotent; several test files may run it at once). */
-export async function ensureRdsStandIns(): Promise<void> {
-  await asAdmin('postgres', async (db) => {
-    for (const role of [PG_PASSWORD_ROLE, PG_RDS_SUPERUSER, 'rds_iam', 'rds_password', 'rds_replication']) {
-      await db.query(`CREATE ROLE ${role} NOLOGIN NOSUPERUSER`).catch(ignoreDuplicate);
-    }
-    for (const { role, admin } of RDS_SUPERUSER_MEMBERSHIPS) {
-      await db
-        .query(`GRANT ${role} TO ${PG_RDS_SUPERUSER}${admin ? ' WITH ADMIN OPTION' : ''}`)
-        .catch(ignoreDuplicate);
-    }
-  });
+export async function ensureRdsStandIns(server: Server = localServer('postgres')): Promise<void> {
+  await asAdmin(
+    'postgres',
+    async (db) => {
+      for (const role of [PG_PASSWORD_ROLE, PG_RDS_SUPERUSER, 'rds_iam', 'rds_password', 'rds_replication']) {
+        await db.query(`CREATE ROLE ${role} NOLOGIN NOSUPERUSER`).catch(ignoreDuplicate);
+      }
+      for (const { role, admin } of RDS_SUPERUSER_MEMBERSHIPS) {
+        await db
+          .query(`GRANT ${role} TO ${PG_RDS_SUPERUSER}${admin ? ' WITH ADMIN OPTION' : ''}`)
+          .catch(ignoreDuplicate);
+      }
+    },
+    undefined,
+    server,
+  );
 }
 
 /**
  * Database `prefix`, master `${prefix}_master`, app user `${prefix}_app`, and Django's migrations
  * (contenttypes, auth, shop up to 0001: `items`) applied as the app user. Drops a previous world of that prefix first.
  */
-export async function createWorld(engine: Engine, prefix: string): Promise<World> {
-  await dropWorld(engine, prefix);
+export async function createWorld(
+  engine: Engine,
+  prefix: string,
+  server: Server = localServer(engine),
+): Promise<World> {
+  await dropWorld(engine, prefix, server);
   const world: World = {
     engine,
-    host: '127.0.0.1',
-    port: PORT[engine],
+    host: server.host,
+    port: server.port,
     database: prefix,
     master: `${prefix}_master`,
     masterPassword: `pw-${prefix}-M4ster`,
@@ -190,21 +213,32 @@ export async function createWorld(engine: Engine, prefix: string): Promise<World
     appPassword: `pw-${prefix}-App`,
   };
   if (engine === 'postgres') {
-    await ensureRdsStandIns();
+    await ensureRdsStandIns(server);
     // The local superuser builds only what RDS builds: the master.
-    await asAdmin(engine, (db) =>
-      db.query(
-        `CREATE ROLE ${world.master} LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION ` +
-          `PASSWORD '${world.masterPassword}' IN ROLE ${PG_RDS_SUPERUSER}, ${PG_PASSWORD_ROLE}`,
-      ),
+    await asAdmin(
+      engine,
+      (db) =>
+        db.query(
+          `CREATE ROLE ${world.master} LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION ` +
+            `PASSWORD '${world.masterPassword}' IN ROLE ${PG_RDS_SUPERUSER}, ${PG_PASSWORD_ROLE}`,
+        ),
+      undefined,
+      server,
     );
     // The team's setup, as the master: the app's database and its user.
-    await as(engine, world.master, world.masterPassword, async (db) => {
-      await db.query(`CREATE DATABASE ${world.database}`);
-      await db.query(`CREATE ROLE ${world.app} LOGIN PASSWORD '${world.appPassword}'`);
-    });
+    await as(
+      engine,
+      world.master,
+      world.masterPassword,
+      async (db) => {
+        await db.query(`CREATE DATABASE ${world.database}`);
+        await db.query(`CREATE ROLE ${world.app} LOGIN PASSWORD '${world.appPassword}'`);
+      },
+      undefined,
+      server,
+    );
     // Password checking for the app user is test plumbing (pg_hba), not something the master does.
-    await asAdmin(engine, (db) => db.query(`GRANT ${PG_PASSWORD_ROLE} TO ${world.app}`));
+    await asAdmin(engine, (db) => db.query(`GRANT ${PG_PASSWORD_ROLE} TO ${world.app}`), undefined, server);
     await as(
       engine,
       world.master,
@@ -214,6 +248,7 @@ export async function createWorld(engine: Engine, prefix: string): Promise<World
         await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${world.app}`);
       },
       world.database,
+      server,
     );
   } else {
     await asAdmin(engine, async (db) => {
@@ -265,36 +300,45 @@ export async function migrate(world: World, app?: string, migration?: string): P
 }
 
 /** Drops database `prefix` (and `prefix_b`) and every user named `prefix_...`. */
-export async function dropWorld(engine: Engine, prefix: string): Promise<void> {
-  await asAdmin(engine, async (db) => {
-    if (engine === 'postgres') {
-      for (const name of [prefix, `${prefix}_b`]) {
-        await db.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-          [name],
+export async function dropWorld(
+  engine: Engine,
+  prefix: string,
+  server: Server = localServer(engine),
+): Promise<void> {
+  await asAdmin(
+    engine,
+    async (db) => {
+      if (engine === 'postgres') {
+        for (const name of [prefix, `${prefix}_b`]) {
+          await db.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+            [name],
+          );
+          await db.query(`DROP DATABASE IF EXISTS ${name}`);
+        }
+        const roles = await db.query<{ rolname: string }>(
+          `SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC`,
+          [`${prefix}\\_%`],
         );
-        await db.query(`DROP DATABASE IF EXISTS ${name}`);
+        for (const { rolname } of roles) {
+          await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
+        }
+        for (const { rolname } of roles) {
+          await db.query(`DROP ROLE IF EXISTS "${rolname}"`).catch(() => undefined);
+        }
+      } else {
+        await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
+        await db.query(`DROP DATABASE IF EXISTS ${prefix}_b`);
+        const users = await db.query<{ User: string; Host: string }>(
+          'SELECT User, Host FROM mysql.user WHERE User LIKE ?',
+          [`${prefix}\\_%`],
+        );
+        for (const u of users) await db.query('DROP USER ?@?', [u.User, u.Host]);
       }
-      const roles = await db.query<{ rolname: string }>(
-        `SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC`,
-        [`${prefix}\\_%`],
-      );
-      for (const { rolname } of roles) {
-        await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
-      }
-      for (const { rolname } of roles) {
-        await db.query(`DROP ROLE IF EXISTS "${rolname}"`).catch(() => undefined);
-      }
-    } else {
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}_b`);
-      const users = await db.query<{ User: string; Host: string }>(
-        'SELECT User, Host FROM mysql.user WHERE User LIKE ?',
-        [`${prefix}\\_%`],
-      );
-      for (const u of users) await db.query('DROP USER ?@?', [u.User, u.Host]);
-    }
-  });
+    },
+    undefined,
+    server,
+  );
 }
 
 /** Owner of each relation (table, sequence) in the world's `public` schema / database. */

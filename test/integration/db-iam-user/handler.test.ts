@@ -1,10 +1,11 @@
 /**
  * The deployed entry point (middy + Powertools wiring, configuration from the environment) against
  * the local PostgreSQL, as `serverless invoke local --stage local` runs it: master credentials from
- * LOCAL_MASTER_CREDENTIALS_JSON (honoured only when STAGE=local).
+ * LOCAL_MASTER_CREDENTIALS_JSON (honoured only when STAGE=local). The master is the RDS-shaped
+ * one (test/helpers/rds-world: not a superuser) and the app's tables belong to the app user.
  */
 import type { Context } from 'aws-lambda';
-import { asAdmin, userState } from '../../helpers/db-iam-user/databases';
+import { createFixture, dropFixture, type Fixture, userState } from '../../helpers/db-iam-user/databases';
 import { cfnEvent, SECRET_ARN } from '../../helpers/db-iam-user/events';
 import { type ResponseServer, startResponseServer } from '../../helpers/db-iam-user/response-server';
 
@@ -43,40 +44,34 @@ function context(): Context {
   };
 }
 
-const USER = 'dbiam_hdl_app';
+const PREFIX = 'dbiam_hdl';
+const USER = `${PREFIX}_iam`;
 const props = {
   Engine: 'postgres',
   Host: '127.0.0.1',
   Port: '5432',
-  Database: 'test',
+  Database: PREFIX,
   Username: USER,
   MasterSecretArn: SECRET_ARN,
   Ssl: 'disable',
   OnDelete: 'drop',
 };
-const LOCAL = {
-  STAGE: 'local',
-  DRY_RUN: 'false',
-  LOCAL_MASTER_CREDENTIALS_JSON: '{"username":"postgres","password":""}',
-};
+let LOCAL: Record<string, string>;
 
 let server: ResponseServer;
+let world: Fixture;
 beforeAll(async () => {
   server = await startResponseServer();
-  await asAdmin('postgres', async (db) => {
-    await db.query('CREATE ROLE rds_iam NOLOGIN').catch((e: Error) => {
-      if (!/already exists/.test(e.message)) throw e;
-    });
-    await db.query(`DROP OWNED BY ${USER}`).catch(() => undefined);
-    await db.query(`DROP ROLE IF EXISTS ${USER}`);
-  });
-});
+  world = await createFixture('postgres', PREFIX);
+  LOCAL = {
+    STAGE: 'local',
+    DRY_RUN: 'false',
+    LOCAL_MASTER_CREDENTIALS_JSON: JSON.stringify({ username: world.master, password: world.masterPassword }),
+  };
+}, 120_000);
 afterAll(async () => {
   await server.close();
-  await asAdmin('postgres', async (db) => {
-    await db.query(`DROP OWNED BY ${USER}`).catch(() => undefined);
-    await db.query(`DROP ROLE IF EXISTS ${USER}`);
-  });
+  await dropFixture('postgres', PREFIX);
 });
 
 it('creates then drops the user on the local PostgreSQL and answers CloudFormation each time', async () => {
@@ -92,7 +87,7 @@ it('creates then drops the user on the local PostgreSQL and answers CloudFormati
 
   expect(created.status).toBe('SUCCESS');
   expect(afterCreate).toEqual({ exists: true, iam: true, locked: false });
-  expect(id).toBe(`dbiamuser:v1:postgres:127.0.0.1:5432:test:${USER}`);
+  expect(id).toBe(`dbiamuser:v1:postgres:127.0.0.1:5432:${PREFIX}:${USER}`);
   expect(deleted.status).toBe('SUCCESS');
   expect((await userState('postgres', USER)).exists).toBe(false);
   expect(
@@ -115,14 +110,26 @@ it('in dry run (the local stage default) plans the SQL and sends nothing', async
   expect((await userState('postgres', USER)).exists).toBe(false);
 });
 
-it('ignores LOCAL_MASTER_CREDENTIALS_JSON outside the local stage (it reads Secrets Manager instead)', async () => {
-  const handler = loadHandler({ ...LOCAL, STAGE: 'prod', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' });
-
-  await handler(cfnEvent('Create', server.url('prod'), props), context());
+it('ignores LOCAL_MASTER_CREDENTIALS_JSON outside the local stage (it reads Secrets Manager instead); an unreachable Secrets Manager fails at once, naming the endpoint', async () => {
+  const handler = loadHandler({ ...LOCAL, STAGE: 'prod' });
+  // The SDK reads AWS_ENDPOINT_URL when the first request resolves its endpoint.
+  process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:1';
+  const started = Date.now();
+  try {
+    await handler(cfnEvent('Create', server.url('prod'), props), context());
+  } finally {
+    delete process.env.AWS_ENDPOINT_URL;
+  }
 
   const body = server.accepted().at(-1)!;
   expect(body.Status).toBe('FAILED');
-  expect(String(body.Reason)).toContain('secretsmanager:GetSecretValue');
+  // https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+  expect(String(body.Reason)).toBe(
+    'Cannot reach Secrets Manager at 127.0.0.1 from this function (ECONNREFUSED): in private subnets, add the ' +
+      'Secrets Manager interface VPC endpoint com.amazonaws.us-east-1.secretsmanager (private DNS on, security ' +
+      'group allowing HTTPS from the function), or a NAT gateway',
+  );
+  expect(Date.now() - started).toBeLessThan(5_000);
 });
 
 it('answers FAILED, naming the bad variable, when the function is misconfigured', async () => {

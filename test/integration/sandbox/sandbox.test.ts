@@ -116,12 +116,15 @@ describe('npm start (scripts/sandbox)', () => {
     expect(run.output).toContain('(SNS → SQS)');
   });
 
-  it('creates the IAM database user on PostgreSQL (checked on the server before Delete drops it)', () => {
+  it('creates the IAM database user on PostgreSQL as the RDS-shaped master (checked on the server before Delete drops it)', () => {
     const db = report.scenarios.find((s) => s.fn === 'dbIamUser')!;
     expect(db.verified.filter((v) => !v.ok)).toEqual([]);
     expect(db.verified.map((v) => v.check)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^after Create, user sandbox_iam_\d+ exists and can log in$/),
+        expect.stringMatching(/^after Create, user sandbox_app_\d+_iam exists and can log in$/),
+        expect.stringMatching(
+          /^after Create, it may read the app's table items \(owned by sandbox_app_\d+_app, made by Django\)$/,
+        ),
         'after Create, it is a member of rds_iam (IAM authentication)',
         'after Delete (OnDelete=drop), the user is gone',
       ]),

@@ -1,3 +1,5 @@
+import { EndpointUnreachableError } from '../../../shared/aws/reachability';
+import { closedPort } from '../../helpers/hardening/servers';
 import {
   buildResponseBody,
   cleanReason,
@@ -100,6 +102,51 @@ describe('sendResponse', () => {
     expect(String(error)).toContain('s3.amazonaws.com/x not delivered: HTTP 502');
     expect(String(error)).not.toContain('Signature');
     expect(put).toHaveBeenCalledTimes(3);
+  });
+
+  // The ResponseURL is an S3 pre-signed URL: from private subnets it needs the S3 gateway endpoint
+  // or NAT (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html,
+  // https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
+  it('stops after two attempts that cannot connect, naming the S3 gateway endpoint', async () => {
+    const put = jest.fn(async () => {
+      throw Object.assign(new Error('no connection within 3000 ms'), { code: 'ECONNECT_TIMEOUT' });
+    });
+
+    const error = await sendResponse(url, '{}', { put, sleep: noSleep, region: 'us-east-1' }).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(EndpointUnreachableError);
+    expect(put).toHaveBeenCalledTimes(2);
+    expect((error as Error).message).toBe(
+      'CloudFormation response to https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x not delivered: ' +
+        'Cannot reach S3 at cloudformation-custom-resource-response-useast1.s3.amazonaws.com from this function (ECONNECT_TIMEOUT): ' +
+        "in private subnets, add the S3 gateway VPC endpoint com.amazonaws.us-east-1.s3 to the route tables of the function's subnets (free), or a NAT gateway",
+    );
+  });
+
+  it('a real refused connection (closed port) is declared unreachable after two attempts', async () => {
+    const port = await closedPort();
+    const error = await sendResponse(`http://127.0.0.1:${port}/cfn?X-Amz-Signature=abc`, '{}', {
+      sleep: noSleep,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EndpointUnreachableError);
+    expect((error as Error).message).toMatch(/ECONNREFUSED.*com\.amazonaws\.<region>\.s3/);
+    expect((error as Error).message).not.toContain('Signature');
+  });
+
+  it('a connection failure followed by a 5xx is still retried to success', async () => {
+    const answers: Array<number | Error> = [
+      Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+      500,
+      200,
+    ];
+    const put = jest.fn(async () => {
+      const next = answers.shift();
+      if (next instanceof Error) throw next;
+      return next ?? 200;
+    });
+    expect(await sendResponse(url, '{}', { put, sleep: noSleep })).toBe(3);
   });
 
   it('does not retry a 4xx', async () => {

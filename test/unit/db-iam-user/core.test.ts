@@ -5,7 +5,7 @@
 import type { DbConnection, DbConnectOptions } from '../../../shared/db/driver';
 import { processRequest, type CoreDeps, type CoreOptions } from '../../../functions/db-iam-user/core';
 import { misconfigured } from '../../../functions/db-iam-user/custom-resource';
-import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
+import { ALL_DATABASE_PRIVILEGES, authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { CustomResourceEvent } from '../../../functions/db-iam-user/schema';
 import { cfnEvent, SECRET_ARN } from '../../helpers/db-iam-user/events';
 
@@ -219,7 +219,9 @@ describe('processRequest', () => {
     );
 
     expect(outcome.reason).toMatch(/Revoked django's access to app only: it still has access to other_db/);
-    expect(db.executed).toContain("REVOKE ALL PRIVILEGES ON `app`.* FROM 'django'@'%'");
+    expect(db.executed).toContain(
+      `REVOKE ${ALL_DATABASE_PRIVILEGES.join(', ')} ON \`app\`.* FROM 'django'@'%'`,
+    );
     expect(db.executed.some((sql) => sql.startsWith('DROP USER'))).toBe(false);
   });
 

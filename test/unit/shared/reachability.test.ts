@@ -29,12 +29,17 @@ class CountingHandler extends NodeHttpHandler {
   }
 }
 
+const clients: SecretsManagerClient[] = [];
+afterAll(() => clients.forEach((c) => c.destroy()));
+
 function client(endpoint: string, handler: CountingHandler) {
-  return new SecretsManagerClient({
+  const c = new SecretsManagerClient({
     ...clientConfig({ maxAttempts: 3 }),
     endpoint,
     requestHandler: handler,
   });
+  clients.push(c);
+  return c;
 }
 
 describe('failFastWhenUnreachable', () => {
