@@ -8,7 +8,7 @@
  * notification goes through SNS. Users and database are removed at the end.
  */
 import { loadConfig } from '../../../shared/config';
-import { connect, type DbConnection } from '../../../shared/db/driver';
+import { connect } from '../../../shared/db/driver';
 import { notifierFromEnv } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
 import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
@@ -16,20 +16,16 @@ import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-se
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
 import { FakeSecretsManager } from '../../../test/helpers/rotate-secret/fake-secrets-manager';
 import {
+  createWorld,
+  dropWorld,
   migrate,
-  PG_RDS_SUPERUSER,
-  RDS_SUPERUSER_MEMBERSHIPS,
   rdsManagedSecret,
-  type World,
+  type Server,
 } from '../../../test/helpers/rds-world';
 import { addRdsManagedMaster, fakeRds } from '../../../test/helpers/rotate-secret/rotation';
 import { capture, wouldCalls } from '../invoke';
 import type { SandboxPostgres } from '../postgres';
-import { asAdmin } from './db-iam-user';
 import type { Scenario } from './types';
-
-/** Members must give a password where pg_hba.conf says so (test/helpers/rotate-secret/pg-password-auth.sh). */
-const PASSWORD_ROLE = 'rot_password_auth';
 
 export const rotateSecretScenario: Scenario = {
   fn: 'rotateSecret',
@@ -37,12 +33,19 @@ export const rotateSecretScenario: Scenario = {
   async run(ctx) {
     const pg = ctx.postgres;
     const prefix = `sandbox_rot_${ctx.suffix}`;
-    const app = `${prefix}_app`;
-    const master = `${prefix}_master`;
     const secretName = 'django-app/db';
     const fake = new FakeSecretsManager();
-    ctx.onCleanup(`database ${prefix} and its users gone`, () => dropFixture(pg, prefix));
-    const world = await createFixture(pg, prefix, app, master);
+    // The RDS-shaped world (test/helpers/rds-world) on the sandbox's server.
+    const server: Server = {
+      host: pg.host,
+      port: pg.port,
+      adminUser: pg.user,
+      adminPassword: pg.password ?? '',
+    };
+    const dropAll = () => dropWorld('postgres', prefix, server);
+    ctx.onCleanup(`database ${prefix} and its users gone`, dropAll);
+    const world = await createWorld('postgres', prefix, server);
+    const { app, master } = world;
     ctx.progress(
       `created database ${prefix} as RDS hands it out: master ${master} (not a superuser), app user ${app} owning the tables Django's migrations made`,
     );
@@ -147,87 +150,11 @@ export const rotateSecretScenario: Scenario = {
       };
     } finally {
       fake.restore();
-      await dropFixture(pg, prefix);
+      await dropAll();
       ctx.progress(`dropped database ${prefix} and its users`);
     }
   },
 };
-
-/**
- * The RDS-shaped world of test/helpers/rds-world on the sandbox's server: stand-in rds_superuser,
- * a master with LOGIN CREATEROLE CREATEDB and no SUPERUSER, the database and app user created by
- * the master, and Django's migrations run as the app user (it owns its tables).
- */
-async function createFixture(
-  pg: SandboxPostgres,
-  prefix: string,
-  app: string,
-  master: string,
-): Promise<World> {
-  await dropFixture(pg, prefix);
-  const world: World = {
-    engine: 'postgres',
-    host: pg.host,
-    port: pg.port,
-    database: prefix,
-    master,
-    masterPassword: 'Sandbox-master-1',
-    app,
-    appPassword: 'Sandbox-app-1',
-  };
-  await asAdmin(pg, 'postgres', async (db) => {
-    for (const role of [PASSWORD_ROLE, PG_RDS_SUPERUSER, 'rds_iam', 'rds_password', 'rds_replication']) {
-      await db.query(
-        `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-      );
-    }
-    for (const { role, admin } of RDS_SUPERUSER_MEMBERSHIPS)
-      await db.query(`GRANT ${role} TO ${PG_RDS_SUPERUSER}${admin ? ' WITH ADMIN OPTION' : ''}`);
-    await db.query(
-      `CREATE ROLE ${master} LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION PASSWORD '${world.masterPassword}' IN ROLE ${PG_RDS_SUPERUSER}, ${PASSWORD_ROLE}`,
-    );
-  });
-  const asMaster = async (database: string, fn: (db: DbConnection) => Promise<unknown>) => {
-    const db = await connect({
-      ...world,
-      engine: 'postgres',
-      user: master,
-      password: world.masterPassword,
-      database,
-      ssl: 'disable',
-    });
-    try {
-      await fn(db);
-    } finally {
-      await db.close();
-    }
-  };
-  await asMaster('postgres', async (db) => {
-    await db.query(`CREATE DATABASE ${prefix}`);
-    await db.query(`CREATE ROLE ${app} LOGIN PASSWORD '${world.appPassword}'`);
-  });
-  await asAdmin(pg, 'postgres', (db) => db.query(`GRANT ${PASSWORD_ROLE} TO ${app}`));
-  await asMaster(prefix, async (db) => {
-    await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${prefix} TO ${app}`);
-    await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${app}`);
-  });
-  await migrate(world, 'auth');
-  await migrate(world, 'shop', '0001_initial');
-  return world;
-}
-
-async function dropFixture(pg: SandboxPostgres, prefix: string): Promise<void> {
-  await asAdmin(pg, 'postgres', async (db) => {
-    await db.query(`DROP DATABASE IF EXISTS ${prefix} WITH (FORCE)`);
-    const roles = await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname LIKE $1', [
-      `${prefix}\\_%`,
-    ]);
-    for (const { rolname } of roles) {
-      await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
-      await db.query(`DROP ROLE IF EXISTS "${rolname}"`);
-    }
-  });
-}
 
 async function canLogin(
   pg: SandboxPostgres,

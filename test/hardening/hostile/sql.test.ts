@@ -20,7 +20,6 @@ import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
 import { Figures } from '../../helpers/hardening/figures-store';
 import { isProjectError } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
-import type { World } from '../../helpers/rds-world';
 import {
   addRdsManagedMaster,
   asAdmin,
