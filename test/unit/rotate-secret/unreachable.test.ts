@@ -34,7 +34,11 @@ function counting(port: EcsPort): EcsPort & { calls: string[] } {
 
 describe('finishSecret without a route to ECS and SNS', () => {
   let fake: FakeSecretsManager;
-  afterEach(() => fake.restore());
+  const clients: Array<{ destroy(): void }> = [];
+  afterEach(() => {
+    fake.restore();
+    for (const c of clients.splice(0)) c.destroy();
+  });
 
   async function rotateUpToFinish(deps: Parameters<typeof rotateSecret>[1]) {
     fake = new FakeSecretsManager();
@@ -53,13 +57,11 @@ describe('finishSecret without a route to ECS and SNS', () => {
   it('moves AWSCURRENT, tries ECS once (not once per service, not with retries) and names every service not redeployed', async () => {
     const port = await closedPort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const ecs = counting(
-      ecsAdapter(failFastWhenUnreachable(new ECSClient({ ...clientConfig(), endpoint }), 'ecs')),
-    );
-    const notifier = snsNotifier(
-      failFastWhenUnreachable(new SNSClient({ ...clientConfig(), endpoint }), 'sns'),
-      'arn:aws:sns:us-east-1:123456789012:ops',
-    );
+    const ecsClient = failFastWhenUnreachable(new ECSClient({ ...clientConfig(), endpoint }), 'ecs');
+    const snsClient = failFastWhenUnreachable(new SNSClient({ ...clientConfig(), endpoint }), 'sns');
+    clients.push(ecsClient, snsClient);
+    const ecs = counting(ecsAdapter(ecsClient));
+    const notifier = snsNotifier(snsClient, 'arn:aws:sns:us-east-1:123456789012:ops');
     const { token, finish } = await rotateUpToFinish({
       ...rotationDeps(new FakeSecretsManager()),
       ecs,
