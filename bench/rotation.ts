@@ -1,11 +1,11 @@
-/** Duration of a full four-step rotation (alternating users) against the local PostgreSQL. */
+/** Duration of a full four-step rotation (alternating users) against the local PostgreSQL, RDS-shaped. */
 import { FakeSecretsManager } from '../test/helpers/rotate-secret/fake-secrets-manager';
 import {
   createFixture,
   dropFixture,
-  PG_PORT,
   rotationDeps,
   runFullRotation,
+  seedAppSecret,
   testConfig,
 } from '../test/helpers/rotate-secret/rotation';
 import { median, round } from './stats';
@@ -13,33 +13,12 @@ import { median, round } from './stats';
 const PREFIX = 'rot_bench';
 
 export async function measureRotation(runs: number) {
-  const fixture = await createFixture('postgres', PREFIX, 'bench-App-pw1', 'bench-Master-pw1');
+  // The RDS-shaped world: non-superuser master behind its RDS-managed secret, Django-owned tables.
+  const fixture = await createFixture('postgres', PREFIX);
   const fake = new FakeSecretsManager();
   try {
-    const masterArn = fake.createSecret(
-      `${PREFIX}/master`,
-      JSON.stringify({
-        engine: 'postgres',
-        host: '127.0.0.1',
-        port: PG_PORT,
-        username: fixture.master,
-        password: 'bench-Master-pw1',
-      }),
-    );
     const secretId = `${PREFIX}/app/db`;
-    fake.createSecret(
-      secretId,
-      JSON.stringify({
-        engine: 'postgres',
-        host: '127.0.0.1',
-        port: PG_PORT,
-        username: fixture.app,
-        password: 'bench-App-pw1',
-        dbname: fixture.database,
-        masterarn: masterArn,
-        rotationStrategy: 'alternating-users',
-      }),
-    );
+    seedAppSecret(fake, fixture, secretId, 'alternating-users');
     const config = testConfig({ CLUSTER_NAME: 'django-app', SECRET_CONSUMERS: '[]' });
     const totals: number[] = [];
     const perStep = new Map<string, number[]>();

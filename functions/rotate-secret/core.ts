@@ -1,4 +1,4 @@
-import { describeError, OpsError, PermanentError } from '../../shared/errors';
+import { describeError, OpsError, PermanentError, RetryableError } from '../../shared/errors';
 import { secretUrl } from '../../shared/links';
 import type { Notification } from '../../shared/notify';
 import { registerSecret } from '../../shared/redact';
@@ -9,6 +9,7 @@ import {
   STRATEGIES,
   type RotateSecretConfig,
   type RotationEvent,
+  type RotationFailedEvent,
   type StrategyName,
 } from './schema';
 import type { StepContext, StepOutcome, Strategy } from './strategies/context';
@@ -40,6 +41,8 @@ export interface RotationResult {
   actions: string[];
   redeployed?: string[];
   redeployFailed?: Array<{ service: string; error: string }>;
+  /** Why the SecretRotated notification could not be sent (the rotation is complete regardless). */
+  notifyFailed?: string;
 }
 
 /**
@@ -63,8 +66,16 @@ export function chooseStrategy(
   };
   if (fromField !== undefined) return pick(fromField, 'secret field');
   if (fromTag !== undefined) return pick(fromTag, 'tag');
-  const isDatabase = typeof jsonObject(currentValue)?.engine === 'string';
-  return { strategy: isDatabase ? 'alternating-users' : 'random-value', source: 'default' };
+  const json = jsonObject(currentValue);
+  if (typeof json?.engine === 'string') return { strategy: 'alternating-users', source: 'default' };
+  if (json && (json.username !== undefined || json.password !== undefined)) {
+    // Database credentials without engine/host (e.g. an RDS-managed secret, or one written by
+    // hand): a random string in their place would lock the app out. Never guess.
+    throw new PermanentError(
+      `Refusing to rotate ${meta.name}: it holds a username/password but no "engine", so it is neither a database secret this function can rotate nor an app secret. Add "engine" and "host" (and "masterarn" for alternating-users), or set the tag ${TAG_STRATEGY}`,
+    );
+  }
+  return { strategy: 'random-value', source: 'default' };
 }
 
 /**
@@ -102,6 +113,9 @@ export function consumersOf(
   );
 }
 
+/** Time kept for what follows the redeploys (the notification, the answer): a connect timeout and more. */
+export const FINISH_RESERVE_MS = 8_000;
+
 async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationResult): Promise<StepOutcome> {
   const { SecretId, ClientRequestToken: token } = ctx.event;
   const from = currentVersionId(ctx.meta);
@@ -117,18 +131,35 @@ async function finishSecret(ctx: StepContext, impl: Strategy, result: RotationRe
   await ctx.deps.secrets.moveCurrent(SecretId, token, from);
   ctx.actions.push(move);
   // ECS injects secrets only when a task starts: running tasks keep the old value until replaced.
+  // The rotation itself is complete and a retry would be a no-op, so failures are reported, not
+  // thrown. ECS that cannot be reached at all (a VPC without the endpoint) is tried once, not once
+  // per service; and services left when the invocation runs short of time are not started.
   result.redeployed = [];
   result.redeployFailed = [];
+  let unreachable: string | undefined;
   for (const c of consumers) {
     const label = `${c.cluster}/${c.service}`;
+    const remaining = ctx.deps.clock?.remainingMs();
+    if (unreachable) {
+      result.redeployFailed.push({ service: label, error: `not attempted: ${unreachable}` });
+      continue;
+    }
+    if (remaining !== undefined && remaining < FINISH_RESERVE_MS) {
+      result.redeployFailed.push({
+        service: label,
+        error: `not attempted: only ${Math.round(remaining / 1000)} s of the invocation left`,
+      });
+      continue;
+    }
     try {
       if (!c.cluster) throw new PermanentError('no cluster configured (consumer cluster or CLUSTER_NAME)');
       await ctx.deps.ecs.forceNewDeployment(c.cluster, c.service);
       result.redeployed.push(label);
       ctx.actions.push(`UpdateService ${label} forceNewDeployment`);
     } catch (error) {
-      // The rotation itself is complete; a retry would be a no-op, so report instead of throwing.
       result.redeployFailed.push({ service: label, error: describeError(error) });
+      if ((error as { name?: string }).name === 'EndpointUnreachableError')
+        unreachable = describeError(error);
     }
   }
   return { outcome: 'done', users };
@@ -182,28 +213,77 @@ function failureNotification(
   meta?: SecretMetadata,
 ): Notification {
   const name = meta?.name ?? secretNameOf(event.SecretId);
+  const retryable = error instanceof OpsError ? error.retryable : true;
+  const state =
+    event.Step === 'finishSecret'
+      ? 'AWSCURRENT may or may not have moved: check the secret’s versions.'
+      : 'AWSCURRENT is unchanged: the app keeps working with the current credentials.';
   return {
     title: `${name}: rotation failed at ${event.Step}`,
-    severity: 'critical',
+    severity: retryable ? 'warning' : 'critical',
     eventType: 'SecretRotationFailed',
-    summary: `Rotation of ${name} failed at ${event.Step} and a retry cannot fix it: ${describeError(error)}. AWSCURRENT is unchanged unless the step was finishSecret.`,
+    summary: retryable
+      ? `Rotation of ${name} failed at ${event.Step} with a fault that may be temporary: ${describeError(error)}. ${state}`
+      : `Rotation of ${name} failed at ${event.Step} and a retry cannot fix it: ${describeError(error)}. ${state}`,
     facts: [
       ['Secret', name],
       ['Step', event.Step],
       ['Version', event.ClientRequestToken],
+      ['Retry can help', retryable ? 'yes' : 'no'],
     ],
     nextSteps: [
-      'Fix the cause above, then run `aws secretsmanager rotate-secret --secret-id ' + name + '` again.',
+      retryable
+        ? `If it persists (network, endpoint, throttling), fix the cause, then run \`aws secretsmanager rotate-secret --secret-id ${name}\`.`
+        : `Fix the cause above, then run \`aws secretsmanager rotate-secret --secret-id ${name}\`.`,
     ],
     links: [{ label: 'Secret', url: secretUrl(config.AWS_REGION, name) }],
     keywords: ['rotation'],
+    threadId: `rotation-${name}`,
+  };
+}
+
+/**
+ * Secrets Manager's RotationFailed event: also reaches a person when the function never ran or
+ * died before it could notify (no invoke permission, a timeout, a crash at start).
+ */
+export function rotationFailedNotification(event: RotationFailedEvent, region: string): Notification {
+  const secretId =
+    event.detail.additionalEventData?.SecretId ??
+    event.detail.requestParameters?.secretId ??
+    event.resources?.[0];
+  const name = secretId ? secretNameOf(secretId) : undefined;
+  const when = event.detail.eventTime ?? event.time;
+  return {
+    // (No "secret:" in a sentence: the redactor reads it as a key and value.)
+    title: name
+      ? `${name}: Secrets Manager reports the rotation failed`
+      : 'Secrets Manager reports a failed rotation',
+    severity: 'critical',
+    eventType: 'SecretsManagerRotationFailed',
+    summary:
+      `Secrets Manager recorded a failed rotation${name ? ` of ${name}` : ''}${when ? ` at ${when}` : ''}. ` +
+      'AWSCURRENT is unchanged unless the failure came after finishSecret moved it; the rotation function’s own notification, if it ran, says which step failed.',
+    facts: [
+      ['Secret', name],
+      ['Region', event.region ?? region],
+      ['Time', when],
+    ],
+    nextSteps: [
+      'Read the rotation function’s log (CloudWatch Logs, /aws/lambda/ops-sentinel-<stage>-rotateSecret) for the failed step.',
+      name
+        ? `After fixing the cause: \`aws secretsmanager rotate-secret --secret-id ${name}\`.`
+        : 'After fixing the cause, start the rotation again with `aws secretsmanager rotate-secret`.',
+    ],
+    links: name ? [{ label: 'Secret', url: secretUrl(event.region ?? region, name) }] : [],
+    keywords: ['rotation'],
+    ...(name ? { threadId: `rotation-${name}` } : {}),
   };
 }
 
 /**
  * One rotation step. Idempotent and re-entrant: a step delivered twice, or retried after a
- * failure at any point, converges. Throws on failure so Secrets Manager retries; a failure no
- * retry can fix is also notified.
+ * failure at any point, converges. Every failure is notified, then thrown (Secrets Manager marks
+ * the rotation failed).
  */
 export async function rotateSecret(
   event: RotationEvent,
@@ -234,15 +314,28 @@ export async function rotateSecret(
     let outcome: StepOutcome;
     if (event.Step === 'finishSecret') {
       outcome = await finishSecret(ctx, impl, result);
-      if (outcome.outcome === 'done')
-        await deps.notifier.notify(finishNotification(ctx, result, outcome.users));
+      if (outcome.outcome === 'done') {
+        // AWSCURRENT has moved: a notification that cannot be sent must not fail the rotation.
+        await deps.notifier.notify(finishNotification(ctx, result, outcome.users)).catch((error: unknown) => {
+          result.notifyFailed = describeError(error);
+        });
+      }
     } else {
       outcome = await impl[event.Step](ctx);
     }
     return { ...result, outcome: outcome.outcome, ...(outcome.reason ? { reason: outcome.reason } : {}) };
   } catch (error) {
-    if (error instanceof OpsError && !error.retryable) {
-      await deps.notifier.notify(failureNotification(event, error, config, meta)).catch(() => undefined);
+    // Secrets Manager invokes rotation synchronously: no Lambda retry and no OnFailure destination
+    // ever sees this error, so every failure is notified here, retryable or not.
+    try {
+      await deps.notifier.notify(failureNotification(event, error, config, meta));
+    } catch (notifyError) {
+      // The error is all that is left (Secrets Manager logs it): say that nobody was told.
+      const message = `${error instanceof Error ? error.message : String(error)}; the failure notification was not sent either: ${describeError(notifyError)}`;
+      const retryable = error instanceof OpsError ? error.retryable : true;
+      throw retryable
+        ? new RetryableError(message, { cause: error })
+        : new PermanentError(message, { cause: error });
     }
     throw error;
   }

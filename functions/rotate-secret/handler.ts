@@ -1,10 +1,13 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws/client-config';
+import { failFastWhenUnreachable } from '../../shared/aws/reachability';
 import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { Dimension, Metric } from '../../shared/metric-names';
@@ -12,17 +15,29 @@ import { notifierFromEnv } from '../../shared/notify';
 import { logger, metrics, singleMetric } from '../../shared/powertools';
 import { ecsAdapter } from './adapters/ecs';
 import { localStateSecrets } from './adapters/local-state';
+import { rdsAdapter } from './adapters/rds';
 import { secretsManagerAdapter } from './adapters/secrets-manager';
-import { rotateSecret } from './core';
+import { rotateSecret, rotationFailedNotification } from './core';
 import type { RotationDeps } from './ports';
-import { parseRotationEvent, RotateSecretConfig, secretNameOf } from './schema';
+import {
+  isEventBridgeEvent,
+  parseRotationEvent,
+  parseRotationFailedEvent,
+  RotateSecretConfig,
+  secretNameOf,
+} from './schema';
 
 const config = loadConfig(RotateSecretConfig);
+// In private subnets each API needs an endpoint or NAT: a call that cannot connect fails at once,
+// naming the missing endpoint (shared/aws/reachability), instead of retrying into the timeout.
 const deps: RotationDeps = {
   secrets: config.LOCAL_SECRETS_STATE
     ? localStateSecrets(config.LOCAL_SECRETS_STATE)
-    : secretsManagerAdapter(new SecretsManagerClient(clientConfig())),
-  ecs: ecsAdapter(new ECSClient(clientConfig())),
+    : secretsManagerAdapter(
+        failFastWhenUnreachable(new SecretsManagerClient(clientConfig()), 'secretsmanager'),
+      ),
+  ecs: ecsAdapter(failFastWhenUnreachable(new ECSClient(clientConfig()), 'ecs')),
+  rds: rdsAdapter(failFastWhenUnreachable(new RDSClient(clientConfig()), 'rds')),
   db: { connect },
   notifier: notifierFromEnv(),
 };
@@ -30,7 +45,14 @@ const deps: RotationDeps = {
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
-  .handler(async (input: unknown) => {
+  .handler(async (input: unknown, context: Context) => {
+    if (isEventBridgeEvent(input)) {
+      // Secrets Manager's RotationFailed event (EventBridge rule in resources/rotate-secret.yml).
+      const notification = rotationFailedNotification(parseRotationFailedEvent(input), config.AWS_REGION);
+      await deps.notifier.notify(notification);
+      logger.info('rotation failure reported by Secrets Manager', { title: notification.title });
+      return { notified: notification.title };
+    }
     const event = parseRotationEvent(input);
     // Key names without "secret"/"token": the logger redacts values under such keys.
     logger.appendKeys({
@@ -38,10 +60,15 @@ export const handler = middy()
       step: event.Step,
       versionId: event.ClientRequestToken,
     });
-    const result = await rotateSecret(event, deps, config);
+    const clock = { remainingMs: () => context.getRemainingTimeInMillis() };
+    const result = await rotateSecret(event, { ...deps, clock }, config);
     const metric = singleMetric();
     metric.addDimensions({ [Dimension.Strategy]: result.strategy ?? 'none', [Dimension.Step]: event.Step });
     metric.addMetric(Metric.RotationSteps, MetricUnit.Count, 1);
-    logger.info(config.DRY_RUN ? 'rotation step (dry run: nothing changed)' : 'rotation step', { result });
+    if (result.redeployFailed?.length || result.notifyFailed) {
+      logger.warn('rotation complete, but not every consumer was redeployed or told', { result });
+    } else {
+      logger.info(config.DRY_RUN ? 'rotation step (dry run: nothing changed)' : 'rotation step', { result });
+    }
     return result;
   });

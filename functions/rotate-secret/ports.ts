@@ -48,6 +48,19 @@ export interface EcsPort {
   forceNewDeployment(cluster: string, service: string): Promise<{ deploymentId?: string }>;
 }
 
+/** Where an RDS instance or cluster answers (cluster: its writer endpoint). `engine` as RDS names it. */
+export interface DbEndpoint {
+  host: string;
+  port: number;
+  engine: string;
+}
+
+/** RDS, for RDS-managed master secrets that carry no host. */
+export interface RdsPort {
+  instanceEndpoint(dbInstanceArn: string): Promise<DbEndpoint>;
+  clusterEndpoint(dbClusterArn: string): Promise<DbEndpoint>;
+}
+
 export interface DbPort {
   connect(options: DbConnectOptions): Promise<DbConnection>;
 }
@@ -56,5 +69,8 @@ export interface RotationDeps {
   secrets: SecretsPort;
   db: DbPort;
   ecs: EcsPort;
+  rds: RdsPort;
   notifier: Notifier;
+  /** Time left in this invocation (Lambda's context); absent: no limit. */
+  clock?: { remainingMs(): number };
 }

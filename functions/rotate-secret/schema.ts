@@ -26,6 +26,43 @@ export function parseRotationEvent(input: unknown): RotationEvent {
   );
 }
 
+/**
+ * Secrets Manager's own record of a failed rotation, delivered by EventBridge as a CloudTrail
+ * service event (no trail needed for service events):
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ */
+export const RotationFailedEvent = z.object({
+  'detail-type': z.literal('AWS Service Event via CloudTrail'),
+  source: z.literal('aws.secretsmanager'),
+  time: z.string().optional(),
+  region: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+  detail: z.looseObject({
+    eventName: z.literal('RotationFailed'),
+    eventTime: z.string().optional(),
+    additionalEventData: z.looseObject({ SecretId: z.string().optional() }).nullish(),
+    requestParameters: z.looseObject({ secretId: z.string().optional() }).nullish(),
+  }),
+});
+export type RotationFailedEvent = z.infer<typeof RotationFailedEvent>;
+
+/** True for an EventBridge envelope (a rotation step never has `detail-type`). */
+export function isEventBridgeEvent(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && 'detail-type' in input;
+}
+
+export function parseRotationFailedEvent(input: unknown): RotationFailedEvent {
+  const result = RotationFailedEvent.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`,
+  );
+  throw new InvalidEventError(
+    `Not a Secrets Manager RotationFailed event (EventBridge, AWS Service Event via CloudTrail): ${problems.join('; ')}`,
+  );
+}
+
 export const STRATEGIES = ['alternating-users', 'single-user', 'random-value'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 

@@ -3,7 +3,7 @@ import { mysqlDialect } from './mysql';
 import { postgresDialect } from './postgres';
 import type { Dialect } from './types';
 
-export type { Dialect, Privilege, Statement } from './types';
+export type { Dialect, GrantCopy, Privilege, Statement } from './types';
 
 export function dialectFor(engine: Engine): Dialect {
   return engine === 'postgres' ? postgresDialect : mysqlDialect;

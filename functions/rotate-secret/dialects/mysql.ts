@@ -12,9 +12,14 @@ export function quoteAccount(user: string, host: string): string {
   return `${q(user)}@${q(host)}`;
 }
 
+// MariaDB's SHOW GRANTS shows the account's REQUIRE clause; it is copied with ALTER USER instead
+// (MySQL 8 no longer shows it there, nor accepts it in GRANT).
+const REQUIRE_CLAUSE =
+  /\s+REQUIRE\s+(?:NONE|SSL|X509|(?:(?:AND\s+)?(?:ISSUER|SUBJECT|CIPHER)\s+'(?:[^']|'')*'\s*)+)(?=\s+WITH\s|\s*$)/i;
+
 /**
  * One line of `SHOW GRANTS` made account-independent: the grantee replaced by a placeholder and
- * MariaDB's `IDENTIFIED BY PASSWORD '<hash>'` removed (copying it would copy the password).
+ * MariaDB's `IDENTIFIED BY PASSWORD '<hash>'` (copying it would copy the password) and `REQUIRE …` removed.
  */
 export function normaliseGrant(line: string, user: string, host: string): string {
   const accountForms = [
@@ -23,7 +28,8 @@ export function normaliseGrant(line: string, user: string, host: string): string
   ].map(escapeRegExp);
   return line
     .replace(new RegExp(accountForms.join('|'), 'g'), ACCOUNT)
-    .replace(/\s+IDENTIFIED\s+(?:BY\s+PASSWORD\s+'[^']*'|VIA\s+.*?)(?=\s+WITH\s|$)/i, '')
+    .replace(/\s+IDENTIFIED\s+(?:BY\s+PASSWORD\s+'[^']*'|VIA\s+.*?)(?=\s+REQUIRE\s|\s+WITH\s|$)/i, '')
+    .replace(REQUIRE_CLAUSE, '')
     .trim();
 }
 
@@ -73,14 +79,39 @@ export const mysqlDialect: Dialect = {
     /mariadb/i.test(version)
       ? { sql: 'SET PASSWORD = PASSWORD(?)', params: [password] }
       : { sql: 'ALTER USER CURRENT_USER() IDENTIFIED BY ?', params: [password] },
-  listPrivileges: (user, host) => ({ sql: 'SHOW GRANTS FOR ?@?', params: [user, host] }),
-  privileges: (rows, holder, grantee, host) =>
-    rows
-      .map((row) => String(Object.values(row)[0] ?? ''))
-      .filter((line) => line.length > 0)
-      .map((line) => privilegeOf(line, holder, grantee, host)),
-  resetPrivileges: (user, host) => [
-    { sql: 'REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', params: [user, host] },
-  ],
+  grants: {
+    listPrivileges: (user, host) => ({ sql: 'SHOW GRANTS FOR ?@?', params: [user, host] }),
+    privileges: (rows, holder, grantee, host) =>
+      rows
+        .map((row) => String(Object.values(row)[0] ?? ''))
+        .filter((line) => line.length > 0)
+        .map((line) => privilegeOf(line, holder, grantee, host)),
+    resetPrivileges: (user, host) => [
+      { sql: 'REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', params: [user, host] },
+    ],
+    tlsRequirement: (user, host) => ({
+      sql: `SELECT ssl_type, CAST(ssl_cipher AS CHAR) AS ssl_cipher, CAST(x509_issuer AS CHAR) AS x509_issuer,
+              CAST(x509_subject AS CHAR) AS x509_subject FROM mysql.user WHERE User = ? AND Host = ?`,
+      params: [user, host],
+    }),
+    requireTls: (user, host, row) => {
+      const type = String(row.ssl_type ?? '').toUpperCase();
+      if (type === 'ANY') return { sql: 'ALTER USER ?@? REQUIRE SSL', params: [user, host] };
+      if (type === 'X509') return { sql: 'ALTER USER ?@? REQUIRE X509', params: [user, host] };
+      const parts = (
+        [
+          ['CIPHER', row.ssl_cipher],
+          ['ISSUER', row.x509_issuer],
+          ['SUBJECT', row.x509_subject],
+        ] as const
+      ).filter(([, value]) => value !== null && value !== undefined && String(value) !== '');
+      if (type !== 'SPECIFIED' || parts.length === 0)
+        return { sql: 'ALTER USER ?@? REQUIRE NONE', params: [user, host] };
+      return {
+        sql: `ALTER USER ?@? REQUIRE ${parts.map(([k]) => `${k} ?`).join(' AND ')}`,
+        params: [user, host, ...parts.map(([, v]) => String(v))],
+      };
+    },
+  },
   test: { sql: 'SELECT 1 AS ok' },
 };

@@ -29,6 +29,18 @@ export interface Dialect {
   readonly serverVersion: Statement;
   /** Changes the logged-in user's own password (single-user strategy); `version` from `serverVersion`. */
   setOwnPassword(user: string, password: string, version: string): Statement;
+  /**
+   * PostgreSQL: statements that make `clone` a member of `base` acting as `base` (run by the master
+   * at every rotation to the clone). Absent where privileges are copied instead (`grants`).
+   */
+  cloneOf?(base: string, clone: string): Statement[];
+  /** MySQL: how the current user's privileges are copied to the other one. */
+  grants?: GrantCopy;
+  readonly test: Statement;
+}
+
+/** Copying a user's privileges to another user, grant by grant (MySQL: no ownership, no roles needed). */
+export interface GrantCopy {
   /** Query listing `user`'s privileges; rows are turned into `Privilege`s by `privileges`. */
   listPrivileges(user: string, host: string): Statement;
   /** Rows listed for `holder`, as privileges whose grant/revoke statements name `grantee`. */
@@ -40,8 +52,11 @@ export interface Dialect {
   ): Privilege[];
   /**
    * When privileges differ: statements that drop every object privilege before all of the
-   * source's privileges are granted again (MySQL). Empty when the dialect revokes item by item.
+   * source's privileges are granted again.
    */
   resetPrivileges(user: string, host: string): Statement[];
-  readonly test: Statement;
+  /** Rows with `ssl_type`, `ssl_cipher`, `x509_issuer`, `x509_subject` of the account (its REQUIRE clause). */
+  tlsRequirement(user: string, host: string): Statement;
+  /** `ALTER USER … REQUIRE …` giving `user`@`host` the requirement read by `tlsRequirement`. */
+  requireTls(user: string, host: string, row: Record<string, unknown>): Statement;
 }

@@ -1,8 +1,16 @@
 import { PermanentError } from '../../../shared/errors';
 import type { DbConnectOptions, DbConnection } from '../../../shared/db/driver';
 import { registerSecret } from '../../../shared/redact';
-import { dialectFor, type Dialect, type Statement } from '../dialects';
-import { engineOf, parseDbSecret, portOf, type DbSecret, type RotateSecretConfig } from '../schema';
+import { dialectFor, type Dialect, type GrantCopy, type Statement } from '../dialects';
+import { AWSCURRENT } from '../ports';
+import {
+  engineOf,
+  jsonObject,
+  parseDbSecret,
+  portOf,
+  type DbSecret,
+  type RotateSecretConfig,
+} from '../schema';
 import { readPending, readPrevious, type StepContext, type StepOutcome, type Strategy } from './context';
 import { tokenReused } from './random-value';
 
@@ -109,27 +117,41 @@ async function refuseIamUser(
     throw iamRefusal(user, secretName);
 }
 
-/** Makes `to`'s privileges identical to `from`'s (run every rotation: grants drift). Returns what changed. */
+/**
+ * Makes `to`'s privileges and TLS requirement identical to `from`'s (run every rotation: grants
+ * drift). Returns what changed.
+ */
 export async function copyPrivileges(
   db: DbConnection,
-  dialect: Dialect,
+  grants: GrantCopy,
   from: string,
   to: string,
   host: string,
 ): Promise<string[]> {
-  const source = dialect.privileges(await run(db, dialect.listPrivileges(from, host)), from, to, host);
-  const target = dialect.privileges(await run(db, dialect.listPrivileges(to, host)), to, to, host);
+  const source = grants.privileges(await run(db, grants.listPrivileges(from, host)), from, to, host);
+  const target = grants.privileges(await run(db, grants.listPrivileges(to, host)), to, to, host);
   const sourceKeys = new Set(source.map((p) => p.key));
   const targetKeys = new Set(target.map((p) => p.key));
   const extra = target.filter((p) => !sourceKeys.has(p.key));
   const missing = source.filter((p) => !targetKeys.has(p.key));
-  if (extra.length === 0 && missing.length === 0) return [];
-  const reset = dialect.resetPrivileges(to, host);
-  for (const statement of reset) await run(db, statement);
-  for (const p of extra) if (p.revoke) await run(db, p.revoke);
-  const grants = reset.length > 0 ? source : missing;
-  for (const p of grants) await run(db, p.grant);
-  return [...extra.map((p) => `revoked ${p.key}`), ...missing.map((p) => `granted ${p.key}`)];
+  const changes: string[] = [];
+  if (extra.length > 0 || missing.length > 0) {
+    const reset = grants.resetPrivileges(to, host);
+    for (const statement of reset) await run(db, statement);
+    for (const p of extra) if (p.revoke) await run(db, p.revoke);
+    for (const p of reset.length > 0 ? source : missing) await run(db, p.grant);
+    changes.push(...extra.map((p) => `revoked ${p.key}`), ...missing.map((p) => `granted ${p.key}`));
+  }
+  const tls = async (user: string) => {
+    const [row] = await run(db, grants.tlsRequirement(user, host));
+    return row ?? {};
+  };
+  const wanted = grants.requireTls(to, host, await tls(from));
+  if (JSON.stringify(grants.requireTls(to, host, await tls(to))) !== JSON.stringify(wanted)) {
+    await run(db, wanted);
+    changes.push(`TLS requirement set as ${from}'s (${wanted.sql.replace(/^ALTER USER \?@\? /, '')})`);
+  }
+  return changes;
 }
 
 async function tryLogin(ctx: StepContext, secret: DbSecret): Promise<DbConnection | undefined> {
@@ -215,6 +237,78 @@ function databaseStrategy(alternating: boolean): Strategy {
   };
 }
 
+/** The tags RDS puts on the master secrets it manages (ManageMasterUserPassword). */
+export const TAG_RDS_INSTANCE = 'aws:rds:primaryDBInstanceArn';
+export const TAG_RDS_CLUSTER = 'aws:rds:primaryDBClusterArn';
+
+function tagValue(tags: Record<string, string>, key: string): string | undefined {
+  const found = Object.entries(tags).find(([k]) => k.toLowerCase() === key.toLowerCase());
+  return found?.[1] || undefined;
+}
+
+/**
+ * The master secret as a connectable DbSecret. A secret RDS manages holds only
+ * `{"username","password"}`; like AWS's rotation templates, its instance or cluster comes from its
+ * tag (DescribeSecret) and host, port and engine from DescribeDBInstances / DescribeDBClusters.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
+ */
+export async function readMaster(ctx: StepContext, masterArn: string, secretName: string): Promise<DbSecret> {
+  const version = await ctx.deps.secrets.getValue(masterArn, { stage: AWSCURRENT });
+  if (!version)
+    throw new PermanentError(`Master secret ${masterArn} of ${secretName} has no AWSCURRENT value`);
+  const what = `master secret ${masterArn}`;
+  const obj = jsonObject(version.value);
+  if (!obj || (obj.host !== undefined && obj.engine !== undefined)) return parse(version.value, what);
+  if (typeof obj.password === 'string') registerSecret(obj.password);
+  const meta = await ctx.deps.secrets.describe(masterArn);
+  const instance = tagValue(meta.tags, TAG_RDS_INSTANCE);
+  const cluster = tagValue(meta.tags, TAG_RDS_CLUSTER);
+  if (!instance && !cluster) {
+    throw new PermanentError(
+      `${what} has no host/engine and no ${TAG_RDS_INSTANCE} or ${TAG_RDS_CLUSTER} tag: it is neither a full database secret nor one RDS manages`,
+    );
+  }
+  const endpoint = instance
+    ? await ctx.deps.rds.instanceEndpoint(instance)
+    : await ctx.deps.rds.clusterEndpoint(cluster!);
+  return parse(JSON.stringify({ ...obj, ...endpoint }), what);
+}
+
+/**
+ * The confused-deputy check of AWS's rotation templates: the master is used only for a secret
+ * whose AWSCURRENT credentials log in, and never to change the master's own password.
+ */
+function refuseMasterUser(name: string, current: DbSecret, pending: DbSecret, master: DbSecret): void {
+  for (const user of [current.username, pending.username]) {
+    if (user.toLowerCase() === master.username.toLowerCase()) {
+      throw new PermanentError(
+        `Refusing to rotate ${name}: it names the master user ${master.username}; the master's own secret is rotated by RDS or by its own rotation, not as an app user`,
+      );
+    }
+  }
+}
+
+async function checkCurrentLogsIn(ctx: StepContext, current: DbSecret): Promise<void> {
+  const name = ctx.meta.name;
+  const db = await tryLogin(ctx, current);
+  if (!db) {
+    throw new PermanentError(
+      `Refusing to rotate ${name}: its AWSCURRENT credentials do not log in to ${where(current)} as ${current.username}, so the master is not used for it (the confused-deputy check of AWS's rotation templates). Put the user's working password in the secret first`,
+    );
+  }
+  await db.close();
+}
+
+/** The master's connection for a statement that failed for lack of a privilege: say what it needs. */
+function masterLacks(error: unknown, master: DbSecret, needs: string): unknown {
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  if (code === '42501' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR')
+    return new PermanentError(`${(error as Error).message}. The master ${master.username} needs ${needs}`, {
+      cause: error,
+    });
+  return error;
+}
+
 async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
   const name = ctx.meta.name;
   const current = parse(ctx.current.value, `AWSCURRENT of ${name}`);
@@ -225,22 +319,21 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
   checkUserName(dialect, pending.username, name);
   if (!current.masterarn)
     throw new PermanentError(`Secret ${name} has no "masterarn": alternating-users needs the master secret`);
-  const masterVersion = await ctx.deps.secrets.getValue(current.masterarn, { stage: 'AWSCURRENT' });
-  if (!masterVersion)
-    throw new PermanentError(`Master secret ${current.masterarn} of ${name} has no AWSCURRENT value`);
-  const master = parse(masterVersion.value, `master secret ${current.masterarn}`);
+  const master = await readMaster(ctx, current.masterarn, name);
   if (where(master) !== where(current)) {
     throw new PermanentError(
       `Refusing to rotate ${name}: its master secret names ${where(master)} but the secret names ${where(current)}`,
     );
   }
+  refuseMasterUser(name, current, pending, master);
   const users = { current: current.username, pending: pending.username };
   if (ctx.config.DRY_RUN) {
     ctx.actions.push(
-      `would log in to ${where(master)} as master ${master.username}, create or update ${pending.username} with the pending password, and copy ${current.username}'s privileges to it`,
+      `would log in to ${where(current)} as ${current.username} (AWSCURRENT), then as master ${master.username}, create or update ${pending.username} with the pending password, and give it ${current.username}'s privileges`,
     );
     return { outcome: 'dry-run', users };
   }
+  await checkCurrentLogsIn(ctx, current);
   const db = await ctx.deps.db.connect(connectOptions(master, ctx.config, current.dbname ?? master.dbname));
   try {
     await refuseIamUser(db, dialect, current.username, name, true);
@@ -263,17 +356,53 @@ async function setAlternating(ctx: StepContext): Promise<StepOutcome> {
         await run(db, dialect.createUser(pending.username, host, pending.password));
         ctx.actions.push(`created ${account}`);
       }
-      const changes = await copyPrivileges(db, dialect, current.username, pending.username, host);
       ctx.actions.push(
-        changes.length
-          ? `privileges of ${account} made identical to ${current.username}: ${changes.join('; ')}`
-          : `privileges of ${account} already identical to ${current.username}`,
+        ...(await giveClonePrivileges(db, dialect, current.username, pending.username, host, master)),
       );
     }
   } finally {
     await db.close();
   }
   return { outcome: 'done', users };
+}
+
+/**
+ * PostgreSQL: the clone is made a member of the base user and acts as it (`SET role` by default),
+ * as AWS's template grants role membership — a non-superuser master cannot grant privileges on
+ * tables the app user owns, but membership gives the clone everything the base user can do,
+ * including altering the tables it owns, and the tables the clone creates belong to the base user.
+ * MySQL: the current user's grants and TLS requirement are copied (no ownership there).
+ */
+export async function giveClonePrivileges(
+  db: DbConnection,
+  dialect: Dialect,
+  from: string,
+  to: string,
+  host: string,
+  master: DbSecret,
+): Promise<string[]> {
+  if (dialect.cloneOf) {
+    const base = from.endsWith(CLONE_SUFFIX) && otherUser(from) === to ? to : from;
+    if (base === to) return [`${to} is the base user: it holds its own privileges`];
+    try {
+      for (const statement of dialect.cloneOf(base, to)) await run(db, statement);
+    } catch (error) {
+      throw masterLacks(
+        error,
+        master,
+        `to be able to grant role ${base} (PostgreSQL 16+: ADMIN OPTION on it, which the role's creator has)`,
+      );
+    }
+    return [`${to} is a member of ${base} and acts as ${base} (SET role)`];
+  }
+  if (!dialect.grants)
+    throw new PermanentError(`${dialect.engine}: no way to give ${to} the privileges of ${from}`);
+  const changes = await copyPrivileges(db, dialect.grants, from, to, host);
+  return [
+    changes.length
+      ? `privileges of ${to}${host ? `@${host}` : ''} made identical to ${from}: ${changes.join('; ')}`
+      : `privileges of ${to}${host ? `@${host}` : ''} already identical to ${from}`,
+  ];
 }
 
 async function setSingleUser(ctx: StepContext): Promise<StepOutcome> {

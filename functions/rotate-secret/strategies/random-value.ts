@@ -55,6 +55,11 @@ export const randomValueStrategy: Strategy = {
   async createSecret(ctx: StepContext): Promise<StepOutcome> {
     const { SecretId, ClientRequestToken: token } = ctx.event;
     const settings = randomValueSettings(ctx.meta);
+    if (!settings.key && jsonObject(ctx.current.value)) {
+      throw new PermanentError(
+        `Refusing to rotate ${ctx.meta.name}: it holds a JSON object and no tag ${TAG_RANDOM_KEY} says which key to replace; a random string would replace the whole object`,
+      );
+    }
     registerSecret(valueOf(ctx.current.value, settings, `AWSCURRENT of ${ctx.meta.name}`));
     const value = await ctx.deps.secrets.randomPassword({
       length: settings.length,

@@ -1,6 +1,8 @@
 /**
  * rotateSecret: a full rotation (createSecret → setSecret → testSecret → finishSecret) of an app
- * database secret against the real PostgreSQL, with the alternating-users strategy. Secrets
+ * database secret against the real PostgreSQL set up as RDS hands it out (non-superuser master
+ * behind its RDS-managed secret, tables owned by the app user through Django's migrations), with
+ * the alternating-users strategy. Secrets
  * Manager has no local emulator: the rotateSecret tests' in-memory fake (version stages and all)
  * serves it. ECS neither: the redeploy of the consumers is recorded, not sent. The
  * notification goes through SNS. Users and database are removed at the end.
@@ -13,13 +15,17 @@ import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/por
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
 import { FakeSecretsManager } from '../../../test/helpers/rotate-secret/fake-secrets-manager';
+import {
+  createWorld,
+  dropWorld,
+  migrate,
+  rdsManagedSecret,
+  type Server,
+} from '../../../test/helpers/rds-world';
+import { addRdsManagedMaster, fakeRds } from '../../../test/helpers/rotate-secret/rotation';
 import { capture, wouldCalls } from '../invoke';
 import type { SandboxPostgres } from '../postgres';
-import { asAdmin } from './db-iam-user';
 import type { Scenario } from './types';
-
-/** Members must give a password where pg_hba.conf says so (test/helpers/rotate-secret/pg-password-auth.sh). */
-const PASSWORD_ROLE = 'rot_password_auth';
 
 export const rotateSecretScenario: Scenario = {
   fn: 'rotateSecret',
@@ -27,24 +33,25 @@ export const rotateSecretScenario: Scenario = {
   async run(ctx) {
     const pg = ctx.postgres;
     const prefix = `sandbox_rot_${ctx.suffix}`;
-    const app = `${prefix}_app`;
-    const master = `${prefix}_master`;
     const secretName = 'django-app/db';
     const fake = new FakeSecretsManager();
-    ctx.onCleanup(`database ${prefix} and its users gone`, () => dropFixture(pg, prefix));
-    await createFixture(pg, prefix, app, master);
-    ctx.progress(`created database ${prefix}, users ${app} and ${master}`);
+    // The RDS-shaped world (test/helpers/rds-world) on the sandbox's server.
+    const server: Server = {
+      host: pg.host,
+      port: pg.port,
+      adminUser: pg.user,
+      adminPassword: pg.password ?? '',
+    };
+    const dropAll = () => dropWorld('postgres', prefix, server);
+    ctx.onCleanup(`database ${prefix} and its users gone`, dropAll);
+    const world = await createWorld('postgres', prefix, server);
+    const { app, master } = world;
+    ctx.progress(
+      `created database ${prefix} as RDS hands it out: master ${master} (not a superuser), app user ${app} owning the tables Django's migrations made`,
+    );
     try {
-      const masterArn = fake.createSecret(
-        'django-app/db-master',
-        JSON.stringify({
-          engine: 'postgres',
-          host: pg.host,
-          port: pg.port,
-          username: master,
-          password: 'Sandbox-master-1',
-        }),
-      );
+      // The master secret as RDS manages it: {username, password} only, found through its tag.
+      const masterArn = addRdsManagedMaster(fake, world);
       fake.createSecret(
         secretName,
         JSON.stringify({
@@ -52,7 +59,7 @@ export const rotateSecretScenario: Scenario = {
           host: pg.host,
           port: pg.port,
           username: app,
-          password: 'Sandbox-app-1',
+          password: world.appPassword,
           dbname: prefix,
           masterarn: masterArn,
           rotationStrategy: 'alternating-users',
@@ -77,6 +84,8 @@ export const rotateSecretScenario: Scenario = {
         secrets: secretsManagerAdapter(fake.client),
         db: { connect },
         ecs,
+        // RDS stand-in: DescribeDBInstances answers the sandbox server for the master secret's tag.
+        rds: fakeRds([rdsManagedSecret(world, 'instance')]),
         notifier: notifierFromEnv(),
       };
 
@@ -92,13 +101,21 @@ export const rotateSecretScenario: Scenario = {
       fake.completeRotation(secretName);
       const current = fake.json(secretName) as { username: string; password: string };
       const loginWorks = await canLogin(pg, prefix, current.username, current.password);
-      const oldStillWorks = await canLogin(pg, prefix, app, 'Sandbox-app-1');
+      const oldStillWorks = await canLogin(pg, prefix, app, world.appPassword);
+      // A deployment after the rotation: Django's next migration run as the clone.
+      const migrated = await migrate(
+        { ...world, app: current.username, appPassword: current.password },
+        'shop',
+        '0002_orders',
+      )
+        .then(() => true)
+        .catch(() => false);
 
       return {
         headline: `rotated ${secretName}: the app now logs in as ${current.username}`,
         via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (test/helpers/rotate-secret), ECS = recorder',
         input: [
-          `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn, rotationStrategy: alternating-users}`,
+          `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn: the RDS-managed rds!db-… secret, rotationStrategy: alternating-users}`,
           `SECRET_CONSUMERS=[{secret: django-app/db, services: [web, worker]}], CLUSTER_NAME=django-app`,
         ],
         decided: results.map(
@@ -128,52 +145,16 @@ export const rotateSecretScenario: Scenario = {
             ok: loginWorks && current.username !== app,
           },
           { check: `the old user ${app} still logs in (running tasks keep working)`, ok: oldStillWorks },
+          { check: `${current.username} runs Django's next migration on tables ${app} owns`, ok: migrated },
         ],
       };
     } finally {
       fake.restore();
-      await dropFixture(pg, prefix);
+      await dropAll();
       ctx.progress(`dropped database ${prefix} and its users`);
     }
   },
 };
-
-async function createFixture(
-  pg: SandboxPostgres,
-  prefix: string,
-  app: string,
-  master: string,
-): Promise<void> {
-  await dropFixture(pg, prefix);
-  await asAdmin(pg, 'postgres', async (db) => {
-    await db.query(
-      `DO $$ BEGIN CREATE ROLE ${PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-    );
-    await db.query(`CREATE DATABASE ${prefix}`);
-    await db.query(
-      `CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD 'Sandbox-master-1' IN ROLE ${PASSWORD_ROLE}`,
-    );
-    await db.query(`CREATE ROLE ${app} LOGIN PASSWORD 'Sandbox-app-1' IN ROLE ${PASSWORD_ROLE}`);
-  });
-  await asAdmin(pg, prefix, async (db) => {
-    await db.query('CREATE TABLE items (id serial PRIMARY KEY, name text)');
-    await db.query(`GRANT SELECT, INSERT ON items TO ${app}`);
-    await db.query(`GRANT USAGE ON SEQUENCE items_id_seq TO ${app}`);
-  });
-}
-
-async function dropFixture(pg: SandboxPostgres, prefix: string): Promise<void> {
-  await asAdmin(pg, 'postgres', async (db) => {
-    await db.query(`DROP DATABASE IF EXISTS ${prefix} WITH (FORCE)`);
-    const roles = await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname LIKE $1', [
-      `${prefix}\\_%`,
-    ]);
-    for (const { rolname } of roles) {
-      await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
-      await db.query(`DROP ROLE IF EXISTS "${rolname}"`);
-    }
-  });
-}
 
 async function canLogin(
   pg: SandboxPostgres,

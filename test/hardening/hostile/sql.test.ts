@@ -21,6 +21,7 @@ import { Figures } from '../../helpers/hardening/figures-store';
 import { isProjectError } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
 import {
+  addRdsManagedMaster,
   asAdmin,
   assertPasswordsEnforced,
   canLogin,
@@ -199,11 +200,12 @@ describe.each(
   const prefix = `hard_sqlrs_${engine === 'postgres' ? 'pg' : 'my'}_${strategy === 'single-user' ? 's' : 'a'}`;
   const user = `${HOSTILE_USER[engine]}${strategy === 'single-user' ? 's' : 'a'}`;
   let fake: FakeSecretsManager;
-  let fixture: Awaited<ReturnType<typeof createFixture>>;
+  let fixture: World;
+  let masterArn: string;
 
   beforeAll(async () => {
     if (engine === 'postgres') await assertPasswordsEnforced(`${prefix}_probe`);
-    fixture = await createFixture(engine, prefix, 'initial-App-pw1', 'initial-Master-pw1');
+    fixture = await createFixture(engine, prefix);
     await dropHostile(engine, user);
     if (engine === 'postgres') {
       await asAdmin(engine, async (db) => {
@@ -227,16 +229,8 @@ describe.each(
       });
     }
     fake = new FakeSecretsManager();
-    const masterArn = fake.createSecret(
-      `${prefix}/master`,
-      JSON.stringify({
-        engine,
-        host: '127.0.0.1',
-        port: PORT[engine],
-        username: fixture.master,
-        password: 'initial-Master-pw1',
-      }),
-    );
+    // The master as RDS manages it: {username, password} only, resolved through its tag.
+    masterArn = addRdsManagedMaster(fake, fixture);
     fake.createSecret(
       `${prefix}/app`,
       JSON.stringify({
@@ -250,7 +244,7 @@ describe.each(
         rotationStrategy: strategy,
       }),
     );
-  });
+  }, 120_000);
   afterAll(async () => {
     fake?.restore();
     // The database first: PostgreSQL keeps the roles' grants there.
@@ -282,7 +276,6 @@ describe.each(
     ['a host with a newline', { host: '127.0.0.1\nhost=evil' }],
   ])('%s fails with a project error and runs nothing', async (_n, override) => {
     const name = `${prefix}/bad-${Object.keys(override)[0]}`;
-    const master = fake.json(`${prefix}/master`) as Record<string, unknown>;
     fake.createSecret(
       name,
       JSON.stringify({
@@ -292,12 +285,11 @@ describe.each(
         username: user,
         password: 'unused-pw',
         dbname: fixture.database,
-        masterarn: `${prefix}/master`,
+        masterarn: masterArn,
         rotationStrategy: strategy,
         ...override,
       }),
     );
-    void master;
     const deps = rotationDeps(fake, { notifier: recordingNotifier() });
     const config = testConfig({ CLUSTER_NAME: 'django-app', DB_CONNECT_TIMEOUT_MS: '2000' });
     const token = fake.startRotation(name);

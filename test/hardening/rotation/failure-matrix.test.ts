@@ -25,14 +25,14 @@ import {
   createFixture,
   dropFixture,
   fakeEcs,
-  MYSQL_PORT,
-  PG_PORT,
   recordingNotifier,
   rotationDeps,
+  seedAppSecret,
   switchableDb,
   testConfig,
 } from '../../helpers/rotate-secret/rotation';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
+import type { World } from '../../helpers/rds-world';
 
 const figures = new Figures(__filename);
 afterAll(() => figures.write());
@@ -104,38 +104,16 @@ it(`has at least 16 cases (${MATRIX.length * STEPS.length})`, () => {
  */
 describe.each(MATRIX)('%s', (_name, engine: Engine, strategy: StrategyName) => {
   const prefix = `${PREFIX[engine]}_${strategy === 'single-user' ? 's' : 'a'}`;
-  const port = engine === 'postgres' ? PG_PORT : MYSQL_PORT;
   const secretName = `${prefix}/app/db`;
-  let fixture: Awaited<ReturnType<typeof createFixture>>;
+  let fixture: World;
   let fake: FakeSecretsManager;
 
   beforeAll(async () => {
-    fixture = await createFixture(engine, prefix, 'initial-App-pw1', 'initial-Master-pw1');
+    // The RDS-shaped world: a non-superuser master (as its RDS-managed secret), Django-owned tables.
+    fixture = await createFixture(engine, prefix);
     fake = new FakeSecretsManager();
-    const masterArn = fake.createSecret(
-      `${prefix}/master`,
-      JSON.stringify({
-        engine,
-        host: '127.0.0.1',
-        port,
-        username: fixture.master,
-        password: 'initial-Master-pw1',
-      }),
-    );
-    fake.createSecret(
-      secretName,
-      JSON.stringify({
-        engine,
-        host: '127.0.0.1',
-        port,
-        username: fixture.app,
-        password: 'initial-App-pw1',
-        dbname: fixture.database,
-        masterarn: masterArn,
-        rotationStrategy: strategy,
-      }),
-    );
-  });
+    seedAppSecret(fake, fixture, secretName, strategy);
+  }, 120_000);
   afterAll(async () => {
     fake?.restore();
     await dropFixture(engine, prefix);

@@ -6,7 +6,14 @@
  *   const { medianMs, perStepMedianMs } = await measureFullRotation({ runs: 10 });
  */
 import { FakeSecretsManager } from './fake-secrets-manager';
-import { createFixture, dropFixture, PG_PORT, rotationDeps, runFullRotation, testConfig } from './rotation';
+import {
+  createFixture,
+  dropFixture,
+  rotationDeps,
+  runFullRotation,
+  seedAppSecret,
+  testConfig,
+} from './rotation';
 
 export interface RotationMeasurement {
   runs: number;
@@ -26,32 +33,12 @@ export async function measureFullRotation({
   runs = 10,
   prefix = 'rot_bench',
 } = {}): Promise<RotationMeasurement> {
-  const fixture = await createFixture('postgres', prefix, 'initial-App-pw1', 'initial-Master-pw1');
+  // The RDS-shaped world: non-superuser master behind its RDS-managed secret, Django-owned tables.
+  const fixture = await createFixture('postgres', prefix);
   const fake = new FakeSecretsManager();
   try {
-    const masterarn = fake.createSecret(
-      `${prefix}/master`,
-      JSON.stringify({
-        engine: 'postgres',
-        host: '127.0.0.1',
-        port: PG_PORT,
-        username: fixture.master,
-        password: 'initial-Master-pw1',
-      }),
-    );
     const name = `${prefix}/db`;
-    fake.createSecret(
-      name,
-      JSON.stringify({
-        engine: 'postgres',
-        host: '127.0.0.1',
-        port: PG_PORT,
-        username: fixture.app,
-        password: 'initial-App-pw1',
-        dbname: fixture.database,
-        masterarn,
-      }),
-    );
+    seedAppSecret(fake, fixture, name, 'alternating-users');
     const deps = rotationDeps(fake);
     const config = testConfig();
     await runFullRotation(fake, name, deps, config); // warm-up: creates the clone user

@@ -9,13 +9,17 @@ import { loadConfig } from '../../../shared/config';
 import { connect, type DbConnectOptions, type DbConnection, type Engine } from '../../../shared/db/driver';
 import type { Notification, Notifier } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
-import type { DbPort, EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { rdsAdapter } from '../../../functions/rotate-secret/adapters/rds';
+import type { DbPort, EcsPort, RdsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
 import {
   ROTATION_STEPS,
   RotateSecretConfig,
   type RotationStep,
 } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
+import { createWorld, dropWorld, rdsManagedSecret, type RdsManagedSecret, type World } from '../rds-world';
 import type { FakeSecretsManager } from './fake-secrets-manager';
 
 export const PG_PORT = 5432;
@@ -53,13 +57,18 @@ export function fakeEcs(): EcsPort & { deployments: string[]; failFor: Set<strin
   };
 }
 
-/** The real driver, with a switch that makes the next N connections go to a closed port (database down). */
-export function switchableDb(): DbPort & { downFor: number; attempts: number } {
-  const port: DbPort & { downFor: number; attempts: number } = {
+/**
+ * The real driver, with a switch that makes the next N connections go to a closed port (database
+ * down), recording the user of every connection attempt.
+ */
+export function switchableDb(): DbPort & { downFor: number; attempts: number; logins: string[] } {
+  const port: DbPort & { downFor: number; attempts: number; logins: string[] } = {
     downFor: 0,
     attempts: 0,
+    logins: [],
     async connect(options: DbConnectOptions) {
       port.attempts += 1;
+      port.logins.push(options.user);
       if (port.downFor > 0) {
         port.downFor -= 1;
         return connect({ ...options, port: 1 });
@@ -70,11 +79,61 @@ export function switchableDb(): DbPort & { downFor: number; attempts: number } {
   return port;
 }
 
+/**
+ * RDS answering DescribeDBInstances / DescribeDBClusters (the real adapter on an
+ * aws-sdk-client-mock client) with the RDS world's answers for its RDS-managed master secrets,
+ * which therefore resolve to the local servers. Any other identifier gets RDS's not-found fault.
+ */
+export function fakeRds(managed: RdsManagedSecret[]): RdsPort & { mock: ReturnType<typeof mockClient> } {
+  const client = new RDSClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const mock = mockClient(client);
+  const notFound = (name: string, id: string) =>
+    Object.assign(new Error(`${id} not found`), {
+      name,
+      $fault: 'client',
+      $metadata: { httpStatusCode: 404 },
+    });
+  mock.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier?: string }) => {
+    const found = managed.find((m) => m.kind === 'instance' && m.dbArn === input.DBInstanceIdentifier);
+    if (!found) throw notFound('DBInstanceNotFoundFault', String(input.DBInstanceIdentifier));
+    return found.describe;
+  });
+  mock.on(DescribeDBClustersCommand).callsFake((input: { DBClusterIdentifier?: string }) => {
+    const found = managed.find((m) => m.kind === 'cluster' && m.dbArn === input.DBClusterIdentifier);
+    if (!found) throw notFound('DBClusterNotFoundFault', String(input.DBClusterIdentifier));
+    return found.describe;
+  });
+  return { ...rdsAdapter(client), mock };
+}
+
+const managedMasters = new WeakMap<FakeSecretsManager, RdsManagedSecret[]>();
+
+/**
+ * Stores the world's master as RDS does (ManageMasterUserPassword): `rds!db-…`/`rds!cluster-…`,
+ * `{"username","password"}` only, tagged with the instance/cluster ARN. `rotationDeps(fake)`
+ * then answers the RDS Describe call for it. Returns the secret's ARN (a secret's `masterarn`).
+ */
+export function addRdsManagedMaster(
+  fake: FakeSecretsManager,
+  world: World,
+  kind: 'instance' | 'cluster' = 'instance',
+): string {
+  const managed = rdsManagedSecret(world, kind);
+  managedMasters.set(fake, [...(managedMasters.get(fake) ?? []), managed]);
+  return fake.createSecret(managed.name, managed.secretString, {
+    tags: Object.fromEntries(managed.tags.map((t) => [t.Key, t.Value])),
+  });
+}
+
 export function rotationDeps(fake: FakeSecretsManager, overrides: Partial<RotationDeps> = {}): RotationDeps {
   return {
     secrets: secretsManagerAdapter(fake.client),
     db: switchableDb(),
     ecs: fakeEcs(),
+    rds: fakeRds(managedMasters.get(fake) ?? []),
     notifier: recordingNotifier(),
     ...overrides,
   };
@@ -166,81 +225,46 @@ export async function canLogin(
 }
 
 /**
- * A database named `prefix` with a table, an app user `${prefix}_app` that has SELECT/INSERT on
- * it, and a master user `${prefix}_master` able to create users and grant. Passwords are enforced
- * (PostgreSQL: membership of rot_password_auth).
+ * The RDS-shaped world (test/helpers/rds-world) under `prefix`: database `prefix`, a master that
+ * is not a superuser (PostgreSQL: CREATEROLE CREATEDB in rds_superuser; MariaDB: RDS's master
+ * privilege list), and the app user `${prefix}_app`, which owns the tables Django's migrations
+ * made (`items`, `django_migrations`, …). Passwords are enforced (PostgreSQL: rot_password_auth).
  */
-export async function createFixture(
-  engine: Engine,
-  prefix: string,
-  appPassword: string,
-  masterPassword: string,
-) {
-  await dropFixture(engine, prefix);
-  const app = `${prefix}_app`;
-  const master = `${prefix}_master`;
-  if (engine === 'postgres') {
-    await asAdmin(engine, async (db) => {
-      await db.query(
-        `DO $$ BEGIN CREATE ROLE ${PG_PASSWORD_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-      );
-      await db.query(
-        `DO $$ BEGIN CREATE ROLE rds_iam NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-      );
-      await db.query(`CREATE DATABASE ${prefix}`);
-      await db.query(
-        `CREATE ROLE ${master} LOGIN SUPERUSER PASSWORD '${masterPassword}' IN ROLE ${PG_PASSWORD_ROLE}`,
-      );
-      await db.query(`CREATE ROLE ${app} LOGIN PASSWORD '${appPassword}' IN ROLE ${PG_PASSWORD_ROLE}`);
-    });
-    await asAdmin(
-      engine,
-      async (db) => {
-        await db.query('CREATE TABLE items (id serial PRIMARY KEY, name text)');
-        await db.query(`GRANT SELECT, INSERT ON items TO ${app}`);
-        await db.query(`GRANT USAGE ON SEQUENCE items_id_seq TO ${app}`);
-      },
-      prefix,
-    );
-  } else {
-    await asAdmin(engine, async (db) => {
-      await db.query(`CREATE DATABASE ${prefix}`);
-      await db.query(`CREATE TABLE ${prefix}.items (id int AUTO_INCREMENT PRIMARY KEY, name text)`);
-      await db.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [master, masterPassword]);
-      await db.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION`, [master]);
-      await db.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [app, appPassword]);
-      await db.query(`GRANT SELECT, INSERT ON ${prefix}.items TO ?@'%'`, [app]);
-    });
-  }
-  return { app, master, database: prefix };
+export async function createFixture(engine: Engine, prefix: string): Promise<World> {
+  return createWorld(engine, prefix);
 }
 
 /** Drops the fixture database and every user whose name starts with `prefix`. */
 export async function dropFixture(engine: Engine, prefix: string): Promise<void> {
-  await asAdmin(engine, async (db) => {
-    if (engine === 'postgres') {
-      await db.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-        [prefix],
-      );
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      const roles = await db.query<{ rolname: string }>(
-        `SELECT rolname FROM pg_roles WHERE rolname LIKE $1`,
-        [`${prefix}\\_%`],
-      );
-      for (const { rolname } of roles) {
-        await db.query(`DROP OWNED BY "${rolname}"`).catch(() => undefined);
-        await db.query(`DROP ROLE IF EXISTS "${rolname}"`);
-      }
-    } else {
-      await db.query(`DROP DATABASE IF EXISTS ${prefix}`);
-      const users = await db.query<{ User: string; Host: string }>(
-        'SELECT User, Host FROM mysql.user WHERE User LIKE ?',
-        [`${prefix}\\_%`],
-      );
-      for (const u of users) await db.query('DROP USER ?@?', [u.User, u.Host]);
-    }
-  });
+  await dropWorld(engine, prefix);
+}
+
+/**
+ * Secrets for a rotation test in `fake`: the RDS-managed master secret of `world` and the app's
+ * secret `name` (the RDS templates' shape, `masterarn` = the managed secret). Returns its ARN.
+ */
+export function seedAppSecret(
+  fake: FakeSecretsManager,
+  world: World,
+  name: string,
+  strategy: string,
+  extra: Record<string, unknown> = {},
+): string {
+  const masterarn = addRdsManagedMaster(fake, world);
+  return fake.createSecret(
+    name,
+    JSON.stringify({
+      engine: world.engine,
+      host: world.host,
+      port: world.port,
+      username: world.app,
+      password: world.appPassword,
+      dbname: world.database,
+      masterarn,
+      rotationStrategy: strategy,
+      ...extra,
+    }),
+  );
 }
 
 const PG_PASSWORD_AUTH_SCRIPT = join(__dirname, 'pg-password-auth.sh');

@@ -15,33 +15,12 @@ describe('postgres dialect', () => {
     );
   });
 
-  it('turns privilege rows into grants naming the grantee, with keys that compare across users', () => {
-    const rows = [
-      { kind: 'TABLE', object: 'public.items', privilege: 'SELECT', grantable: false },
-      { kind: 'ROLE', object: 'app_owner', privilege: '', grantable: false },
-    ];
-    const forClone = postgresDialect.privileges(rows, 'app', 'app_clone', '');
-    const forApp = postgresDialect.privileges(rows, 'app', 'app', '');
-    expect(forClone.map((p) => p.key)).toEqual(forApp.map((p) => p.key));
-    expect(forClone.map((p) => p.grant.sql)).toEqual([
-      'GRANT SELECT ON TABLE public.items TO "app_clone"',
-      'GRANT app_owner TO "app_clone"',
+  it("makes the clone a member of the base user that acts as it, as AWS's template grants membership", () => {
+    // https://github.com/aws-samples/aws-secrets-manager-rotation-lambdas/blob/master/SecretsManagerRDSPostgreSQLRotationMultiUser/lambda_function.py
+    expect(postgresDialect.cloneOf!('app', 'app_clone').map((s) => s.sql)).toEqual([
+      'GRANT "app" TO "app_clone"',
+      `ALTER ROLE "app_clone" SET role = 'app'`,
     ]);
-    expect(forClone.map((p) => p.revoke?.sql)).toEqual([
-      'REVOKE SELECT ON TABLE public.items FROM "app_clone"',
-      'REVOKE app_owner FROM "app_clone"',
-    ]);
-  });
-
-  it("never revokes an owner's own privileges", () => {
-    const [owned] = postgresDialect.privileges(
-      [{ kind: 'TABLE', object: 'public.made_by_app', privilege: 'SELECT', grantable: true, owned: true }],
-      'app',
-      'app',
-      '',
-    );
-    expect(owned!.revoke).toBeUndefined();
-    expect(owned!.grant.sql).toBe('GRANT SELECT ON TABLE public.made_by_app TO "app" WITH GRANT OPTION');
   });
 
   it('limits user names to 63 bytes, counting multi-byte characters as bytes', () => {
@@ -65,13 +44,40 @@ describe('mysql dialect', () => {
       { 'Grants for app@%': 'GRANT SELECT, INSERT ON `db`.`items` TO `app`@`%`' },
       { 'Grants for app@%': 'GRANT `reporting` TO `app`@`%`' },
     ];
-    const privileges = mysqlDialect.privileges(rows, 'app', 'app_clone', '%');
+    const privileges = mysqlDialect.grants!.privileges(rows, 'app', 'app_clone', '%');
     expect(privileges.map((p) => p.grant.sql)).toEqual([
       "GRANT SELECT, INSERT ON `db`.`items` TO 'app_clone'@'%'",
       "GRANT `reporting` TO 'app_clone'@'%'",
     ]);
     expect(privileges[0]!.revoke).toBeUndefined();
     expect(privileges[1]!.revoke?.sql).toBe("REVOKE `reporting` FROM 'app_clone'@'%'");
+  });
+
+  it("drops MariaDB's REQUIRE clause and password hash from copied grants (before: the hash stayed when REQUIRE followed)", () => {
+    const line =
+      "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*B69027D44F6E5EDC07F1AEAD1477967B16F28227' REQUIRE ISSUER 'a''b' SUBJECT 'c' WITH MAX_QUERIES_PER_HOUR 10";
+    expect(normaliseGrant(line, 'app', '%')).toBe(
+      'GRANT USAGE ON *.* TO {account} WITH MAX_QUERIES_PER_HOUR 10',
+    );
+    expect(normaliseGrant('GRANT USAGE ON *.* TO `app`@`%` REQUIRE SSL', 'app', '%')).toBe(
+      'GRANT USAGE ON *.* TO {account}',
+    );
+  });
+
+  it("gives the clone the current user's REQUIRE SSL / X509 / ISSUER…SUBJECT with ALTER USER (MySQL 8 shows it in no grant)", () => {
+    const tls = mysqlDialect.grants!;
+    const req = (row: Record<string, unknown>) => tls.requireTls('app_clone', '%', row);
+    expect(req({ ssl_type: 'ANY' })).toEqual({
+      sql: 'ALTER USER ?@? REQUIRE SSL',
+      params: ['app_clone', '%'],
+    });
+    expect(req({ ssl_type: 'X509' }).sql).toBe('ALTER USER ?@? REQUIRE X509');
+    expect(req({ ssl_type: '' }).sql).toBe('ALTER USER ?@? REQUIRE NONE');
+    expect(req({ ssl_type: 'SPECIFIED', ssl_cipher: '', x509_issuer: "a'b", x509_subject: 'c' })).toEqual({
+      sql: 'ALTER USER ?@? REQUIRE ISSUER ? AND SUBJECT ?',
+      params: ['app_clone', '%', "a'b", 'c'],
+    });
+    expect(tls.tlsRequirement('app', '%').params).toEqual(['app', '%']);
   });
 
   it('changes its own password with SET PASSWORD on MariaDB and ALTER USER on MySQL', () => {

@@ -40,4 +40,47 @@ describe('rotateSecret handler (local stage wiring)', () => {
       handler({ SecretId: 'x', ClientRequestToken: 't', Step: 'rotate' }, context),
     ).rejects.toThrow(/Not a Secrets Manager rotation event .*Step/);
   });
+
+  it("reports Secrets Manager's RotationFailed event (EventBridge) by the secret's name", async () => {
+    const event = (await import('../../../events/rotate-secret/rotationFailed.json')).default;
+    await expect(handler(event, context)).resolves.toEqual({
+      notified: 'django-app/prod/db: Secrets Manager reports the rotation failed',
+    });
+  });
+
+  it('rejects an EventBridge event that is not a RotationFailed record, naming the field', async () => {
+    await expect(
+      handler(
+        { 'detail-type': 'AWS Service Event via CloudTrail', source: 'aws.secretsmanager', detail: {} },
+        context,
+      ),
+    ).rejects.toThrow(/Not a Secrets Manager RotationFailed event .*detail\.eventName/);
+  });
+});
+
+describe('rotationFailedNotification', () => {
+  const base = {
+    'detail-type': 'AWS Service Event via CloudTrail' as const,
+    source: 'aws.secretsmanager' as const,
+    detail: { eventName: 'RotationFailed' as const },
+  };
+  it('reads as a sentence with the secret, time and region missing or odd', async () => {
+    const { rotationFailedNotification } = await import('../../../functions/rotate-secret/core');
+    const { formatEmail, formatSubject } = await import('../../../shared/notify/format');
+    for (const event of [
+      base,
+      { ...base, detail: { ...base.detail, additionalEventData: null, requestParameters: null } },
+      { ...base, resources: ['arn:aws:secretsmanager:us-east-1:1:secret:odd name/with spaces-AbCdEf'] },
+    ]) {
+      const n = rotationFailedNotification(event, 'us-east-1');
+      const text = `${formatSubject(n)}\n${formatEmail(n)}`;
+      expect(text).not.toMatch(/undefined|null|\[object| \.|of {2}/);
+      expect(n.severity).toBe('critical');
+    }
+    const named = rotationFailedNotification(
+      { ...base, resources: ['arn:aws:secretsmanager:us-east-1:1:secret:odd name/with spaces-AbCdEf'] },
+      'us-east-1',
+    );
+    expect(named.title).toBe('odd name/with spaces: Secrets Manager reports the rotation failed');
+  });
 });
