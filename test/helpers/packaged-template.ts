@@ -101,43 +101,55 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+// One lock for every serverless command of the project: two runs share the `.esbuild` work
+// directory and can hang or clobber each other's bundles.
+const LOCK = path.join(ROOT, '.tmp/packaged/serverless-package.lock');
+
+/** Takes the lock (waiting for its holder; a holder that died leaves it free), or throws at the deadline. */
+function takeLock(what: string): void {
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch {
+      if (holderIsGone(LOCK)) {
+        rmSync(LOCK, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for another process to ${what} (lock ${LOCK})`);
+      sleep(250);
+    }
+  }
+}
+
+function releaseLock(): void {
+  rmSync(LOCK, { recursive: true, force: true });
+}
+
 export function packagedTemplate(stage: string): PackagedTemplate {
   const base = path.join(ROOT, '.tmp/packaged', packagingDigest());
   mkdirSync(base, { recursive: true });
   const file = path.join(base, `template-${stage}.json`);
-  // One lock for every stage: two `serverless package` runs in the same project share the
-  // `.esbuild` work directory and can hang or clobber each other's bundles.
-  const lock = path.join(ROOT, '.tmp/packaged/serverless-package.lock');
-  const deadline = Date.now() + 300_000;
-  while (!existsSync(file)) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(path.join(lock, 'pid'), String(process.pid));
-    } catch {
-      if (holderIsGone(lock)) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for another process to package stage ${stage} (lock ${lock})`);
-      sleep(250);
-      continue;
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as PackagedTemplate;
+  takeLock(`package stage ${stage}`);
+  const out = path.join(base, `package-${stage}`);
+  try {
+    if (!existsSync(file)) {
+      packageInto(stage, out);
+      // Written whole, then renamed: a reader never sees half a template.
+      writeFileSync(
+        `${file}.partial`,
+        readFileSync(path.join(out, 'cloudformation-template-update-stack.json')),
+      );
+      renameSync(`${file}.partial`, file);
     }
-    const out = path.join(base, `package-${stage}`);
-    try {
-      if (!existsSync(file)) {
-        packageInto(stage, out);
-        // Written whole, then renamed: a reader never sees half a template.
-        writeFileSync(
-          `${file}.partial`,
-          readFileSync(path.join(out, 'cloudformation-template-update-stack.json')),
-        );
-        renameSync(`${file}.partial`, file);
-      }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-      rmSync(lock, { recursive: true, force: true });
-    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    releaseLock();
   }
   return JSON.parse(readFileSync(file, 'utf8')) as PackagedTemplate;
 }
@@ -147,20 +159,10 @@ export function packagedTemplate(stage: string): PackagedTemplate {
  * every serverless command of the project shares the `.esbuild` work directory.
  */
 export function withServerlessLock<T>(fn: () => T): T {
-  const lock = path.join(runDir(), 'serverless-package.lock');
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('timed out waiting for another worker running serverless');
-      sleep(250);
-    }
-  }
+  takeLock('run serverless');
   try {
     return fn();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    releaseLock();
   }
 }
