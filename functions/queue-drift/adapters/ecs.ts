@@ -7,13 +7,17 @@ export function ecsTaskDefinitions(ecs: EcsCalls): TaskDefinitionPort {
   return {
     async currentTaskDefinition(cluster, service): Promise<ServiceTaskDefinition> {
       const out = await ecs.describeServices(cluster, [service]);
-      const found = out.services.find((s) => s.serviceName === service || s.serviceArn?.endsWith(`/${service}`));
+      const found = out.services.find(
+        (s) => s.serviceName === service || s.serviceArn?.endsWith(`/${service}`),
+      );
       if (!found || found.status === 'INACTIVE') {
         const reason = out.failures[0]?.reason ?? found?.status ?? 'MISSING';
         throw new PermanentError(`ECS service ${service} not found in cluster ${cluster} (${reason})`);
       }
-      const arn = found.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? found.taskDefinition;
-      if (!arn) throw new PermanentError(`ECS service ${service} in cluster ${cluster} has no task definition`);
+      const arn =
+        found.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? found.taskDefinition;
+      if (!arn)
+        throw new PermanentError(`ECS service ${service} in cluster ${cluster} has no task definition`);
       const td = await ecs.describeTaskDefinition(arn);
       const containers = (td?.containerDefinitions ?? []).map((c) => ({
         name: c.name ?? '',

@@ -17,7 +17,11 @@ export const driftMetrics: DriftMetrics = {
       if (o.expected !== undefined)
         points.push({ name: Metric.VisibilityTimeoutExpected, unit: MetricUnit.Seconds, value: o.expected });
       if (o.actual !== undefined && o.expected !== undefined) {
-        points.push({ name: Metric.VisibilityTimeoutDrift, unit: MetricUnit.Seconds, value: o.actual - o.expected });
+        points.push({
+          name: Metric.VisibilityTimeoutDrift,
+          unit: MetricUnit.Seconds,
+          value: o.actual - o.expected,
+        });
       }
       emitMetrics({ [Dimension.Queue]: o.queue }, points);
     }
