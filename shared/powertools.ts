@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, type MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from './metric-names';
+import type { Log } from './ports';
 import { jsonRedactor } from './redact';
 
 export const SERVICE_NAME = 'ops-sentinel';
@@ -33,3 +34,37 @@ export function singleMetric(): Metrics {
   single.clearDefaultDimensions();
   return single;
 }
+
+export type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** One datapoint for `emitMetrics`. */
+export interface MetricPoint {
+  name: string;
+  unit: MetricUnitValue;
+  value: number;
+}
+
+/**
+ * The one way a function emits a metric: one EMF line, written at once, carrying exactly
+ * `dimensions` (no default `service` dimension) and every point given. Alarms and the dashboard
+ * match a metric only when every dimension matches, so a metric never borrows dimensions from
+ * another. Nothing is buffered, so no `logMetrics` middleware is needed, and a metric written
+ * before a failure is not written again by the retry unless the code path runs again.
+ */
+export function emitMetrics(dimensions: Record<string, string>, points: MetricPoint[]): void {
+  if (points.length === 0) return;
+  const line = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+  });
+  line.clearDefaultDimensions();
+  line.addDimensions(dimensions);
+  for (const p of points) line.addMetric(p.name, p.unit, p.value);
+  line.publishStoredMetrics();
+}
+
+/** The shared logger as core's `Log` port (shared/ports.ts). */
+export const logPort: Log = {
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+};

@@ -3,31 +3,13 @@
  * what each result means as metrics, and what to return. No SDK, no environment.
  */
 import { InvalidEventError } from '../../shared/errors';
-import type { ProbeOptions } from '../../shared/health/probe';
 import type { HealthTarget } from '../../shared/health/target';
-import type { TokenSource } from '../../shared/health/token';
 import type { ProbeResult } from '../../shared/health/types';
 import { Dimension, Metric, type MetricName } from '../../shared/metric-names';
+import type { DeepHealthcheckDeps, DeepHealthcheckRun, DeepHealthcheckSettings } from './ports';
+import type { DeepHealthcheckEvent } from './schema';
 
-export interface DeepHealthcheckDeps {
-  probe(target: HealthTarget, options: ProbeOptions): Promise<ProbeResult>;
-  tokens: TokenSource;
-  /** Publishes one target's metrics and log line. */
-  report(result: ProbeResult): void;
-  now(): number;
-}
-
-export interface DeepHealthcheckRun {
-  /** Absolute time (ms since epoch) by which every probe must be finished. */
-  deadlineMs: number;
-  /**
-   * Probes in flight at most (default all at once). Raised when needed so that every target could
-   * still use its whole `timeoutMs` before the deadline (see `probeConcurrency`).
-   */
-  concurrency?: number;
-  /** Probe only these targets (manual runs); default all. */
-  only?: string[];
-}
+export type { DeepHealthcheckDeps, DeepHealthcheckRun, DeepHealthcheckSettings } from './ports';
 
 export interface DeepHealthcheckResult {
   checkedAt: string;
@@ -165,7 +147,7 @@ async function mapBounded<T, R>(
  */
 export async function runDeepHealthcheck(
   run: DeepHealthcheckRun,
-  deps: DeepHealthcheckDeps,
+  deps: Omit<DeepHealthcheckDeps, 'log'>,
   targets: HealthTarget[],
 ): Promise<DeepHealthcheckResult> {
   const selected = selectTargets(targets, run.only);
@@ -188,4 +170,29 @@ export async function runDeepHealthcheck(
     degraded: results.filter((r) => r.degraded).map((r) => r.target),
     results,
   };
+}
+
+/**
+ * One invocation: the deadline is the invocation's remaining time less the margin kept to publish
+ * metrics and logs; every configured target (or the event's subset) is probed and the run logged.
+ */
+export async function deepHealthcheck(
+  event: DeepHealthcheckEvent,
+  remainingMs: number,
+  deps: DeepHealthcheckDeps,
+  settings: DeepHealthcheckSettings,
+): Promise<DeepHealthcheckResult> {
+  const deadlineMs = deps.now() + remainingMs - settings.deadlineMarginMs;
+  const result = await runDeepHealthcheck(
+    { deadlineMs, only: event.targets, concurrency: settings.concurrency },
+    deps,
+    settings.targets,
+  );
+  deps.log.info('deep healthcheck run', {
+    probed: result.probed,
+    healthy: result.healthy,
+    unhealthy: result.unhealthy,
+    degraded: result.degraded,
+  });
+  return result;
 }

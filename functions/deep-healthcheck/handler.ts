@@ -1,57 +1,19 @@
 // deepHealthcheck — wiring only; decisions in core.ts, probing in shared/health/probe.ts.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { clientConfig } from '../../shared/aws/client-config';
 import { loadConfig } from '../../shared/config';
-import { InvalidEventError } from '../../shared/errors';
-import { probeTarget } from '../../shared/health/probe';
-import { secretsManagerTokenSource } from '../../shared/health/token';
 import { logger } from '../../shared/powertools';
-import { runDeepHealthcheck } from './core';
-import { resultReporter } from './report';
-import { DeepHealthcheckConfigSchema, DeepHealthcheckEventSchema } from './schema';
+import { buildDeps } from './adapters';
+import { deepHealthcheck } from './core';
+import { DeepHealthcheckConfigSchema, parseEvent, settingsFrom } from './schema';
 
-const config = loadConfig(DeepHealthcheckConfigSchema);
-const deps = {
-  probe: probeTarget,
-  // Module scope: the token cache survives between invocations of a warm environment.
-  tokens: secretsManagerTokenSource(new SecretsManagerClient(clientConfig({ maxAttempts: 2 })), {
-    ttlMs: config.TOKEN_CACHE_SECONDS * 1000,
-  }),
-  report: resultReporter(logger),
-  now: Date.now,
-};
+const config = loadConfig(DeepHealthcheckConfigSchema); // fails at init, naming the bad variable
+const settings = settingsFrom(config);
+const deps = buildDeps(config);
 
-function parseEvent(event: unknown) {
-  const parsed = DeepHealthcheckEventSchema.safeParse(event ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidEventError(
-      `deepHealthcheck expects an EventBridge "Scheduled Event" (optionally with "targets": [names]); ${issue?.path.join('.') || 'event'}: ${issue?.message}`,
-    );
-  }
-  return parsed.data;
-}
-
-// No logMetrics middleware: every metric is published per target with its own dimensions by
-// resultReporter, so the shared instance would only print "No application metrics" each minute.
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event: unknown, context: Context) => {
-    const { targets: only } = parseEvent(event);
-    const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - config.DEADLINE_MARGIN_MS;
-    const result = await runDeepHealthcheck(
-      { deadlineMs, only, concurrency: config.PROBE_CONCURRENCY },
-      deps,
-      config.HEALTH_TARGETS,
-    );
-    logger.info('deep healthcheck run', {
-      probed: result.probed,
-      healthy: result.healthy,
-      unhealthy: result.unhealthy,
-      degraded: result.degraded,
-    });
-    return result;
-  });
+  .handler((event: unknown, context: Context) =>
+    deepHealthcheck(parseEvent(event), context.getRemainingTimeInMillis(), deps, settings),
+  );

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { envInt, envJson } from '../../shared/config';
+import { InvalidEventError } from '../../shared/errors';
 import { HealthTargetListSchema } from '../../shared/health/target';
+import type { DeepHealthcheckSettings } from './ports';
 
 /** Environment of deepHealthcheck (see README.md). */
 export const DeepHealthcheckConfigSchema = z.object({
@@ -28,3 +30,23 @@ export const DeepHealthcheckEventSchema = z.looseObject({
   targets: z.array(z.string().min(1)).min(1).optional(),
 });
 export type DeepHealthcheckEvent = z.infer<typeof DeepHealthcheckEventSchema>;
+
+export function settingsFrom(config: DeepHealthcheckConfig): DeepHealthcheckSettings {
+  return {
+    targets: config.HEALTH_TARGETS,
+    concurrency: config.PROBE_CONCURRENCY,
+    deadlineMarginMs: config.DEADLINE_MARGIN_MS,
+  };
+}
+
+/** The event, or an InvalidEventError naming the field; no event at all is a run of every target. */
+export function parseEvent(event: unknown): DeepHealthcheckEvent {
+  const parsed = DeepHealthcheckEventSchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidEventError(
+      `deepHealthcheck expects an EventBridge "Scheduled Event" (optionally with "targets": [names]); ${issue?.path.join('.') || 'event'}: ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+}

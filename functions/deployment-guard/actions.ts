@@ -7,7 +7,7 @@ import { taskDefinitionLabel } from '../../shared/aws/arn';
 import { isRetryable, describeError, OpsError } from '../../shared/errors';
 import { Metric } from '../../shared/metric-names';
 import type { Evidence } from './decide';
-import type { ActionReport } from './notification';
+import type { ActionReport } from './messages';
 import { MARKER_TAG, STACK_TAG, type GuardConfig, type GuardDeps, type StackView } from './ports';
 import type { DeploymentPolicy, ServiceDeploymentView, ServiceSnapshot } from './types';
 

@@ -8,7 +8,8 @@ import { isRetryable, describeError, RetryableError, PermanentError } from '../.
 import { Metric } from '../../shared/metric-names';
 import { mark, planDryRun, reasonOf, rollBack } from './actions';
 import { decide, type Decision } from './decide';
-import { buildNotification, type ActionReport } from './notification';
+import { buildNotification, type ActionReport } from './messages';
+import type { ParsedEvent } from './schema';
 import {
   MARKER_TAG,
   readMarker,
@@ -271,4 +272,19 @@ async function guardService(
     calls: report.steps.map((s) => s.call),
     notes: report.notes,
   });
+}
+
+/** One invocation: an event skipped with its reason, or the guard run on its trigger; both logged. */
+export async function handleGuardEvent(
+  parsed: ParsedEvent,
+  deps: GuardDeps,
+  config: GuardConfig,
+): Promise<GuardResult | { skipped: string }> {
+  if ('skip' in parsed) {
+    deps.log.info('event skipped', { reason: parsed.skip });
+    return { skipped: parsed.skip };
+  }
+  const result = await runGuard(parsed.trigger, deps, config);
+  deps.log.info('deploymentGuard done', { result });
+  return result;
 }

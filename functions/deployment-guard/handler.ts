@@ -1,78 +1,16 @@
-// deploymentGuard — wiring only: config, adapters, middy. Decisions live in core.ts.
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import middy from '@middy/core';
+// deploymentGuard — wiring only; decisions in core.ts, adapters built in adapters/index.ts.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { clientConfig } from '../../shared/aws/client-config';
+import middy from '@middy/core';
 import { loadConfig } from '../../shared/config';
-import { Dimension } from '../../shared/metric-names';
-import { notifierFromEnv } from '../../shared/notify';
-import { logger, metrics, singleMetric } from '../../shared/powertools';
-import { dynamoClaims } from './adapters/claims';
-import { stackAdapter } from './adapters/cloudformation';
-import { ecsAdapter } from './adapters/ecs';
-import { loadOfflineState, offlineAdapters } from './adapters/offline';
-import { noClaims, runGuard, type GuardConfig, type GuardDeps, type GuardResult } from './core';
-import { DeploymentGuardConfig, parseEvent, policiesFrom } from './schema';
+import { logger } from '../../shared/powertools';
+import { buildDeps } from './adapters';
+import { handleGuardEvent } from './core';
+import { DeploymentGuardConfig, parseEvent, settingsFrom } from './schema';
 
-const env = loadConfig(DeploymentGuardConfig);
-const config: GuardConfig = {
-  cluster: env.CLUSTER_NAME,
-  region: env.AWS_REGION,
-  stage: env.STAGE,
-  dryRun: env.DRY_RUN,
-  policies: policiesFrom(env.SERVICES),
-  stackPrefixes: env.APP_STACK_PREFIX,
-};
+const env = loadConfig(DeploymentGuardConfig); // fails at init, naming the bad variable
+const config = settingsFrom(env);
+const deps = buildDeps(env);
 
-// `invoke local` without an AWS account reads a recorded cluster state instead (local stage only).
-const offline = env.DEPLOYMENT_GUARD_OFFLINE_STATE
-  ? loadOfflineState(env.DEPLOYMENT_GUARD_OFFLINE_STATE)
-  : undefined;
-const aws = offline
-  ? offlineAdapters(offline)
-  : {
-      ecs: ecsAdapter(new ECSClient(clientConfig())),
-      stacks: stackAdapter(new CloudFormationClient(clientConfig())),
-    };
-
-const now = offline ? () => offline.clock : () => new Date();
-const deps: GuardDeps = {
-  ...aws,
-  // No table ('' for invoke local): no claims — one process, one invocation at a time.
-  claims: env.CLAIMS_TABLE
-    ? dynamoClaims(new DynamoDBClient(clientConfig()), env.CLAIMS_TABLE, now)
-    : noClaims,
-  notifier: notifierFromEnv(),
-  metrics: {
-    add(name, service, value, unit) {
-      const single = singleMetric();
-      single.addDimension(Dimension.Service, service);
-      single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
-    },
-  },
-  log: {
-    info: (message, extra) => logger.info(message, extra ?? {}),
-    warn: (message, extra) => logger.warn(message, extra ?? {}),
-  },
-  now,
-  dryRunReported: new Set(),
-};
-
-export async function guard(event: unknown): Promise<GuardResult | { skipped: string }> {
-  const parsed = parseEvent(event, config.cluster, deps.now());
-  if ('skip' in parsed) {
-    logger.info('event skipped', { reason: parsed.skip });
-    return { skipped: parsed.skip };
-  }
-  const result = await runGuard(parsed.trigger, deps, config);
-  logger.info('deploymentGuard done', { result });
-  return result;
-}
-
-export const handler = middy(guard)
+export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+  .handler((event: unknown) => handleGuardEvent(parseEvent(event, config.cluster, deps.now()), deps, config));

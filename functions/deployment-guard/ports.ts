@@ -12,6 +12,7 @@ import type {
   Trigger,
 } from './types';
 import type { Decision } from './decide';
+import type { Log } from '../../shared/ports';
 
 /** Service tag the guard writes after it has handled a deployment (value: `<deploymentId> <outcome>`). */
 export const MARKER_TAG = 'ops-sentinel:deployment-guard';
@@ -95,10 +96,8 @@ export interface MetricsPort {
   add(name: MetricName, service: string, value: number, unit: 'Count' | 'Seconds'): void;
 }
 
-export interface LogPort {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-}
+/** The shared Log port (shared/ports.ts). */
+export type LogPort = Log;
 
 export interface GuardDeps {
   ecs: EcsPort;

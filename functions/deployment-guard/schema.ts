@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envBool, envJson, envList } from '../../shared/config';
 import { serviceNameFrom } from '../../shared/aws/arn';
 import { InvalidEventError } from '../../shared/errors';
+import type { GuardConfig } from './ports';
 import {
   DEPLOYMENT_MODES,
   resolvePolicy,
@@ -47,6 +48,18 @@ export const DeploymentGuardConfig = z.object({
   CLAIMS_TABLE: z.string().optional(),
 });
 export type DeploymentGuardConfig = z.infer<typeof DeploymentGuardConfig>;
+
+/** The plain configuration core receives. */
+export function settingsFrom(env: DeploymentGuardConfig): GuardConfig {
+  return {
+    cluster: env.CLUSTER_NAME,
+    region: env.AWS_REGION,
+    stage: env.STAGE,
+    dryRun: env.DRY_RUN,
+    policies: policiesFrom(env.SERVICES),
+    stackPrefixes: env.APP_STACK_PREFIX,
+  };
+}
 
 /** Policies by service name, defaults filled in. */
 export function policiesFrom(services: z.infer<typeof ServiceEntry>[]): Record<string, DeploymentPolicy> {

@@ -3,18 +3,11 @@ import type { NotifyResult } from '../../shared/notify';
 import { bounded } from './bounded';
 import { enrich, type Enrichment } from './enrich';
 import { alarmNames, recogniseAlarm, type AlarmKind, type AlarmSubject } from './kind';
-import { incidentNotification, resolvedNotification } from './message';
-import type { HealthAlarmDeps } from './ports';
-import type { AlarmChange, AlarmState, ServiceConfig } from './schema';
+import { incidentNotification, resolvedNotification } from './messages';
+import type { HealthAlarmDeps, HealthAlarmSettings } from './ports';
+import type { AlarmChange, AlarmState } from './schema';
 
-export interface HealthAlarmSettings {
-  stage: string;
-  cluster: string;
-  services: ServiceConfig[];
-  insufficientData: 'skip' | 'notify';
-  enrichmentTimeoutMs: number;
-  stoppedTaskWindowMinutes: number;
-}
+export type { HealthAlarmSettings } from './ports';
 
 /** What was decided and done for one alarm change. */
 export interface AlarmOutcome {
@@ -188,4 +181,31 @@ export async function handleAlarmChange(
     title: notification.title,
     notified,
   };
+}
+
+/**
+ * One invocation: every alarm change of the event in turn (an SNS event may carry several), each
+ * logged, and each notification counted with its own kind and state.
+ */
+export async function handleAlarmChanges(
+  changes: AlarmChange[],
+  deps: HealthAlarmDeps,
+  settings: HealthAlarmSettings,
+): Promise<{ outcomes: AlarmOutcome[] }> {
+  const outcomes: AlarmOutcome[] = [];
+  for (const change of changes) {
+    const outcome = await handleAlarmChange(change, deps, settings);
+    if (outcome.action === 'skipped') {
+      deps.log.info('alarm change skipped', {
+        alarmName: change.alarmName,
+        state: change.state,
+        reason: outcome.reason,
+      });
+    } else {
+      deps.log.info('alarm notification sent', { ...outcome, dryRun: settings.dryRun });
+      deps.metrics.notified(outcome.kind, outcome.state);
+    }
+    outcomes.push(outcome);
+  }
+  return { outcomes };
 }

@@ -1,7 +1,9 @@
 import type { StoppedTaskFacts } from '../../shared/ecs/stop-types';
 import type { ProbeResult } from '../../shared/health/types';
 import type { Notifier } from '../../shared/notify';
-import type { AlarmState } from './schema';
+import type { Log } from '../../shared/ports';
+import type { AlarmKind } from './kind';
+import type { AlarmState, ServiceConfig } from './schema';
 
 /** One registered target of a target group, as DescribeTargetHealth reports it. */
 export interface TargetHealthEntry {
@@ -74,5 +76,23 @@ export interface HealthAlarmDeps {
   probe: ProbePort;
   history: AlarmHistoryPort;
   notifier: Notifier;
+  metrics: AlarmMetrics;
+  log: Log;
   now: () => Date;
+}
+
+export interface AlarmMetrics {
+  /** One notification sent about an alarm of this kind entering this state. */
+  notified(kind: AlarmKind, state: AlarmState): void;
+}
+
+export interface HealthAlarmSettings {
+  stage: string;
+  cluster: string;
+  services: ServiceConfig[];
+  insufficientData: 'skip' | 'notify';
+  enrichmentTimeoutMs: number;
+  stoppedTaskWindowMinutes: number;
+  /** Only for the log: the notifier (adapters/index.ts) prints instead of publishing. */
+  dryRun: boolean;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envBool, envInt, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
 import { parseArn } from '../../shared/aws/arn';
+import type { HealthAlarmSettings } from './ports';
 
 /** The three CloudWatch alarm states. */
 export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
@@ -306,3 +307,19 @@ export const HealthAlarmConfigSchema = z.object({
   STOPPED_TASK_WINDOW_MINUTES: envInt(1, 120).default(60),
 });
 export type HealthAlarmConfig = z.infer<typeof HealthAlarmConfigSchema>;
+
+/** The plain settings core receives. */
+export function settingsFrom(config: HealthAlarmConfig): HealthAlarmSettings {
+  return {
+    stage: config.STAGE,
+    cluster: config.CLUSTER_NAME,
+    services: config.SERVICES,
+    insufficientData: config.INSUFFICIENT_DATA,
+    enrichmentTimeoutMs: config.ENRICHMENT_TIMEOUT_MS,
+    stoppedTaskWindowMinutes: config.STOPPED_TASK_WINDOW_MINUTES,
+    dryRun: config.DRY_RUN,
+  };
+}
+
+/** Both inputs (SNS from the alarm actions, EventBridge) → the alarm changes they carry. */
+export const parseEvent = parseAlarmEvent;

@@ -426,3 +426,27 @@ async function remediate(finding: Finding, deps: QueueDriftDeps, dryRun: boolean
 function dlqName(nameOrUrl: string): string {
   return isQueueUrl(nameOrUrl) ? nameFromQueueUrl(nameOrUrl) : nameOrUrl;
 }
+
+/** One invocation: check, emit the run's metrics, log what was decided and done. */
+export async function runQueueDrift(
+  trigger: Trigger,
+  deps: QueueDriftDeps,
+  settings: QueueDriftSettings,
+): Promise<DriftReport> {
+  const report = await detectDrift(trigger, deps, settings);
+  deps.metrics.run(report);
+  for (const f of report.findings) {
+    if (f.remediation?.outcome === 'dry-run') {
+      deps.log.warn(`DRY_RUN: would call ${f.remediation.call}`, { queue: f.queue });
+    }
+  }
+  deps.log.info('queue drift check', {
+    trigger,
+    findings: report.findings.map((f) => ({ queue: f.queue, kind: f.kind, message: f.message })),
+    opened: report.episodes.opened,
+    resolved: report.episodes.resolved,
+    ongoing: report.episodes.ongoing,
+    episodeStore: report.episodeStore,
+  });
+  return report;
+}

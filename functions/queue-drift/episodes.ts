@@ -1,5 +1,5 @@
 import type { Finding } from './core';
-import { openedNotice, resolvedNotice } from './notifications';
+import { openedNotice, resolvedNotice } from './messages';
 import type { Episode, QueueDriftDeps } from './ports';
 import type { QueueDriftSettings, Trigger } from './schema';
 

@@ -1,17 +1,16 @@
+// queueDrift — wiring only; decisions in core.ts, adapters built in adapters/index.ts.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { loadConfig } from '../../shared/config';
-import { logger, metrics } from '../../shared/powertools';
-import type { DriftReport } from './core';
-import { buildDeps, handleEvent } from './run';
-import { QueueDriftConfig, settingsFromEnv } from './schema';
+import { logger } from '../../shared/powertools';
+import { buildDeps } from './adapters';
+import { runQueueDrift, type DriftReport } from './core';
+import { parseEvent, QueueDriftConfig, settingsFrom } from './schema';
 
-// Wiring only: configuration (fails at init, naming the bad variable), adapters, middleware.
-const settings = settingsFromEnv(loadConfig(QueueDriftConfig));
-const deps = buildDeps();
+const config = loadConfig(QueueDriftConfig); // fails at init, naming the bad variable
+const settings = settingsFrom(config);
+const deps = buildDeps(config);
 
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .handler((event: unknown): Promise<DriftReport> => handleEvent(event, settings, deps));
+  .handler((event: unknown): Promise<DriftReport> => runQueueDrift(parseEvent(event), deps, settings));

@@ -1,4 +1,6 @@
 import type { Notifier } from '../../shared/notify';
+import type { Log } from '../../shared/ports';
+import type { DriftReport } from './core';
 
 /** What the check reads from one queue. */
 export interface QueueAttributes {
@@ -72,7 +74,14 @@ export interface QueueDriftDeps {
   ecs: TaskDefinitionPort;
   episodes: EpisodeStore;
   notifier: Notifier;
+  /** The run's EMF metrics (adapters/metrics.ts). */
+  metrics: DriftMetrics;
+  log: Log;
   now?: () => Date;
+}
+
+export interface DriftMetrics {
+  run(report: DriftReport): void;
 }
 
 export function episodeKey(queue: string, kind: FindingKind): string {

@@ -69,7 +69,7 @@ export interface QueueDriftSettings {
   region: string;
 }
 
-export function settingsFromEnv(env: QueueDriftEnv): QueueDriftSettings {
+export function settingsFrom(env: QueueDriftEnv): QueueDriftSettings {
   return {
     queues: env.QUEUES ?? [],
     queuePrefix: env.QUEUE_PREFIX?.trim() || undefined,
@@ -160,7 +160,7 @@ export interface CloudTrailTrigger {
  * The run's trigger from the invocation event: an EventBridge schedule, a CloudTrail-recorded
  * SQS API call, or an empty event (a manual invoke: `{}`, nothing, or the empty string). Anything else is rejected with the reason.
  */
-export function parseTrigger(event: unknown): Trigger {
+export function parseEvent(event: unknown): Trigger {
   // `serverless invoke local` without --path/--data passes an empty string.
   const empty = event === undefined || event === null || event === '';
   if (empty || (isPlainObject(event) && Object.keys(event).length === 0)) {

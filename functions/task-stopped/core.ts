@@ -13,8 +13,8 @@ import {
   type RecoveryEvidence,
   type TaskContext,
 } from './messages';
-import type { Incident, TaskStoppedDeps, TaskStoppedSettings } from './ports';
-import type { DeploymentStateChange, TaskStateChange } from './schema';
+import type { Incident, TaskStoppedDeps, TaskStoppedRunDeps, TaskStoppedSettings } from './ports';
+import type { DeploymentStateChange, TaskStateChange, TaskStoppedEvent } from './schema';
 
 export type SentKind = 'first' | 'escalation' | 'recovery' | 'closed' | 'routine' | 'capacity';
 
@@ -539,4 +539,28 @@ function addDistinct(list: string[], value: string | undefined): string[] {
 /** The store forgets an incident a week after its last failure even if no sweep closed it. */
 function expiry(now: number): number {
   return Math.floor((now + 7 * DAY_MS) / 1000);
+}
+
+/** One invocation: the event routed to its handling, and what was done logged. */
+export async function handleEvent(
+  input: TaskStoppedEvent,
+  deps: TaskStoppedRunDeps,
+  settings: TaskStoppedSettings,
+): Promise<StopOutcome | SweepOutcome | EvidenceOutcome> {
+  const result =
+    input.kind === 'sweep'
+      ? await sweepIncidents(deps, settings)
+      : input.kind === 'deployment'
+        ? await handleDeploymentEvent(input.event, deps, settings)
+        : input.event.detail.lastStatus === 'RUNNING'
+          ? await handleTaskRunning(input.event, deps, settings)
+          : await handleTaskStopped(input.event, deps, settings);
+  const what = { sweep: 'incident sweep done', deployment: 'deployment event handled' } as const;
+  deps.log.info(
+    input.kind === 'task-stopped'
+      ? `${input.event.detail.lastStatus === 'RUNNING' ? 'running' : 'stopped'} task handled`
+      : what[input.kind],
+    { result },
+  );
+  return result;
 }

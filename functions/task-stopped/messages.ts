@@ -1,4 +1,5 @@
 import { nameFromArn, parseArn, serviceNameFrom, taskDefinitionLabel } from '../../shared/aws/arn';
+import { formatDuration } from '../../shared/duration';
 import { readableSecret } from '../../shared/ecs/classify-stop';
 import type { StopClassification } from '../../shared/ecs/stop-types';
 import {
@@ -143,11 +144,9 @@ export function pattern(incident: Incident): string {
     .join(', ');
 }
 
+/** Durations between events minutes apart: to the minute ("less than a minute", "12 min", "3 h"). */
 export function duration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 1) return 'less than a minute';
-  if (minutes < 120) return `${minutes} min`;
-  return `${Math.round(minutes / 60)} h`;
+  return formatDuration(ms, 'minute');
 }
 
 function incidentFacts(i: Incident): Array<[string, string | number | undefined]> {

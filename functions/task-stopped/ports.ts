@@ -1,5 +1,6 @@
 import type { StopCategory } from '../../shared/ecs/stop-types';
 import type { Notifier } from '../../shared/notify';
+import type { Log } from '../../shared/ports';
 
 /**
  * One open crash-loop incident of one service: the state that bounds notification volume.
@@ -70,6 +71,11 @@ export interface TaskStoppedDeps {
   sleep?: (ms: number) => Promise<void>;
   /** [0, 1) for the backoff jitter (default Math.random). */
   random?: () => number;
+}
+
+/** The invocation's deps (core.handleEvent): the decisions' ports and the log. */
+export interface TaskStoppedRunDeps extends TaskStoppedDeps {
+  log: Log;
 }
 
 export interface TaskStoppedSettings {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envBool, envInt, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
+import type { TaskStoppedSettings } from './ports';
 
 /** Environment of taskStopped (see README.md for the stage params behind each variable). */
 export const TaskStoppedConfig = z.object({
@@ -115,4 +116,19 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
     .slice(0, 5)
     .map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`)
     .join('; ');
+}
+
+/** The plain settings core receives. */
+export function settingsFrom(
+  config: TaskStoppedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): TaskStoppedSettings {
+  return {
+    stage: config.STAGE,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    services: config.SERVICES.map((s) => s.name),
+    notifyRoutine: config.NOTIFY_ROUTINE,
+    escalateAfter: config.ESCALATE_AFTER,
+    quietMs: config.RECOVERY_QUIET_MINUTES * 60_000,
+  };
 }

@@ -18,7 +18,7 @@ const FUNCTIONS = [
 ];
 const LOG_GROUPS = FUNCTIONS.map((f) => f.replace('LambdaFunction', 'LogGroup'));
 const ROLES = FUNCTIONS.map((f) => f.replace('LambdaFunction', 'Role'));
-const STATE_TABLES = ['TaskStoppedIncidents', 'QueueDriftEpisodes'];
+const STATE_TABLES = ['TaskStoppedIncidents', 'QueueDriftEpisodes', 'DeploymentGuardClaims'];
 const ARN = 'arn:<AWS::Partition>';
 const HERE = '<AWS::Region>:<AWS::AccountId>';
 
@@ -86,6 +86,18 @@ export const suppressions: Suppression[] = [
       'GetSecretValue on RDS-managed master secrets (default of dbIamUserSecretArns / rotateSecretMasterArns); RDS names them rds!<id>-<suffix>. Stages narrow it with those params.',
   },
   {
+    rule: `AwsSolutions-IAM5[Resource::${ARN}:rds:${HERE}:db:*]`,
+    resources: ['RotateSecretRole'],
+    reason:
+      'rds:DescribeDBInstances (read-only) for the instance an RDS-managed master secret names in its aws:rds:primaryDBInstanceArn tag: any instance of this account and region, known only at rotation time.',
+  },
+  {
+    rule: `AwsSolutions-IAM5[Resource::${ARN}:rds:${HERE}:cluster:*]`,
+    resources: ['RotateSecretRole'],
+    reason:
+      'rds:DescribeDBClusters (read-only) for the cluster an RDS-managed master secret names in its aws:rds:primaryDBClusterArn tag: any cluster of this account and region, known only at rotation time.',
+  },
+  {
     rule: `AwsSolutions-IAM5[Resource::${ARN}:secretsmanager:${HERE}:secret:django-app/*]`,
     resources: ['RotateSecretRole'],
     reason:
@@ -147,6 +159,7 @@ export const suppressions: Suppression[] = [
       'HealthAlarmAlbUnhealthyWeb',
       'HealthAlarmAlbNoHealthyWeb',
       'DeepHealthAlarmLocalApp268b75',
+      'DeepHealthDegradedAlarmLocalApp268b75',
     ],
     reason:
       'No alarm actions by design: their state changes reach healthAlarm through an EventBridge rule (aws.cloudwatch alarm state change), which sends one enriched notification instead of the bare alarm (resources/lib/service-alarms.ts).',
@@ -157,7 +170,7 @@ export const suppressions: Suppression[] = [
     rule: 'AwsSolutions-DDB3',
     resources: STATE_TABLES,
     reason:
-      'Short-lived dedup state (open incidents, drift episodes) expiring by TTL; losing it means at most one repeated notification, so point-in-time recovery has nothing worth restoring.',
+      'Short-lived dedup state (open incidents, drift episodes, deploymentGuard’s 50-second action claims) expiring by TTL; losing it means at most one repeated notification, so point-in-time recovery has nothing worth restoring.',
   },
   {
     rule: 'NIST.800.53.R5-DynamoDBPITREnabled',

@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig } from '../aws/client-config';
 import { failFastWhenUnreachable } from '../aws/reachability';
+import { logger } from '../powertools';
 import { consoleNotifier } from './console-notifier';
 import type { Notification, Notifier } from './notification';
 import { snsNotifier } from './sns-notifier';
@@ -28,5 +29,22 @@ export function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Notifier 
         ...n,
         links: [...(n.links ?? []), { label: 'ops-sentinel dashboard', url: dashboardUrl }],
       }),
+  };
+}
+
+/**
+ * The one notifier wrapper a function builds: `notifierFromEnv`, except in dry run with a topic
+ * configured, where the message is printed (with the same links) and the log says which
+ * sns:Publish would have been made. Dry run never publishes.
+ */
+export function notifierFor(options: { dryRun: boolean }, env: NodeJS.ProcessEnv = process.env): Notifier {
+  const topicArn = env.NOTIFY_TOPIC_ARN;
+  if (!options.dryRun || !topicArn) return notifierFromEnv(env);
+  const printer = notifierFromEnv({ ...env, NOTIFY_TOPIC_ARN: '' });
+  return {
+    async notify(n) {
+      logger.info(`DRY_RUN: would have called sns:Publish on ${topicArn}`, { topicArn, subject: n.title });
+      return printer.notify(n);
+    },
   };
 }

@@ -1,5 +1,5 @@
-import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { toOpsError } from '../../../shared/errors';
+import type { Task } from '@aws-sdk/client-ecs';
+import type { EcsCalls } from '../../../shared/aws/ecs';
 import type { TaskInfo, TasksPort } from '../ports';
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
@@ -45,25 +45,11 @@ export function toTaskInfo(task: Task): TaskInfo {
   return info;
 }
 
-/** ListTasks (one page of up to 100) + DescribeTasks for one service. */
-export function ecsTasks(client: ECSClient): TasksPort {
+/** The tasks of one service (shared ECS calls: one ListTasks page of up to 100, then DescribeTasks). */
+export function ecsTasks(ecs: EcsCalls): TasksPort {
   return {
     async listServiceTasks(cluster, service, desiredStatus, signal) {
-      const action = `ecs:ListTasks/DescribeTasks ${cluster}/${service} ${desiredStatus}`;
-      try {
-        const listed = await client.send(
-          new ListTasksCommand({ cluster, serviceName: service, desiredStatus, maxResults: 100 }),
-          { abortSignal: signal },
-        );
-        const arns = listed.taskArns ?? [];
-        if (arns.length === 0) return [];
-        const described = await client.send(new DescribeTasksCommand({ cluster, tasks: arns }), {
-          abortSignal: signal,
-        });
-        return (described.tasks ?? []).map(toTaskInfo);
-      } catch (error) {
-        throw toOpsError(action, error);
-      }
+      return (await ecs.listServiceTasks(cluster, service, desiredStatus, { signal })).map(toTaskInfo);
     },
   };
 }

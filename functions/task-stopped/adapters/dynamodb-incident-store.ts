@@ -7,6 +7,7 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { toOpsError } from '../../../shared/errors';
 import type { Incident, IncidentStore } from '../ports';
 
@@ -18,11 +19,11 @@ type Item = Record<string, AttributeValue>;
  * other re-reads: the first message and the escalation are each sent once.
  */
 export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string): IncidentStore {
-  const key = (k: string) => ({ pk: { S: k } });
+  const key = (k: string) => marshall({ pk: k });
   const versionIs = (version: number) => ({
     ConditionExpression: '#version = :expected',
     ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':expected': { N: String(version) } },
+    ExpressionAttributeValues: marshall({ ':expected': version }),
   });
 
   async function conditional(action: string, send: () => Promise<unknown>): Promise<boolean> {
@@ -93,37 +94,45 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
   };
 }
 
-const n = (value: number): AttributeValue => ({ N: String(value) });
-const list = (values: string[]): AttributeValue => ({ L: values.map((S) => ({ S })) });
-
 /** The stored form: plain attributes, readable in the console. */
 export function toItem(i: Incident): Item {
-  return {
-    pk: { S: i.key },
-    cluster: { S: i.cluster },
-    service: { S: i.service },
-    clusterArn: { S: i.clusterArn },
-    serviceArn: { S: i.serviceArn },
-    openedAt: n(i.openedAt),
-    lastFailureAt: n(i.lastFailureAt),
-    count: n(i.count),
-    categories: { M: Object.fromEntries(Object.entries(i.categories).map(([c, v]) => [c, n(v ?? 0)])) },
-    taskDefinitions: list(i.taskDefinitions),
-    deployments: list(i.deployments),
-    escalated: { BOOL: i.escalated },
-    recentTaskIds: list(i.recentTaskIds),
-    expiresAt: n(i.expiresAt),
-    version: n(i.version),
-    ...(i.runningAt !== undefined ? { runningAt: n(i.runningAt) } : {}),
-    ...(i.kind ? { kind: { S: i.kind } } : {}),
-  };
+  return marshall({
+    pk: i.key,
+    cluster: i.cluster,
+    service: i.service,
+    clusterArn: i.clusterArn,
+    serviceArn: i.serviceArn,
+    openedAt: i.openedAt,
+    lastFailureAt: i.lastFailureAt,
+    count: i.count,
+    categories: Object.fromEntries(Object.entries(i.categories).map(([c, v]) => [c, v ?? 0])),
+    taskDefinitions: i.taskDefinitions,
+    deployments: i.deployments,
+    escalated: i.escalated,
+    recentTaskIds: i.recentTaskIds,
+    expiresAt: i.expiresAt,
+    version: i.version,
+    ...(i.runningAt !== undefined ? { runningAt: i.runningAt } : {}),
+    ...(i.kind ? { kind: i.kind } : {}),
+  });
 }
 
 /** Reads an item back; an item that is not an incident (hand-edited, older shape) is ignored. */
 export function fromItem(item: Item): Incident | undefined {
-  const s = (name: string) => item[name]?.S;
-  const num = (name: string) => Number(item[name]?.N);
-  const strings = (name: string) => (item[name]?.L ?? []).flatMap((v) => (v.S === undefined ? [] : [v.S]));
+  // Every number as Number() reads it: an out-of-range value is then NaN or Infinity, not a throw.
+  const raw = unmarshall(item, { wrapNumbers: Number }) as Record<string, unknown>;
+  const s = (name: string) => (typeof raw[name] === 'string' ? (raw[name] as string) : undefined);
+  const num = (name: string) => (typeof raw[name] === 'number' ? (raw[name] as number) : NaN);
+  const strings = (name: string) =>
+    Array.isArray(raw[name])
+      ? (raw[name] as unknown[]).filter((v): v is string => typeof v === 'string')
+      : [];
+  const map = (name: string) => {
+    const value = raw[name];
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Set)
+      ? (value as Record<string, unknown>)
+      : {};
+  };
   const pk = s('pk');
   const service = s('service');
   const cluster = s('cluster');
@@ -146,11 +155,11 @@ export function fromItem(item: Item): Incident | undefined {
     lastFailureAt: num('lastFailureAt'),
     count: num('count') || 0,
     categories: Object.fromEntries(
-      Object.entries(item.categories?.M ?? {}).map(([c, v]) => [c, Number(v.N) || 0]),
+      Object.entries(map('categories')).map(([c, v]) => [c, typeof v === 'number' ? v || 0 : 0]),
     ),
     taskDefinitions: strings('taskDefinitions'),
     deployments: strings('deployments'),
-    escalated: item.escalated?.BOOL === true,
+    escalated: raw.escalated === true,
     recentTaskIds: strings('recentTaskIds'),
     expiresAt: num('expiresAt') || 0,
     version: num('version'),

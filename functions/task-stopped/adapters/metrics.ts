@@ -1,31 +1,25 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Dimension, Metric } from '../../../shared/metric-names';
+import { emitMetrics } from '../../../shared/powertools';
 import type { StopMetrics } from '../ports';
 
 /**
- * EMF metrics through Powertools. The dashboard and the thrash alarm address `TasksStopped` by
- * exactly Service + Category, so the Powertools default `service` dimension is cleared (this
- * function's bundle is the only user of its `metrics` instance). `TasksStopped` is buffered and
- * flushed by the logMetrics middleware (one stopped task per invocation); notification counts
- * carry other dimensions, so each is a single metric flushed at once.
+ * EMF metrics through the shared `emitMetrics`: `TasksStopped` with exactly Service + Category
+ * (what the dashboard and the thrash alarm address), notification counts with Service only.
  */
-export function powertoolsStopMetrics(metrics: Metrics): StopMetrics {
-  metrics.clearDefaultDimensions();
-  return {
-    taskStopped(service, category) {
-      metrics.addDimension(Dimension.Service, service);
-      metrics.addDimension(Dimension.Category, category);
-      metrics.addMetric(Metric.TasksStopped, MetricUnit.Count, 1);
-    },
-    notification(service, sent) {
-      const single = metrics.singleMetric();
-      single.clearDefaultDimensions();
-      single.addDimension(Dimension.Service, service);
-      single.addMetric(
-        sent ? Metric.StopNotificationsSent : Metric.StopNotificationsSuppressed,
-        MetricUnit.Count,
-        1,
-      );
-    },
-  };
-}
+export const stopMetrics: StopMetrics = {
+  taskStopped(service, category) {
+    emitMetrics({ [Dimension.Service]: service, [Dimension.Category]: category }, [
+      { name: Metric.TasksStopped, unit: MetricUnit.Count, value: 1 },
+    ]);
+  },
+  notification(service, sent) {
+    emitMetrics({ [Dimension.Service]: service }, [
+      {
+        name: sent ? Metric.StopNotificationsSent : Metric.StopNotificationsSuppressed,
+        unit: MetricUnit.Count,
+        value: 1,
+      },
+    ]);
+  },
+};

@@ -16,6 +16,7 @@ import { NEW_TD, OLD_TD, SD_ARN, SERVICE_ARN } from '../deployment-guard/fakes';
 import { LB_ARN, TG_ARN } from '../health-alarm/fakes';
 import { statefulTable } from '../task-stopped/fake-dynamodb';
 import { loadIsolated, publishedTexts } from './load';
+import { lambdaContext } from '../lambda-context';
 
 export type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -139,7 +140,7 @@ export function queueDriftRig(): Rig {
         async prime() {
           happy();
           visibility = 360;
-          await handler({}, { getRemainingTimeInMillis: () => 30_000 });
+          await handler({}, lambdaContext({ functionName: 'queueDrift', remainingTimeMs: 30_000 }));
           visibility = 30;
         },
         published: publishedTexts(() => mocks.sns.commandCalls(sns.PublishCommand)),

@@ -29,6 +29,7 @@ export const settings: HealthAlarmSettings = {
   insufficientData: 'skip',
   enrichmentTimeoutMs: 200,
   stoppedTaskWindowMinutes: 60,
+  dryRun: false,
 };
 
 /** "now" in the samples: a few minutes after the ALARM transition at 02:50:12Z. */
@@ -126,6 +127,8 @@ export function fakeDeps(state: FakeState = {}) {
     history: [] as string[],
   };
   const aborted: string[] = [];
+  const metrics: Array<{ kind: string; state: string }> = [];
+  const log: Array<{ level: 'info' | 'warn'; message: string; extra?: Record<string, unknown> }> = [];
   const deps: HealthAlarmDeps = {
     targetHealth: {
       describeTargetHealth(arn, signal) {
@@ -161,7 +164,14 @@ export function fakeDeps(state: FakeState = {}) {
       },
     },
     notifier,
+    metrics: {
+      notified: (kind, state) => void metrics.push({ kind, state }),
+    },
+    log: {
+      info: (message, extra) => void log.push({ level: 'info', message, extra }),
+      warn: (message, extra) => void log.push({ level: 'warn', message, extra }),
+    },
     now: () => NOW,
   };
-  return { deps, notifier, calls, aborted };
+  return { deps, notifier, calls, aborted, metrics, log };
 }

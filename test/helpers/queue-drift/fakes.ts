@@ -135,8 +135,22 @@ export function fakeDeps(initialEpisodes: Episode[] = []) {
   const ecs = new FakeTaskDefinitions();
   const notifier = new CapturingNotifier();
   const episodes = memoryEpisodeStore(initialEpisodes);
-  const deps: QueueDriftDeps = { sqs, ecs, notifier, episodes, now: clock.now };
-  return { deps, sqs, ecs, notifier, episodes, clock };
+  const log = {
+    lines: [] as Array<{ level: 'info' | 'warn'; message: string; extra?: Record<string, unknown> }>,
+  };
+  const deps: QueueDriftDeps = {
+    sqs,
+    ecs,
+    notifier,
+    episodes,
+    metrics: { run: () => undefined },
+    log: {
+      info: (message, extra) => void log.lines.push({ level: 'info', message, extra }),
+      warn: (message, extra) => void log.lines.push({ level: 'warn', message, extra }),
+    },
+    now: clock.now,
+  };
+  return { deps, sqs, ecs, notifier, episodes, clock, log };
 }
 
 /** Settings with queue entries parsed exactly as the QUEUES variable would be. */

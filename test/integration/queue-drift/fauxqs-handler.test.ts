@@ -1,5 +1,5 @@
 /**
- * The handler's run (handler.ts minus middy, which jest cannot load) against a real SQS API (the fauxqs emulator, started here): real queues with
+ * The handler's run (core + the deployed adapters) against a real SQS API (the fauxqs emulator, started here): real queues with
  * drifted and correct VisibilityTimeouts, the SDK pointed at it through AWS_ENDPOINT_URL only.
  */
 import {
@@ -13,8 +13,9 @@ import {
 import cloudtrail from '../../../events/queue-drift/cloudtrail-set-queue-attributes.json';
 import scheduled from '../../../events/queue-drift/scheduled.json';
 import type { DriftReport } from '../../../functions/queue-drift/core';
-import { buildDeps, handleEvent } from '../../../functions/queue-drift/run';
-import { QueueDriftConfig, settingsFromEnv } from '../../../functions/queue-drift/schema';
+import { buildDeps } from '../../../functions/queue-drift/adapters';
+import { runQueueDrift } from '../../../functions/queue-drift/core';
+import { parseEvent, QueueDriftConfig, settingsFrom } from '../../../functions/queue-drift/schema';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { loadConfig } from '../../../shared/config';
 import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
@@ -65,15 +66,16 @@ async function visibilityTimeoutOf(url: string): Promise<string | undefined> {
  * within SQS's 60 s propagation window of its opening.
  */
 function handlerFor(env: Record<string, string>) {
-  const settings = settingsFromEnv(loadConfig(QueueDriftConfig, env));
+  const config = loadConfig(QueueDriftConfig, env);
+  const settings = settingsFrom(config);
   const notifier = new CapturingNotifier();
   let clock = Date.now();
-  const deps = { ...buildDeps({ ...process.env, EPISODE_TABLE: '' }), notifier, now: () => new Date(clock) };
+  const deps = { ...buildDeps({ ...config, EPISODE_TABLE: '' }), notifier, now: () => new Date(clock) };
   return {
     notifier,
-    invoke: (event: unknown) => {
+    invoke: async (event: unknown) => {
       clock += 5 * 60_000;
-      return handleEvent(event, settings, deps);
+      return runQueueDrift(parseEvent(event), deps, settings);
     },
   };
 }

@@ -1,4 +1,5 @@
 import {
+  deepHealthcheck,
   metricPoints,
   probeConcurrency,
   runDeepHealthcheck,
@@ -38,6 +39,7 @@ function fakes(answers: Record<string, Partial<ProbeResult>>) {
   const calls: Array<{ target: string; options: ProbeOptions }> = [];
   const reported: ProbeResult[] = [];
   const invalidated: string[] = [];
+  const logged: Array<{ message: string; extra?: Record<string, unknown> }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const deps: DeepHealthcheckDeps = {
@@ -51,9 +53,13 @@ function fakes(answers: Record<string, Partial<ProbeResult>>) {
     },
     tokens: { get: async () => 'tok', invalidate: (arn) => invalidated.push(arn) },
     report: (r) => reported.push(r),
+    log: {
+      info: (message, extra) => void logged.push({ message, extra }),
+      warn: (message, extra) => void logged.push({ message, extra }),
+    },
     now: () => NOW,
   };
-  return { deps, calls, reported, invalidated, maxInFlight: () => maxInFlight };
+  return { deps, calls, reported, invalidated, logged, maxInFlight: () => maxInFlight };
 }
 
 describe('runDeepHealthcheck', () => {
@@ -184,5 +190,26 @@ describe('metricPoints', () => {
       { name: 'TargetLatency', unit: 'Milliseconds', value: 42, dimensions: { Target: 'web' } },
     ]);
     expect(points.map((p) => p.name)).not.toContain('ProbeFailures');
+  });
+});
+
+describe('deepHealthcheck: one invocation', () => {
+  it('probes until the remaining time less the margin, and logs the run', async () => {
+    const f = fakes({ admin: { healthy: false, reason: 'timeout', detail: 'no answer', status: undefined } });
+
+    const out = await deepHealthcheck({ targets: ['admin'] }, 30_000, f.deps, {
+      targets,
+      concurrency: 8,
+      deadlineMarginMs: 1_500,
+    });
+
+    expect(f.calls.map((c) => [c.target, c.options.deadlineMs])).toEqual([['admin', NOW + 28_500]]);
+    expect(out).toMatchObject({ probed: 1, healthy: 0, unhealthy: ['admin'] });
+    expect(f.logged).toEqual([
+      {
+        message: 'deep healthcheck run',
+        extra: { probed: 1, healthy: 0, unhealthy: ['admin'], degraded: [] },
+      },
+    ]);
   });
 });

@@ -1,18 +1,9 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { publishMetricPoints } from '../../../functions/deep-healthcheck/report';
+import { publishMetricPoints } from '../../../functions/deep-healthcheck/adapters/report';
 import { metricPoints } from '../../../functions/deep-healthcheck/core';
+import { captureEmf } from '../../helpers/emf';
 
 describe('publishMetricPoints', () => {
-  it('writes one EMF blob per dimension set, without the Powertools service dimension', () => {
-    const blobs: unknown[] = [];
-    const factory = () => {
-      const metrics = new Metrics({ namespace: 'OpsSentinel', serviceName: 'ops-sentinel' });
-      jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-        blobs.push(metrics.serializeMetrics());
-        return metrics;
-      });
-      return metrics;
-    };
+  it('writes one EMF blob per dimension set, without the Powertools service dimension', async () => {
     const points = metricPoints({
       target: 'web',
       url: 'https://app.example.com/ht/',
@@ -25,7 +16,7 @@ describe('publishMetricPoints', () => {
       checkedAt: '2026-11-24T03:00:00.000Z',
     });
 
-    publishMetricPoints(points, factory);
+    const blobs = await captureEmf(() => publishMetricPoints(points));
 
     expect(blobs).toEqual([
       expect.objectContaining({

@@ -23,6 +23,7 @@ import { dynamoClaims } from '../../../functions/deployment-guard/adapters/claim
 import { stackAdapter } from '../../../functions/deployment-guard/adapters/cloudformation';
 import { ecsAdapter } from '../../../functions/deployment-guard/adapters/ecs';
 import { runGuard } from '../../../functions/deployment-guard/core';
+import { ecsCalls } from '../../../shared/aws/ecs';
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import {
   NEW_TD,
@@ -37,7 +38,7 @@ import {
 
 const ecsMock = mockClient(ECSClient);
 const cfnMock = mockClient(CloudFormationClient);
-const ecs = ecsAdapter(new ECSClient({ region: 'us-east-1' }));
+const ecs = ecsAdapter(ecsCalls(new ECSClient({ region: 'us-east-1' })));
 const stacks = stackAdapter(new CloudFormationClient({ region: 'us-east-1' }));
 
 const ecsError = (name: string, status = 400) =>

@@ -3,7 +3,7 @@
  * AWS behaviour, cited beside it, that the guard used to get wrong.
  */
 import { decide, runGuard } from '../../../functions/deployment-guard/core';
-import { buildNotification } from '../../../functions/deployment-guard/notification';
+import { buildNotification } from '../../../functions/deployment-guard/messages';
 import {
   BAD_IMAGE,
   BREAKER_NO_ROLLBACK,

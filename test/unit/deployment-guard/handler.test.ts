@@ -5,17 +5,14 @@ import type * as SnsSdk from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { NEW_TD, OLD_TD, SD_ARN, SERVICE_ARN } from '../../helpers/deployment-guard/fakes';
+import { lambdaContext } from '../../helpers/lambda-context';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-test-notifications';
 const event = (name: string) =>
   JSON.parse(
     readFileSync(path.join(__dirname, '../../../events/deployment-guard', `${name}.json`), 'utf8'),
   ) as unknown;
-const context = {
-  functionName: 'deploymentGuard',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext({ functionName: 'deploymentGuard', remainingTimeMs: 30_000 });
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

@@ -11,6 +11,7 @@ import { cloudWatchAlarmHistory } from '../../../functions/health-alarm/adapters
 import { ecsTasks } from '../../../functions/health-alarm/adapters/ecs';
 import { elbTargetHealth } from '../../../functions/health-alarm/adapters/elb';
 import { healthProbe } from '../../../functions/health-alarm/adapters/probe';
+import { ecsCalls } from '../../../shared/aws/ecs';
 import { PermanentError } from '../../../shared/errors';
 import { TG_ARN } from '../../helpers/health-alarm/fakes';
 
@@ -107,7 +108,12 @@ describe('ecsTasks', () => {
       ],
     });
 
-    const tasks = await ecsTasks(new ECSClient({})).listServiceTasks('django-app', 'web', 'STOPPED', signal);
+    const tasks = await ecsTasks(ecsCalls(new ECSClient({}))).listServiceTasks(
+      'django-app',
+      'web',
+      'STOPPED',
+      signal,
+    );
 
     expect(ecs).toHaveReceivedCommandWith(ListTasksCommand, {
       cluster: 'django-app',
@@ -132,7 +138,7 @@ describe('ecsTasks', () => {
   it('does not call DescribeTasks when there are no tasks', async () => {
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     await expect(
-      ecsTasks(new ECSClient({})).listServiceTasks('django-app', 'web', 'RUNNING', signal),
+      ecsTasks(ecsCalls(new ECSClient({}))).listServiceTasks('django-app', 'web', 'RUNNING', signal),
     ).resolves.toEqual([]);
     expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 0);
   });
@@ -140,7 +146,7 @@ describe('ecsTasks', () => {
   it('names the calls in its error', async () => {
     ecs.on(ListTasksCommand).rejects(denied('AccessDeniedException'));
     await expect(
-      ecsTasks(new ECSClient({})).listServiceTasks('django-app', 'web', 'STOPPED', signal),
+      ecsTasks(ecsCalls(new ECSClient({}))).listServiceTasks('django-app', 'web', 'STOPPED', signal),
     ).rejects.toThrow('ecs:ListTasks/DescribeTasks django-app/web STOPPED failed: AccessDeniedException');
   });
 });

@@ -1,4 +1,4 @@
-import { handleAlarmChange } from '../../../functions/health-alarm/core';
+import { handleAlarmChange, handleAlarmChanges } from '../../../functions/health-alarm/core';
 import { parseAlarmEvent } from '../../../functions/health-alarm/schema';
 import type { ProbeResult } from '../../../shared/health/types';
 import { PermanentError, RetryableError, toOpsError } from '../../../shared/errors';
@@ -428,4 +428,33 @@ it('leaves ops-sentinel’s other alarms (the dead-letter alarm) to their own SN
   const outcome = await handleAlarmChange(parseAlarmEvent(event)[0]!, fake.deps, settings);
   expect(outcome).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/its own actions/) });
   expect(fake.notifier.sent).toEqual([]);
+});
+
+describe('handleAlarmChanges: one invocation', () => {
+  it('logs every change, and counts each notification sent with its own kind and state', async () => {
+    const fake = fakeDeps({ targets: unhealthyTargets, stopped: [], running: [] });
+    const changes = [
+      change('eb-alb-no-healthy-insufficient-data'),
+      change('eb-alb-unhealthy-alarm'),
+      change('eb-alb-no-healthy-ok'),
+    ];
+
+    const { outcomes } = await handleAlarmChanges(changes, fake.deps, { ...settings, dryRun: true });
+
+    expect(outcomes.map((o) => o.action)).toEqual(['skipped', 'incident', 'resolved']);
+    expect(fake.metrics).toEqual([
+      { kind: outcomes[1]!.kind, state: 'ALARM' },
+      { kind: outcomes[2]!.kind, state: 'OK' },
+    ]);
+    expect(fake.log.map((l) => l.message)).toEqual([
+      'alarm change skipped',
+      'alarm notification sent',
+      'alarm notification sent',
+    ]);
+    expect(fake.log[0]!.extra).toMatchObject({
+      alarmName: changes[0]!.alarmName,
+      state: 'INSUFFICIENT_DATA',
+    });
+    expect(fake.log[1]!.extra).toMatchObject({ action: 'incident', dryRun: true });
+  });
 });

@@ -15,7 +15,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { dynamoEpisodeStore, ecsAdapter, sqsAdapter } from '../../../functions/queue-drift/adapters';
+import { dynamoEpisodeStore, ecsTaskDefinitions, sqsAdapter } from '../../../functions/queue-drift/adapters';
+import { ecsCalls } from '../../../shared/aws/ecs';
 import { detectDrift } from '../../../functions/queue-drift/core';
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import { fakeDeps, settings, URL_BASE } from '../../helpers/queue-drift/fakes';
@@ -69,7 +70,7 @@ describe('ECS task definition as the source of truth', () => {
     });
     const { deps, sqs } = fakeDeps();
     sqs.add('celery', 360);
-    deps.ecs = ecsAdapter(new ECSClient({ region: 'us-east-1' }));
+    deps.ecs = ecsTaskDefinitions(ecsCalls(new ECSClient({ region: 'us-east-1' })));
 
     const report = await detectDrift(
       { kind: 'schedule' },
@@ -101,7 +102,9 @@ describe('ECS task definition as the source of truth', () => {
       },
     });
 
-    const td = await ecsAdapter(new ECSClient({ region: 'us-east-1' })).currentTaskDefinition('c', 'worker');
+    const td = await ecsTaskDefinitions(
+      ecsCalls(new ECSClient({ region: 'us-east-1' })),
+    ).currentTaskDefinition('c', 'worker');
 
     expect(ecsMock).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
       taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app-worker:41',
@@ -114,7 +117,7 @@ describe('ECS task definition as the source of truth', () => {
       .on(DescribeServicesCommand)
       .resolves({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
 
-    const call = ecsAdapter(new ECSClient({ region: 'us-east-1' })).currentTaskDefinition(
+    const call = ecsTaskDefinitions(ecsCalls(new ECSClient({ region: 'us-east-1' }))).currentTaskDefinition(
       'django-app',
       'wrker',
     );
@@ -129,7 +132,9 @@ describe('ECS task definition as the source of truth', () => {
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     await expect(
-      ecsAdapter(new ECSClient({ region: 'us-east-1', maxAttempts: 1 })).currentTaskDefinition('c', 's'),
+      ecsTaskDefinitions(
+        ecsCalls(new ECSClient({ region: 'us-east-1', maxAttempts: 1 })),
+      ).currentTaskDefinition('c', 's'),
     ).rejects.toThrow(RetryableError);
   });
 });

@@ -1,28 +1,8 @@
 import type { DriftReport } from '../../../functions/queue-drift/core';
-import { emitMetrics } from '../../../functions/queue-drift/metrics';
+import { driftMetrics } from '../../../functions/queue-drift/adapters/metrics';
+import { captureEmf, emfPoints } from '../../helpers/emf';
 
-function recordingMetrics() {
-  const points: Array<{ name: string; unit: string; value: number; dims: Record<string, string> }> = [];
-  const sink = {
-    singleMetric() {
-      let dims: Record<string, string> = {};
-      const single = {
-        addDimensions(d: Record<string, string>) {
-          dims = { ...dims, ...d };
-          return single;
-        },
-        addMetric(name: string, unit: string, value: number) {
-          points.push({ name, unit, value, dims });
-        },
-      };
-      return single;
-    },
-  };
-  return { points, sink: sink as unknown as Parameters<typeof emitMetrics>[1] };
-}
-
-it('emits drift, actual and expected per queue and one finding count per finding', () => {
-  const { points, sink } = recordingMetrics();
+it('emits drift, actual and expected per queue and one finding count per finding', async () => {
   const report = {
     observations: [
       { queue: 'celery', expected: 360, actual: 30 },
@@ -40,9 +20,10 @@ it('emits drift, actual and expected per queue and one finding count per finding
     ],
   } as unknown as DriftReport;
 
-  emitMetrics(report, sink);
+  const lines = await captureEmf(() => driftMetrics.run(report));
 
-  expect(points).toEqual([
+  expect(lines).toHaveLength(4); // one line per queue's figures, one per finding
+  expect(emfPoints(lines)).toEqual([
     { name: 'VisibilityTimeoutActual', unit: 'Seconds', value: 30, dims: { Queue: 'celery' } },
     { name: 'VisibilityTimeoutExpected', unit: 'Seconds', value: 360, dims: { Queue: 'celery' } },
     { name: 'VisibilityTimeoutDrift', unit: 'Seconds', value: -330, dims: { Queue: 'celery' } },

@@ -1,17 +1,17 @@
 import createQueue from '../../../events/queue-drift/cloudtrail-create-queue.json';
 import cloudtrail from '../../../events/queue-drift/cloudtrail-set-queue-attributes.json';
 import scheduled from '../../../events/queue-drift/scheduled.json';
-import { parseTrigger, QueueDriftConfig, settingsFromEnv } from '../../../functions/queue-drift/schema';
+import { parseEvent, QueueDriftConfig, settingsFrom } from '../../../functions/queue-drift/schema';
 import { loadConfig } from '../../../shared/config';
 import { ConfigError, InvalidEventError } from '../../../shared/errors';
 
-describe('parseTrigger', () => {
+describe('parseEvent', () => {
   it('reads the scheduled sample event', () => {
-    expect(parseTrigger(scheduled)).toEqual({ kind: 'schedule', time: '2026-11-24T03:00:00Z' });
+    expect(parseEvent(scheduled)).toEqual({ kind: 'schedule', time: '2026-11-24T03:00:00Z' });
   });
 
   it('reads queue, caller and call from the CloudTrail sample event', () => {
-    expect(parseTrigger(cloudtrail)).toEqual({
+    expect(parseEvent(cloudtrail)).toEqual({
       kind: 'cloudtrail',
       eventName: 'SetQueueAttributes',
       queue: 'celery',
@@ -31,14 +31,14 @@ describe('parseTrigger', () => {
         requestParameters: { queueName: 'celery-x' },
       },
     };
-    expect(parseTrigger(event)).toMatchObject({ eventName: 'CreateQueue', queue: 'celery-x' });
+    expect(parseEvent(event)).toMatchObject({ eventName: 'CreateQueue', queue: 'celery-x' });
   });
 
   // CloudTrail records SQS management calls with the request as sent: queueUrl and attributes
   // (string values) for SetQueueAttributes, queueName for CreateQueue whose response has the URL.
   // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/logging-using-cloudtrail.html
   it('reads a CreateQueue call: name from the request, URL from the response, the VisibilityTimeout it set', () => {
-    expect(parseTrigger(createQueue)).toEqual({
+    expect(parseEvent(createQueue)).toEqual({
       kind: 'cloudtrail',
       eventName: 'CreateQueue',
       queue: 'celery',
@@ -70,7 +70,7 @@ describe('parseTrigger', () => {
         },
       },
     });
-    expect(parseTrigger(event)).toMatchObject({ queue: 'celery', visibilityTimeout: 45 });
+    expect(parseEvent(event)).toMatchObject({ queue: 'celery', visibilityTimeout: 45 });
   });
 
   it.each([
@@ -82,7 +82,7 @@ describe('parseTrigger', () => {
     const event = withDetail({
       requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/celery', attributes },
     });
-    expect(parseTrigger(event)).not.toHaveProperty('visibilityTimeout');
+    expect(parseEvent(event)).not.toHaveProperty('visibilityTimeout');
   });
 
   it('names an AWS service caller (no ARN) and keeps the error code of a failed call', () => {
@@ -92,7 +92,7 @@ describe('parseTrigger', () => {
       errorMessage: 'User is not authorized to perform: sqs:setqueueattributes',
       responseElements: null,
     });
-    expect(parseTrigger(event)).toMatchObject({
+    expect(parseEvent(event)).toMatchObject({
       actor: 'cloudformation.amazonaws.com',
       errorCode: 'AccessDenied',
       queue: 'celery',
@@ -100,7 +100,7 @@ describe('parseTrigger', () => {
   });
 
   it('reads a call that recorded no request parameters', () => {
-    expect(parseTrigger(withDetail({ requestParameters: null }))).toEqual({
+    expect(parseEvent(withDetail({ requestParameters: null }))).toEqual({
       kind: 'cloudtrail',
       eventName: 'SetQueueAttributes',
       actor: 'arn:aws:sts::123456789012:assumed-role/Admin/jane',
@@ -109,9 +109,9 @@ describe('parseTrigger', () => {
   });
 
   it('treats an empty event as a manual run', () => {
-    expect(parseTrigger({})).toEqual({ kind: 'manual' });
-    expect(parseTrigger(undefined)).toEqual({ kind: 'manual' });
-    expect(parseTrigger('')).toEqual({ kind: 'manual' });
+    expect(parseEvent({})).toEqual({ kind: 'manual' });
+    expect(parseEvent(undefined)).toEqual({ kind: 'manual' });
+    expect(parseEvent('')).toEqual({ kind: 'manual' });
   });
 
   it.each([
@@ -123,14 +123,14 @@ describe('parseTrigger', () => {
     [{ ...cloudtrail, detail: { eventSource: 'sqs.amazonaws.com' } }, 'detail.eventName'],
     ['hello', 'event must be an object, got string'],
   ])('rejects %j with a specific InvalidEventError', (event, message) => {
-    expect(() => parseTrigger(event)).toThrow(InvalidEventError);
-    expect(() => parseTrigger(event)).toThrow(message);
+    expect(() => parseEvent(event)).toThrow(InvalidEventError);
+    expect(() => parseEvent(event)).toThrow(message);
   });
 });
 
 describe('QueueDriftConfig', () => {
   it('parses QUEUES with defaults and the prefix', () => {
-    const s = settingsFromEnv(
+    const s = settingsFrom(
       loadConfig(QueueDriftConfig, {
         QUEUES: JSON.stringify([{ name: 'celery', source: { service: 'worker' } }]),
         QUEUE_PREFIX: 'app-',
@@ -155,7 +155,7 @@ describe('QueueDriftConfig', () => {
   });
 
   it('runs with nothing configured', () => {
-    expect(settingsFromEnv(loadConfig(QueueDriftConfig, {})).queues).toEqual([]);
+    expect(settingsFrom(loadConfig(QueueDriftConfig, {})).queues).toEqual([]);
   });
 
   it.each([

@@ -274,23 +274,36 @@ describe('taskStopped handler', () => {
     jest.spyOn(console, 'log').mockImplementation((text: unknown) => void lines.push(String(text)));
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const t = loadHandler({ POWERTOOLS_METRICS_DISABLED: 'false' });
-    t.sns
-      .on(t.sdk.sns.PublishCommand)
-      .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }))
-      .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }))
-      .resolves({ MessageId: 'msg-1' });
+    // emitMetrics reads the Powertools settings when it writes a line, so metrics stay enabled
+    // for the invocations too (in Lambda the environment never changes between the two).
+    const savedDisabled = process.env.POWERTOOLS_METRICS_DISABLED;
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    try {
+      t.sns
+        .on(t.sdk.sns.PublishCommand)
+        .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }))
+        .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }))
+        .resolves({ MessageId: 'msg-1' });
 
-    for (let attempt = 0; attempt < 2; attempt++)
-      await expect(t.handler(sampleEvent('essential-exit'), context)).rejects.toThrow();
-    await t.handler(sampleEvent('essential-exit'), context);
-    await t.handler(sampleEvent('essential-exit'), context); // EventBridge delivered it twice
+      for (let attempt = 0; attempt < 2; attempt++)
+        await expect(t.handler(sampleEvent('essential-exit'), context)).rejects.toThrow();
+      await t.handler(sampleEvent('essential-exit'), context);
+      await t.handler(sampleEvent('essential-exit'), context); // EventBridge delivered it twice
 
-    const tasksStopped = lines
-      .filter((l) => l.includes('"_aws"'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((emf) => 'TasksStopped' in emf);
-    expect(tasksStopped).toHaveLength(1);
-    expect(tasksStopped[0]).toMatchObject({ TasksStopped: 1, Service: 'worker', Category: 'essential-exit' });
+      const tasksStopped = lines
+        .filter((l) => l.includes('"_aws"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((emf) => 'TasksStopped' in emf);
+      expect(tasksStopped).toHaveLength(1);
+      expect(tasksStopped[0]).toMatchObject({
+        TasksStopped: 1,
+        Service: 'worker',
+        Category: 'essential-exit',
+      });
+    } finally {
+      if (savedDisabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+      else process.env.POWERTOOLS_METRICS_DISABLED = savedDisabled;
+    }
   });
 
   it('records a RUNNING task of a service with an incident, and closes it on a completed deployment', async () => {

@@ -1,42 +1,22 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { powertoolsStopMetrics } from '../../../functions/task-stopped/adapters/metrics';
+import { stopMetrics } from '../../../functions/task-stopped/adapters/metrics';
+import { captureEmf, type EmfLine } from '../../helpers/emf';
 
-function capture(run: (metrics: Metrics) => void): Array<Record<string, unknown>> {
-  const saved = process.env.POWERTOOLS_METRICS_DISABLED;
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false'; // test/helpers/env.ts disables metrics
-  const lines: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    const metrics = new Metrics({ namespace: 'OpsSentinel', serviceName: 'ops-sentinel' });
-    run(metrics);
-    metrics.publishStoredMetrics();
-  } finally {
-    log.mockRestore();
-    warn.mockRestore();
-    if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
-    else process.env.POWERTOOLS_METRICS_DISABLED = saved;
-  }
-  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const dimensionsOf = (emf: EmfLine) => emf._aws.CloudWatchMetrics[0]!.Dimensions;
 
-const dimensionsOf = (emf: Record<string, unknown>) =>
-  (emf._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }).CloudWatchMetrics[0]!.Dimensions;
+describe('stopMetrics', () => {
+  it('emits TasksStopped with exactly the Service and Category dimensions the thrash alarm uses', async () => {
+    const [emf, ...rest] = await captureEmf(() => stopMetrics.taskStopped('web', 'elb-health-check'));
 
-describe('powertoolsStopMetrics', () => {
-  it('emits TasksStopped with exactly the Service and Category dimensions the thrash alarm uses', () => {
-    const [emf] = capture((m) => powertoolsStopMetrics(m).taskStopped('web', 'elb-health-check'));
-
+    expect(rest).toEqual([]);
     expect(dimensionsOf(emf!)).toEqual([['Service', 'Category']]);
     expect(emf).toMatchObject({ Service: 'web', Category: 'elb-health-check', TasksStopped: 1 });
     expect(emf).not.toHaveProperty('service');
   });
 
-  it('emits sent and suppressed notification counts per service', () => {
-    const emfs = capture((m) => {
-      const port = powertoolsStopMetrics(m);
-      port.notification('web', true);
-      port.notification('worker', false);
+  it('emits sent and suppressed notification counts per service', async () => {
+    const emfs = await captureEmf(() => {
+      stopMetrics.notification('web', true);
+      stopMetrics.notification('worker', false);
     });
 
     expect(emfs).toEqual([

@@ -3,6 +3,7 @@ import type { Link, Notification, Severity } from '../../shared/notify';
 import type { ClassifiedStop, Enrichment, TargetGroups, UnhealthyTarget } from './enrich';
 import type { AlarmKind, AlarmSubject } from './kind';
 import type { AlarmChange } from './schema';
+import { formatDuration } from '../../shared/duration';
 
 const MAX_LISTED = 8;
 
@@ -46,17 +47,6 @@ const TARGET_REASON_STEPS: Record<string, string> = {
 /** Messages about the same alarm share one chat thread. */
 export function threadIdFor(change: AlarmChange): string {
   return `ops-sentinel-alarm-${change.alarmName}`;
-}
-
-/** "1 h 5 min", "12 min", "40 s" */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
 function subjectName(subject: AlarmSubject, change: AlarmChange): string {

@@ -3,7 +3,7 @@
  * no "undefined", no placeholders, no broken sentences.
  */
 import type { Finding } from '../../../functions/queue-drift/core';
-import { openedNotice, resolvedNotice } from '../../../functions/queue-drift/notifications';
+import { openedNotice, resolvedNotice } from '../../../functions/queue-drift/messages';
 import type { Episode, FindingKind } from '../../../functions/queue-drift/ports';
 import type { Trigger } from '../../../functions/queue-drift/schema';
 import { formatEmail } from '../../../shared/notify/format';
