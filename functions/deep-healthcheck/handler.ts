@@ -1,9 +1,9 @@
 // deepHealthcheck — wiring only; decisions in core.ts, probing in shared/health/probe.ts.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws/client-config';
+import { secretsManagerClient } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
 import { probeTarget } from '../../shared/health/probe';
@@ -17,7 +17,7 @@ const config = loadConfig(DeepHealthcheckConfigSchema);
 const deps = {
   probe: probeTarget,
   // Module scope: the token cache survives between invocations of a warm environment.
-  tokens: secretsManagerTokenSource(new SecretsManagerClient(clientConfig({ maxAttempts: 2 })), {
+  tokens: secretsManagerTokenSource(secretsManagerClient(clientConfig({ maxAttempts: 2 })), {
     ttlMs: config.TOKEN_CACHE_SECONDS * 1000,
   }),
   report: resultReporter(logger),

@@ -1,11 +1,10 @@
 // deploymentGuard — wiring only: config, adapters, middy. Decisions live in core.ts.
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { clientConfig } from '../../shared/aws/client-config';
+import { cloudFormationClient, ecsClient } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { Dimension } from '../../shared/metric-names';
 import { notifierFromEnv } from '../../shared/notify';
@@ -33,8 +32,8 @@ const offline = env.DEPLOYMENT_GUARD_OFFLINE_STATE
 const aws = offline
   ? offlineAdapters(offline)
   : {
-      ecs: ecsAdapter(new ECSClient(clientConfig())),
-      stacks: stackAdapter(new CloudFormationClient(clientConfig())),
+      ecs: ecsAdapter(ecsClient(clientConfig())),
+      stacks: stackAdapter(cloudFormationClient(clientConfig())),
     };
 
 const deps: GuardDeps = {

@@ -1,11 +1,9 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { clientConfig } from '../../shared/aws/client-config';
+import { cloudWatchClient, ecsClient, elbv2Client } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { Dimension, Metric } from '../../shared/metric-names';
 import { notifierFromEnv, type Notifier } from '../../shared/notify';
@@ -41,9 +39,9 @@ function notifier(): Notifier {
 }
 
 const deps = {
-  targetHealth: elbTargetHealth(new ElasticLoadBalancingV2Client(enrichmentClient)),
-  tasks: ecsTasks(new ECSClient(enrichmentClient)),
-  history: cloudWatchAlarmHistory(new CloudWatchClient(enrichmentClient)),
+  targetHealth: elbTargetHealth(elbv2Client(enrichmentClient)),
+  tasks: ecsTasks(ecsClient(enrichmentClient)),
+  history: cloudWatchAlarmHistory(cloudWatchClient(enrichmentClient)),
   probe: healthProbe(process.env.HEALTH_TARGETS),
   notifier: notifier(),
   now: () => new Date(),

@@ -1,10 +1,9 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { clientConfig } from '../../shared/aws/client-config';
+import { ecsClient, secretsManagerClient } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { Dimension, Metric } from '../../shared/metric-names';
@@ -21,8 +20,8 @@ const config = loadConfig(RotateSecretConfig);
 const deps: RotationDeps = {
   secrets: config.LOCAL_SECRETS_STATE
     ? localStateSecrets(config.LOCAL_SECRETS_STATE)
-    : secretsManagerAdapter(new SecretsManagerClient(clientConfig())),
-  ecs: ecsAdapter(new ECSClient(clientConfig())),
+    : secretsManagerAdapter(secretsManagerClient(clientConfig())),
+  ecs: ecsAdapter(ecsClient(clientConfig())),
   db: { connect },
   notifier: notifierFromEnv(),
 };

@@ -1,5 +1,5 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig } from '../aws/client-config';
+import { snsClient } from '../aws/lazy';
 import { consoleNotifier } from './console-notifier';
 import type { Notification, Notifier } from './notification';
 import { snsNotifier } from './sns-notifier';
@@ -16,9 +16,7 @@ export { formatChatbot, formatEmail, formatSubject } from './format';
 export function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Notifier {
   const stage = env.STAGE || undefined;
   const topicArn = env.NOTIFY_TOPIC_ARN;
-  const base = topicArn
-    ? snsNotifier(new SNSClient(clientConfig()), topicArn, stage)
-    : consoleNotifier(stage);
+  const base = topicArn ? snsNotifier(snsClient(clientConfig()), topicArn, stage) : consoleNotifier(stage);
   const dashboardUrl = env.DASHBOARD_URL;
   if (!dashboardUrl) return base;
   return {
