@@ -6,7 +6,6 @@ import type {
   ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ClientConfig,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { RDSClient, RDSClientConfig } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
@@ -20,7 +19,12 @@ import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
  * get an object with the client's `send`. A failed load is not cached: the next send retries.
  *
  * The factories below are what the functions use: `new ECSClient(clientConfig())` becomes
- * `ecsClient(clientConfig())`.
+ * `ecsClient(clientConfig())`. Only the packaged bundle (serverless.yml custom.esbuild defines
+ * OPS_SENTINEL_BUNDLE=esm; esbuild drops the other branch) builds clients lazily. Unbundled (jest,
+ * tsx, the sandbox) they are built at once, as before: the tests load each handler in an
+ * isolated module registry and mock the SDK classes of that registry, which an import() made
+ * after loading would not see. test/unit/shared/aws/lazy.test.ts covers the lazy path and
+ * test/contract/packaged-bundle.test.ts the packaged one.
  */
 export function lazyClient<C extends { send: (...args: never[]) => Promise<unknown> }>(
   load: () => Promise<C>,
@@ -50,21 +54,42 @@ export function lazyClient<C extends { send: (...args: never[]) => Promise<unkno
   });
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the unbundled (test, sandbox) path, see above */
 export const cloudFormationClient = (config: CloudFormationClientConfig): CloudFormationClient =>
-  lazyClient(async () => new (await import('./clients/cloudformation')).CloudFormationClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/cloudformation')).CloudFormationClient(config))
+    : new (
+        require('./clients/cloudformation') as typeof import('./clients/cloudformation')
+      ).CloudFormationClient(config);
 export const cloudWatchClient = (config: CloudWatchClientConfig): CloudWatchClient =>
-  lazyClient(async () => new (await import('./clients/cloudwatch')).CloudWatchClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/cloudwatch')).CloudWatchClient(config))
+    : new (require('./clients/cloudwatch') as typeof import('./clients/cloudwatch')).CloudWatchClient(config);
 export const dynamoDbClient = (config: DynamoDBClientConfig): DynamoDBClient =>
-  lazyClient(async () => new (await import('./clients/dynamodb')).DynamoDBClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/dynamodb')).DynamoDBClient(config))
+    : new (require('./clients/dynamodb') as typeof import('./clients/dynamodb')).DynamoDBClient(config);
 export const ecsClient = (config: ECSClientConfig): ECSClient =>
-  lazyClient(async () => new (await import('./clients/ecs')).ECSClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/ecs')).ECSClient(config))
+    : new (require('./clients/ecs') as typeof import('./clients/ecs')).ECSClient(config);
 export const elbv2Client = (config: ElasticLoadBalancingV2ClientConfig): ElasticLoadBalancingV2Client =>
-  lazyClient(async () => new (await import('./clients/elbv2')).ElasticLoadBalancingV2Client(config));
-export const rdsClient = (config: RDSClientConfig): RDSClient =>
-  lazyClient(async () => new (await import('./clients/rds')).RDSClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/elbv2')).ElasticLoadBalancingV2Client(config))
+    : new (require('./clients/elbv2') as typeof import('./clients/elbv2')).ElasticLoadBalancingV2Client(
+        config,
+      );
 export const secretsManagerClient = (config: SecretsManagerClientConfig): SecretsManagerClient =>
-  lazyClient(async () => new (await import('./clients/secrets-manager')).SecretsManagerClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/secrets-manager')).SecretsManagerClient(config))
+    : new (
+        require('./clients/secrets-manager') as typeof import('./clients/secrets-manager')
+      ).SecretsManagerClient(config);
 export const snsClient = (config: SNSClientConfig): SNSClient =>
-  lazyClient(async () => new (await import('./clients/sns')).SNSClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/sns')).SNSClient(config))
+    : new (require('./clients/sns') as typeof import('./clients/sns')).SNSClient(config);
 export const sqsClient = (config: SQSClientConfig): SQSClient =>
-  lazyClient(async () => new (await import('./clients/sqs')).SQSClient(config));
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/sqs')).SQSClient(config))
+    : new (require('./clients/sqs') as typeof import('./clients/sqs')).SQSClient(config);
