@@ -1,12 +1,11 @@
 // Custom::DbIamUser — wiring only: configuration, adapters, Powertools. See README.md.
 import { existsSync } from 'node:fs';
-import { RDSClient } from '@aws-sdk/client-rds';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws/client-config';
-import { secretsManagerClient } from '../../shared/aws/lazy';
+import { rdsClient, secretsManagerClient } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { ConfigError } from '../../shared/errors';
@@ -45,7 +44,7 @@ function setup(): Setup | Error {
         credentials: useLocal
           ? localCredentials(config.LOCAL_MASTER_CREDENTIALS_JSON ?? '')
           : secretsManagerCredentials(secretsManagerClient(clientConfig({ maxAttempts: 3 }))),
-        endpoints: rdsEndpointResolver(new RDSClient(clientConfig({ maxAttempts: 3 }))),
+        endpoints: rdsEndpointResolver(rdsClient(clientConfig({ maxAttempts: 3 }))),
         connect,
         mysqlAuth: auth,
       },

@@ -6,6 +6,7 @@ import type {
   ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ClientConfig,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { RDSClient, RDSClientConfig } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
@@ -79,6 +80,10 @@ export const elbv2Client = (config: ElasticLoadBalancingV2ClientConfig): Elastic
     : new (require('./clients/elbv2') as typeof import('./clients/elbv2')).ElasticLoadBalancingV2Client(
         config,
       );
+export const rdsClient = (config: RDSClientConfig): RDSClient =>
+  process.env.OPS_SENTINEL_BUNDLE === 'esm'
+    ? lazyClient(async () => new (await import('./clients/rds')).RDSClient(config))
+    : new (require('./clients/rds') as typeof import('./clients/rds')).RDSClient(config);
 export const secretsManagerClient = (config: SecretsManagerClientConfig): SecretsManagerClient =>
   process.env.OPS_SENTINEL_BUNDLE === 'esm'
     ? lazyClient(async () => new (await import('./clients/secrets-manager')).SecretsManagerClient(config))

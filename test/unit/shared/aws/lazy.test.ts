@@ -1,7 +1,9 @@
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import 'aws-sdk-client-mock-jest';
 import { ecsClient, lazyClient } from '../../../../shared/aws/lazy';
+import { rdsEndpointResolver } from '../../../../functions/db-iam-user/adapters';
 
 const ecs = mockClient(ECSClient);
 beforeEach(() => ecs.reset());
@@ -50,4 +52,21 @@ it('is not a thenable and exposes nothing of the client but send and destroy', a
   expect(await Promise.resolve(client)).toBe(client);
   expect((client as unknown as { config?: unknown }).config).toBeUndefined();
   expect(() => client.destroy()).not.toThrow();
+});
+
+// The SDK's paginate* helpers check `client instanceof XClient`, which a lazy client is not
+// ("Invalid client, expected instance of RDSClient"): the RDS endpoint resolver pages by hand.
+it('the dbIamUser endpoint resolver works on a lazily built RDS client, across pages', async () => {
+  const rds = mockClient(RDSClient);
+  rds
+    .on(DescribeDBClustersCommand, {})
+    .resolves({ DBClusters: [], Marker: 'p2' })
+    .on(DescribeDBClustersCommand, { Marker: 'p2' })
+    .resolves({
+      DBClusters: [{ Endpoint: 'app.cluster-x', Port: 5432, MasterUserSecret: { SecretArn: 'arn:s' } }],
+    });
+  const resolver = rdsEndpointResolver(lazyClient(async () => new RDSClient({ region: 'us-east-1' })));
+  await expect(resolver.endpointForSecret('arn:s')).resolves.toEqual({ host: 'app.cluster-x', port: 5432 });
+  expect(rds).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 2);
+  rds.restore();
 });
