@@ -1,13 +1,13 @@
 // One cold start of a packaged handler, run by bench/cold-start.ts in a fresh Node process (plain
 // JavaScript so no TypeScript loader is in the measured process):
-//   node cold-start-probe.mjs <handler file> <export> [event.json]
+//   node cold-start-probe.mjs <handler file> <export> <esm|cjs> [event.json]
 // Prints one JSON line: the files loaded during init (path, bytes), peak RSS and, with an event,
 // the time from process start to the end of the first call and how it ended.
 import { registerHooks } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const [file, name, eventFile] = process.argv.slice(2);
+const [file, name, kind, eventFile] = process.argv.slice(2);
 const loaded = new Set();
 const record = process.env.COLD_PROBE_RECORD === '1';
 if (record)

@@ -9,7 +9,7 @@
  * and the first invocation (init + one call with a sample event against local stubs).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -122,8 +122,20 @@ export function cdkRdsSqlSubject(): Subject {
   };
 }
 
+/** An ES module as Node and the Lambda runtime see it: .mjs, or .js under a package.json of type module. */
+export function isEsm(file: string): boolean {
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs')) return false;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg))
+      return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module';
+  }
+  return false;
+}
+
 function loadArgs(s: Subject): string[] {
-  return s.file.endsWith('.mjs')
+  return isEsm(s.file)
     ? ['-e', `import(${JSON.stringify(`file://${s.file}`)})`]
     : ['-e', `require(${JSON.stringify(s.file)})`];
 }
@@ -147,6 +159,7 @@ interface ProbeResult {
 
 function probe(s: Subject, opts: { record: boolean; stub?: string }): Promise<ProbeResult> {
   const args = [path.join(__dirname, 'cold-start-probe.mjs'), s.file, s.exportName];
+  args.push(isEsm(s.file) ? 'esm' : 'cjs');
   if (s.event) args.push(s.event);
   const env = {
     ...s.env,

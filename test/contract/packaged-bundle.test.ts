@@ -9,7 +9,7 @@
  * The bundle runs in a child process: the Lambda runtime imports it as an ES module, as here.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +36,7 @@ function envOf(logicalId: string): Record<string, string> {
 
 /** Invokes the packaged handler with `event`; returns what it threw. */
 function thrownBy(event: unknown, nodeOptions: string) {
-  const file = path.join(dir, 'functions/deep-healthcheck/handler.mjs');
+  const file = path.join(dir, 'functions/deep-healthcheck/handler.js');
   const script = `
     const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
     const context = { functionName: 'deepHealthcheck', awsRequestId: 'r', getRemainingTimeInMillis: () => 30000 };
@@ -61,11 +61,16 @@ function thrownBy(event: unknown, nodeOptions: string) {
 }
 
 it('packages the handler as a minified ES module with a linked source map', () => {
+  expect(JSON.parse(readFileSync(path.join(dir, 'functions/deep-healthcheck/package.json'), 'utf8'))).toEqual(
+    {
+      type: 'module',
+    },
+  );
   expect(envOf('DeepHealthcheckLambdaFunction').NODE_OPTIONS).toBe('--enable-source-maps');
-  const src = execFileSync('tail', ['-c', '200', path.join(dir, 'functions/deep-healthcheck/handler.mjs')], {
+  const src = execFileSync('tail', ['-c', '200', path.join(dir, 'functions/deep-healthcheck/handler.js')], {
     encoding: 'utf8',
   });
-  expect(src).toMatch(/\/\/# sourceMappingURL=handler\.mjs\.map\s*$/);
+  expect(src).toMatch(/\/\/# sourceMappingURL=handler\.js\.map\s*$/);
 });
 
 it('keeps error class names after minification (new.target.name)', () => {
@@ -79,5 +84,5 @@ it('names the TypeScript file and line in stack traces with the function environ
   // Without source maps the same trace points into the minified bundle: the maps do the work.
   const bare = thrownBy({ targets: 'not-a-list' }, '');
   expect(bare.stack).not.toMatch(/handler\.ts:\d+/);
-  expect(bare.stack).toMatch(/handler\.mjs:\d+:\d+/);
+  expect(bare.stack).toMatch(/handler\.js:\d+:\d+/);
 });
