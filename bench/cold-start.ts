@@ -157,7 +157,7 @@ interface ProbeResult {
   maxRssKB: number;
 }
 
-function probe(s: Subject, opts: { record: boolean; stub?: string }): Promise<ProbeResult> {
+export function probe(s: Subject, opts: { record: boolean; stub?: string }): Promise<ProbeResult> {
   const args = [path.join(__dirname, 'cold-start-probe.mjs'), s.file, s.exportName];
   args.push(isEsm(s.file) ? 'esm' : 'cjs');
   if (s.event) args.push(s.event);
@@ -183,7 +183,7 @@ function probe(s: Subject, opts: { record: boolean; stub?: string }): Promise<Pr
  * query protocols an empty `<Action>Result`, CBOR and REST calls an empty 200; GetSecretValue a
  * local PostgreSQL master secret. The first call is then as far along its path as a stub allows.
  */
-function startStubs(): Promise<{ url: string; close: () => void }> {
+export function startStubs(): Promise<{ url: string; close: () => void }> {
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
