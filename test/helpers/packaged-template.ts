@@ -147,11 +147,13 @@ export function packagedTemplate(stage: string): PackagedTemplate {
  * every serverless command of the project shares the `.esbuild` work directory.
  */
 export function withServerlessLock<T>(fn: () => T): T {
-  const lock = path.join(runDir(), 'serverless-package.lock');
+  const lock = path.join(ROOT, '.tmp/packaged/serverless-package.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 300_000;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch {
       if (Date.now() > deadline) throw new Error('timed out waiting for another worker running serverless');
