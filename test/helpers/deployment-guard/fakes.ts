@@ -15,7 +15,7 @@ import {
   type ServiceSnapshot,
   type StoppedTaskView,
 } from '../../../functions/deployment-guard/types';
-import { TIMELINE_START } from '../../../functions/deployment-guard/timelines';
+import { TIMELINE_START } from '../../../fixtures/deployment-guard/timelines';
 
 export const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/django-app/web';
 export const SD_ARN =
