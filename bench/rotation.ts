@@ -1,5 +1,5 @@
 /** Duration of a full four-step rotation (alternating users) against the local PostgreSQL. */
-import { FakeSecretsManager } from '../test/helpers/rotate-secret/fake-secrets-manager';
+import { FakeSecretsManager } from '../local/rotate-secret/fake-secrets-manager';
 import {
   createFixture,
   dropFixture,
@@ -7,7 +7,7 @@ import {
   rotationDeps,
   runFullRotation,
   testConfig,
-} from '../test/helpers/rotate-secret/rotation';
+} from '../local/rotate-secret/rotation';
 import { median, round } from './stats';
 
 const PREFIX = 'rot_bench';

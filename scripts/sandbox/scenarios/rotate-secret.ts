@@ -12,13 +12,13 @@ import { rotateSecret, type RotationResult } from '../../../functions/rotate-sec
 import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
-import { FakeSecretsManager } from '../../../test/helpers/rotate-secret/fake-secrets-manager';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import { capture, wouldCalls } from '../invoke';
 import type { SandboxPostgres } from '../postgres';
 import { asAdmin } from './db-iam-user';
 import type { Scenario } from './types';
 
-/** Members must give a password where pg_hba.conf says so (test/helpers/rotate-secret/pg-password-auth.sh). */
+/** Members must give a password where pg_hba.conf says so (local/rotate-secret/pg-password-auth.sh). */
 const PASSWORD_ROLE = 'rot_password_auth';
 
 export const rotateSecretScenario: Scenario = {
@@ -96,7 +96,7 @@ export const rotateSecretScenario: Scenario = {
 
       return {
         headline: `rotated ${secretName}: the app now logs in as ${current.username}`,
-        via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (test/helpers/rotate-secret), ECS = recorder',
+        via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (local/rotate-secret), ECS = recorder',
         input: [
           `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn, rotationStrategy: alternating-users}`,
           `SECRET_CONSUMERS=[{secret: django-app/db, services: [web, worker]}], CLUSTER_NAME=django-app`,

@@ -14,8 +14,8 @@ import { formatEmail, formatSubject } from '../../../shared/notify/format';
 import { Figures } from '../../helpers/hardening/figures-store';
 import { FAULTS } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
-import { CURRENT, FakeSecretsManager, PENDING } from '../../helpers/rotate-secret/fake-secrets-manager';
-import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { CURRENT, FakeSecretsManager, PENDING } from '../../../local/rotate-secret/fake-secrets-manager';
+import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 
 const figures = new Figures(__filename);
 afterAll(() => figures.write());

@@ -18,7 +18,7 @@ import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
 import { Figures } from '../../helpers/hardening/figures-store';
 import { isProjectError } from '../../helpers/hardening/outcome';
-import { CURRENT, FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   asAdmin,
   assertPasswordsEnforced,
@@ -31,7 +31,7 @@ import {
   recordingNotifier,
   rotationDeps,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const figures = new Figures(__filename);
 const ENGINES: Engine[] = ['postgres', 'mysql'];

@@ -9,8 +9,8 @@ import { parseRotationEvent, ROTATION_STEPS } from '../../../functions/rotate-se
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
 import { Figures } from '../../helpers/hardening/figures-store';
 import { assertEventsHandled } from '../../helpers/hardening/property';
-import { FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
-import { recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
+import { recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
 
 const figures = new Figures(__filename);

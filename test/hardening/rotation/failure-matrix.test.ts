@@ -18,7 +18,7 @@ import {
   FakeSecretsManager,
   PENDING,
   throttlingError,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   assertPasswordsEnforced,
   canLogin,
@@ -31,7 +31,7 @@ import {
   rotationDeps,
   switchableDb,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
 
 const figures = new Figures(__filename);

@@ -25,7 +25,7 @@ import {
   userState,
 } from './databases';
 import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
-import { type ResponseServer, startResponseServer } from './response-server';
+import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
 
 /** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
 async function assertPasswordsEnforced(engine: Engine, user: string, wrongPassword: string): Promise<void> {
@@ -46,7 +46,7 @@ async function assertPasswordsEnforced(engine: Engine, user: string, wrongPasswo
   if (wrongWorks) {
     throw new Error(
       `${engine} at 127.0.0.1 accepts any password for ${user} (trust auth), so this test could not fail. ` +
-        'Run: bash test/helpers/rotate-secret/pg-password-auth.sh (password auth for members of rot_password_auth).',
+        'Run: bash local/rotate-secret/pg-password-auth.sh (password auth for members of rot_password_auth).',
     );
   }
 }

@@ -5,8 +5,15 @@
  *   import { measureFullRotation } from '../test/helpers/rotate-secret/measure';
  *   const { medianMs, perStepMedianMs } = await measureFullRotation({ runs: 10 });
  */
-import { FakeSecretsManager } from './fake-secrets-manager';
-import { createFixture, dropFixture, PG_PORT, rotationDeps, runFullRotation, testConfig } from './rotation';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
+import {
+  createFixture,
+  dropFixture,
+  PG_PORT,
+  rotationDeps,
+  runFullRotation,
+  testConfig,
+} from '../../../local/rotate-secret/rotation';
 
 export interface RotationMeasurement {
   runs: number;

@@ -17,7 +17,7 @@ import { buildDeps, handleEvent } from '../../../functions/queue-drift/run';
 import { QueueDriftConfig, settingsFromEnv } from '../../../functions/queue-drift/schema';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { loadConfig } from '../../../shared/config';
-import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
+import { startFauxqs, type Fauxqs } from '../../../local/queue-drift/fauxqs';
 import { CapturingNotifier } from '../../helpers/queue-drift/fakes';
 
 let fauxqs: Fauxqs;

@@ -14,7 +14,7 @@ import {
   PENDING,
   PREVIOUS,
   throttlingError,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   asAdmin,
   assertPasswordsEnforced,
@@ -29,7 +29,7 @@ import {
   runFullRotation,
   switchableDb,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 

@@ -15,14 +15,14 @@ import {
   FakeSecretsManager,
   PENDING,
   PREVIOUS,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   fakeEcs,
   recordingNotifier,
   rotationDeps,
   runFullRotation,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const META: SecretMetadata = {
   arn: 'arn:x',

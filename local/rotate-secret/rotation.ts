@@ -5,17 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '../../../shared/config';
-import { connect, type DbConnectOptions, type DbConnection, type Engine } from '../../../shared/db/driver';
-import type { Notification, Notifier } from '../../../shared/notify';
-import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
-import type { DbPort, EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
-import {
-  ROTATION_STEPS,
-  RotateSecretConfig,
-  type RotationStep,
-} from '../../../functions/rotate-secret/schema';
-import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
+import { loadConfig } from '../../shared/config';
+import { connect, type DbConnectOptions, type DbConnection, type Engine } from '../../shared/db/driver';
+import type { Notification, Notifier } from '../../shared/notify';
+import { rotateSecret, type RotationResult } from '../../functions/rotate-secret/core';
+import type { DbPort, EcsPort, RotationDeps } from '../../functions/rotate-secret/ports';
+import { ROTATION_STEPS, RotateSecretConfig, type RotationStep } from '../../functions/rotate-secret/schema';
+import { secretsManagerAdapter } from '../../functions/rotate-secret/adapters/secrets-manager';
 import type { FakeSecretsManager } from './fake-secrets-manager';
 
 export const PG_PORT = 5432;
