@@ -16,7 +16,6 @@ import { quoteIdent, quoteLiteral } from '../../../functions/rotate-secret/diale
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { isProjectError } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
@@ -33,7 +32,6 @@ import {
   testConfig,
 } from '../../../local/rotate-secret/rotation';
 
-const figures = new Figures(__filename);
 const ENGINES: Engine[] = ['postgres', 'mysql'];
 const PORT = { postgres: PG_PORT, mysql: MYSQL_PORT };
 const SENTINEL = 'hard_sql_sentinel';
@@ -145,7 +143,6 @@ describe.each(ENGINES)('dbIamUser on %s', (engine) => {
     expect(result.changes).toEqual([]);
     expect(answered).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining(field) });
     expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
-    figures.count('dbIamUser', 'hostile', 'error');
   });
   it.each(PAYLOADS.flatMap((p) => [['user', p] as const, ['database', p] as const]))(
     'Delete with a PhysicalResourceId whose %s is %j drops nothing',
@@ -187,7 +184,6 @@ describe.each(ENGINES)('dbIamUser on %s', (engine) => {
         PhysicalResourceId: id,
       });
       expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
-      figures.count('dbIamUser', 'hostile', 'result');
     },
   );
 });
@@ -279,7 +275,6 @@ describe.each(
     expect(now.username).toBe(strategy === 'single-user' ? user : `${user}_clone`);
     expect(await canLogin(engine, now.username, now.password, fixture.database)).toBe(true);
     expect(await evidence(engine, fixture.database)).toEqual({ sentinel: 1, evil: 0 });
-    figures.count('rotateSecret', 'hostile', 'result');
   });
 
   it.each([
@@ -322,11 +317,8 @@ describe.each(
     expect(isProjectError(failure)).toBe(true);
     expect(fake.versionWith(name, CURRENT)).not.toBe(token);
     expect(await evidence(engine, fixture.database)).toEqual({ sentinel: 1, evil: 0 });
-    figures.count('rotateSecret', 'hostile', 'error');
   });
 });
-
-afterAll(() => figures.write());
 
 async function dropHostile(engine: Engine, user: string): Promise<void> {
   await asAdmin(engine, async (db) => {
