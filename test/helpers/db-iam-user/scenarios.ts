@@ -1,5 +1,5 @@
 /**
- * Every scenario of issue 3, run against a real database engine: the same suite for the local
+ * Every Custom::DbIamUser scenario, run against a real database engine: the same suite for the local
  * PostgreSQL and MariaDB. Each request goes through `handleEvent` (the handler minus the
  * middy/Powertools wiring) and its answer is the PUT captured by a local ResponseURL server.
  */
