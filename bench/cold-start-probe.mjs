@@ -7,7 +7,7 @@ import { registerHooks } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const [file, name, kind, eventFile] = process.argv.slice(2);
+const [file, name, _kind, eventFile] = process.argv.slice(2);
 const loaded = new Set();
 const record = process.env.COLD_PROBE_RECORD === '1';
 if (record)

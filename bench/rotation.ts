@@ -1,5 +1,5 @@
 /** Duration of a full four-step rotation (alternating users) against the local PostgreSQL, RDS-shaped. */
-import { FakeSecretsManager } from '../test/helpers/rotate-secret/fake-secrets-manager';
+import { FakeSecretsManager } from '../local/rotate-secret/fake-secrets-manager';
 import {
   createFixture,
   dropFixture,

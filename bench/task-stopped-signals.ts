@@ -1,8 +1,8 @@
 /**
- * taskStopped signal figures: replayed ECS timelines (functions/task-stopped/timelines.ts) run
+ * taskStopped signal figures: replayed ECS timelines (fixtures/task-stopped/timelines.ts) run
  * through the production core, counting what a person receives. Deterministic: one run is enough.
  */
-import { crashLoopMessages, replay, TIMELINES } from '../functions/task-stopped/timelines';
+import { crashLoopMessages, replay, TIMELINES } from '../fixtures/task-stopped/timelines';
 
 export async function measureTaskStoppedSignals() {
   const rows: Array<Record<string, string | number>> = [];

@@ -8,7 +8,7 @@ import { parseEvent } from '../functions/task-stopped/schema';
 import { stopMessage, taskContext } from '../functions/task-stopped/messages';
 import { decide } from '../functions/deployment-guard/decide';
 import { DEFAULT_POLICY } from '../functions/deployment-guard/types';
-import { snapshotAt, TIMELINES, TIMELINE_START, triggerAt } from '../functions/deployment-guard/timelines';
+import { snapshotAt, TIMELINES, TIMELINE_START, triggerAt } from '../fixtures/deployment-guard/timelines';
 import { round, opsPerSecond } from './stats';
 
 const EVENTS = path.resolve(__dirname, '..', 'events', 'task-stopped');

@@ -13,7 +13,7 @@ import {
   ROLLBACK_POLICY,
   simulateGuard,
   TIMELINES,
-} from '../functions/deployment-guard/timelines';
+} from '../fixtures/deployment-guard/timelines';
 
 export async function measureTimeToAct() {
   const rows = [];

@@ -21,7 +21,7 @@ if ! port_open 3306; then
   wait_port 3306
 fi
 # Password tests need PostgreSQL to check passwords for their own test roles (trust for the rest).
-bash "$(dirname "$0")/../test/helpers/rotate-secret/pg-password-auth.sh"
+bash "$(dirname "$0")/../local/rotate-secret/pg-password-auth.sh"
 if ! /usr/bin/python3 -c 'import django, health_check, psycopg2, MySQLdb' 2>/dev/null; then
   echo "installing python3-django, python3-django-health-check, python3-psycopg2, python3-mysqldb"
   export DEBIAN_FRONTEND=noninteractive

@@ -35,21 +35,9 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-// shared/redact's `secret...: value` pattern also matches `secretsmanager:` in ARNs and action
-// names and would hide which secret failed. Those tokens hold no secret: they are set aside while
-// redacting and put back afterwards.
-const AWS_TOKENS = /\barn:aws[a-z-]*:secretsmanager:[A-Za-z0-9/_+=.@!:-]+|\bsecretsmanager:[A-Za-z]+\b/g;
-
-function redactKeepingArns(text: string): string {
-  const kept: string[] = [];
-  const masked = text.replace(AWS_TOKENS, (token) => `\u0001${kept.push(token) - 1}\u0002`);
-  // eslint-disable-next-line no-control-regex
-  return redact(masked).replace(/\u0001(\d+)\u0002/g, (_, i: string) => kept[Number(i)] ?? '');
-}
-
 /** Reason text as CloudFormation shows it: secrets redacted, no control characters, one line. */
 export function cleanReason(text: string): string {
-  return redactKeepingArns(text).replace(ANSI, '').replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+  return redact(text).replace(ANSI, '').replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

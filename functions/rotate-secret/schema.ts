@@ -132,8 +132,7 @@ export function portOf(secret: DbSecret): number {
 
 /**
  * The secret's name from a Secrets Manager ARN (`...:secret:NAME-AbCdEf`), or the id itself.
- * Notifications and messages name secrets by name: ARNs contain "secretsmanager:", which the
- * shared redactor reads as a `secret: value` pair.
+ * Notifications and messages name secrets by name, as the Secrets Manager console lists them.
  */
 export function secretNameOf(secretId: string): string {
   const match = /^arn:[^:]+:secretsmanager:[^:]*:\d*:secret:(.+)-[A-Za-z0-9]{6}$/.exec(secretId);

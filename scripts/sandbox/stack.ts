@@ -3,9 +3,9 @@
  * cleanup before returning, so an interrupted start still stops what already runs.
  */
 import { existsSync } from 'node:fs';
-import { startDjangoHealthApp } from '../../test/helpers/django-health-app/start';
-import { startResponseServer, type ResponseServer } from '../../test/helpers/db-iam-user/response-server';
-import { startFauxqs } from '../../test/helpers/queue-drift/fauxqs';
+import { startDjangoHealthApp } from '../../local/deep-healthcheck/django-health-app/start';
+import { startResponseServer, type ResponseServer } from '../../local/db-iam-user/response-server';
+import { startFauxqs } from '../../local/queue-drift/fauxqs';
 import type { Cleanup } from './cleanup';
 import { startHealthFallback } from './health-fallback';
 import { createInbox, type NotificationInbox } from './notifications';

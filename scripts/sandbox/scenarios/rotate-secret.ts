@@ -14,7 +14,7 @@ import { rotateSecret, type RotationResult } from '../../../functions/rotate-sec
 import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
-import { FakeSecretsManager } from '../../../test/helpers/rotate-secret/fake-secrets-manager';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   createWorld,
   dropWorld,

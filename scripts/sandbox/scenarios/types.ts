@@ -1,4 +1,4 @@
-import type { ResponseServer } from '../../../test/helpers/db-iam-user/response-server';
+import type { ResponseServer } from '../../../local/db-iam-user/response-server';
 import type { NotificationInbox, ReceivedNotification } from '../notifications';
 import type { SandboxPostgres } from '../postgres';
 import type { HealthTarget } from '../stack';

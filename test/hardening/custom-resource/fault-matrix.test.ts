@@ -19,7 +19,6 @@ import type { Engine } from '../../../shared/db/driver';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
 import { cfnEvent, lambdaContext, type RequestType } from '../../helpers/db-iam-user/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import {
   closedPort,
@@ -31,7 +30,6 @@ import {
   type Step,
 } from '../../helpers/hardening/servers';
 
-const figures = new Figures(__filename);
 const sm = mockClient(SecretsManagerClient);
 const rds = mockClient(RDSClient);
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-hard-0a1b-AbCdEf';
@@ -54,7 +52,6 @@ beforeAll(async () => {
   worlds.mysql = await createWorld('mysql', PREFIX);
 }, 120_000);
 afterAll(async () => {
-  figures.write();
   sm.restore();
   rds.restore();
   await dropWorld('postgres', PREFIX);
@@ -381,13 +378,11 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     if (c.expect.attempts) expect(response.attempts - attempts).toBe(c.expect.attempts);
     // In time: the answer was delivered before the Lambda deadline.
     expect(answeredBy).toBeLessThan(deadline);
-    figures.count('dbIamUser', 'custom-resource matrix', body.Status === 'SUCCESS' ? 'result' : 'error');
   } else {
     expect(isProjectError(error)).toBe(true);
     expect((error as Error).name).toBe(c.expect.throws);
     expect((error as Error).message).toMatch(c.expect.message);
     expect(response.accepted.length).toBe(accepted);
     expect(answeredBy).toBeLessThan(deadline);
-    figures.count('dbIamUser', 'custom-resource matrix', 'error');
   }
 });

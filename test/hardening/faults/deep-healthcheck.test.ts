@@ -9,7 +9,6 @@ import type * as SmSdk from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Figures, type Category } from '../../helpers/hardening/figures-store';
 import { FAULTS } from '../../helpers/hardening/faults';
 import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
 import { outcomeOf } from '../../helpers/hardening/outcome';
@@ -30,7 +29,6 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/he
 const scheduled = JSON.parse(
   readFileSync(path.resolve(__dirname, '../../../events/deep-healthcheck/scheduled.json'), 'utf8'),
 ) as unknown;
-const figures = new Figures(__filename);
 
 let tokenServer: TestServer;
 let failing: TestServer;
@@ -50,7 +48,6 @@ beforeAll(async () => {
   closed = await closedPort();
 });
 afterAll(async () => {
-  figures.write();
   await Promise.all([
     tokenServer.stop(),
     failing.stop(),
@@ -103,9 +100,7 @@ function expectUnhealthy(
   outcome: Awaited<ReturnType<typeof runWith>>['outcome'],
   reason: RegExp,
   detail: RegExp,
-  category: Category,
 ) {
-  figures.count('deepHealthcheck', category, outcome.kind);
   expect(outcome.kind).toBe('result');
   const result = (outcome.result as Result).results[0]!;
   expect(result).toMatchObject({
@@ -132,12 +127,7 @@ describe('Secrets Manager faults while reading the token', () => {
         if (fault.error) mock.on(sm.GetSecretValueCommand).rejects(fault.error());
         else mock.on(sm.GetSecretValueCommand).resolves({});
       });
-      expectUnhealthy(
-        outcome,
-        /config|auth/,
-        fault.mark ? new RegExp(`token.*${fault.mark}`) : /token/,
-        'faults',
-      );
+      expectUnhealthy(outcome, /config|auth/, fault.mark ? new RegExp(`token.*${fault.mark}`) : /token/);
     },
   );
 
@@ -147,7 +137,6 @@ describe('Secrets Manager faults while reading the token', () => {
         .on(sm.GetSecretValueCommand)
         .resolves({ SecretString: JSON.stringify({ HEALTH_CHECK_TOKEN: TOKEN }) });
     });
-    figures.count('deepHealthcheck', 'faults', outcome.kind);
     expect((outcome.result as Result).results[0]).toMatchObject({ healthy: true });
   });
 });
@@ -177,7 +166,7 @@ describe('endpoint faults (real local servers)', () => {
   ];
   it.each(cases)('%s: unhealthy with the cause', async (_n, url, reason, detail) => {
     const { outcome } = await runWith([{ name: 'web', url: url(), timeoutMs: 300 }], () => undefined);
-    expectUnhealthy(outcome, reason, detail, 'faults');
+    expectUnhealthy(outcome, reason, detail);
   });
 });
 
@@ -195,7 +184,6 @@ describe('header injection', () => {
         .on(sm.GetSecretValueCommand)
         .resolves({ SecretString: JSON.stringify({ HEALTH_CHECK_TOKEN: token }) });
     });
-    figures.count('deepHealthcheck', 'hostile', outcome.kind);
     expect(outcome.kind).toBe('result');
     expect((outcome.result as Result).results[0]!.healthy).toBe(false);
     for (const r of tokenServer.requests.slice(before))
@@ -213,7 +201,6 @@ describe('header injection', () => {
       [{ name: 'web', url: tokenServer.url(), headers, timeoutMs: 500 }],
       () => undefined,
     );
-    figures.count('deepHealthcheck', 'hostile', outcome.kind);
     expect(['result', 'error']).toContain(outcome.kind);
     if (outcome.kind === 'result') expect((outcome.result as Result).results[0]!.healthy).toBe(false);
     for (const r of tokenServer.requests.slice(before))

@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { FAULTS, type Fault } from '../../helpers/hardening/faults';
 import { lambdaContext } from '../../helpers/hardening/load';
 import { badTokens, deepCopy, outcomeOf, unchanged } from '../../helpers/hardening/outcome';
@@ -22,9 +21,6 @@ import {
   type Stub,
 } from '../../helpers/hardening/rigs';
 import { withTask, type SampleEvent } from '../../helpers/task-stopped/events';
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 const event = (folder: string, name: string) =>
   JSON.parse(
@@ -117,10 +113,6 @@ describe.each(Object.keys(RIGS))('%s', (fn) => {
   });
 
   it('makes AWS calls to inject faults into, SNS Publish among them', () => {
-    figures.note(
-      `${fn} calls`,
-      plan.map((p) => `${p.service}:${p.command.replace(/Command$/, '')}`),
-    );
     expect(plan.map((p) => p.command)).toContain('PublishCommand');
     expect(plan.length).toBeGreaterThanOrEqual(2);
   });
@@ -175,7 +167,6 @@ describe.each(Object.keys(RIGS))('%s', (fn) => {
         if (fault.mark && !visible.includes(fault.mark))
           problems.push(`${where}: fault swallowed (not in result, notification or log)`);
       }
-      figures.count(fn, 'faults', outcome.kind);
     }
     expect(problems).toEqual([]);
   });

@@ -11,14 +11,10 @@ import { ecsAdapter } from '../../../functions/rotate-secret/adapters/ecs';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import type { RotationStep } from '../../../functions/rotate-secret/schema';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { FAULTS } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
-import { CURRENT, FakeSecretsManager, PENDING } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { CURRENT, FakeSecretsManager, PENDING } from '../../../local/rotate-secret/fake-secrets-manager';
 import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 const COMMANDS = [
@@ -60,7 +56,6 @@ describe.each(COMMANDS)('Secrets Manager %s', (command) => {
             expect(error.message).toMatch(new RegExp(command));
             // AWSCURRENT still holds a complete value.
             expect(fake.value('hard/api-token', CURRENT)).toBeTruthy();
-            figures.count('rotateSecret', 'faults', 'error');
             // Secrets Manager retries the step.
             await rotateSecret(event, deps, config);
           }
@@ -95,7 +90,6 @@ describe('ECS UpdateService (restarting the consumers)', () => {
       expect((error as { retryable: boolean }).retryable).toBe(fault.retryable);
       expect((error as Error).message).toMatch(/ecs:UpdateService django-app\/web failed/);
       expect((error as Error).message).toContain(fault.mark!);
-      figures.count('rotateSecret', 'faults', 'error');
     },
   );
 
@@ -105,7 +99,6 @@ describe('ECS UpdateService (restarting the consumers)', () => {
     await expect(
       ecsAdapter(new ECSClient({ region: 'us-east-1' })).forceNewDeployment('django-app', 'web'),
     ).resolves.toEqual({});
-    figures.count('rotateSecret', 'faults', 'result');
   });
 
   it('a consumer restart that fails after the rotation completed is reported, and AWSCURRENT is the new value', async () => {
@@ -133,7 +126,6 @@ describe('ECS UpdateService (restarting the consumers)', () => {
       expect(text).toMatch(/web/);
       expect(text).toMatch(/AccessDeniedException|not allowed/);
       expect(badTokens(text, {})).toEqual([]);
-      figures.count('rotateSecret', 'faults', 'result');
     } finally {
       fake.restore();
     }

@@ -10,14 +10,10 @@ import type { AddressInfo } from 'node:net';
 import type * as EcsSdk from '@aws-sdk/client-ecs';
 import type * as SnsSdk from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
 import { deepCopy, outcomeOf, unchanged } from '../../helpers/hardening/outcome';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 type Step = number | { status: number; type: string } | 'partial' | 'pass';
 
@@ -108,7 +104,6 @@ async function invoke(endpoint: string) {
     () => false,
   );
   expect(unchanged(scheduled, event)).toBe(true);
-  figures.count('queueDrift', 'faults', outcome.kind);
   return outcome;
 }
 

@@ -13,7 +13,6 @@ import { parseRotationEvent } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { lambdaContext as cfnContext } from '../../helpers/db-iam-user/events';
 import { oversized, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
 import { deepCopy, outcomeOf, outcomeProblems, unchanged } from '../../helpers/hardening/outcome';
 import {
@@ -23,13 +22,11 @@ import {
   taskStoppedRig,
   type Rig,
 } from '../../helpers/hardening/rigs';
-import { FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import { rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 const MB = 1_000_000;
 
 /** Every sample of the function made oversized two ways. */
@@ -61,7 +58,6 @@ async function expectHandled(
     expect(unchanged(before, e)).toBe(true);
     // A notification is for a person: never a megabyte of echoed input.
     for (const text of sent().slice(count)) expect(text.length).toBeLessThan(300_000);
-    figures.count(fn, 'hostile', outcome.kind);
   }
 }
 

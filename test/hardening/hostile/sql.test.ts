@@ -17,9 +17,8 @@ import type { RotationStep, StrategyName } from '../../../functions/rotate-secre
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
 import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { isProjectError } from '../../helpers/hardening/outcome';
-import { CURRENT, FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   addRdsManagedMaster,
   asAdmin,
@@ -35,7 +34,6 @@ import {
   testConfig,
 } from '../../helpers/rotate-secret/rotation';
 
-const figures = new Figures(__filename);
 const ENGINES: Engine[] = ['postgres', 'mysql'];
 const PORT = { postgres: PG_PORT, mysql: MYSQL_PORT };
 const SENTINEL = 'hard_sql_sentinel';
@@ -140,7 +138,6 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
     expect(result.changes).toEqual([]);
     expect(answered).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining(field) });
     expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
-    figures.count('dbIamUser', 'hostile', 'error');
   });
   it.each(PAYLOADS.flatMap((p) => [['user', p] as const, ['database', p] as const]))(
     'Delete with a PhysicalResourceId whose %s is %j drops nothing',
@@ -182,7 +179,6 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
         PhysicalResourceId: id,
       });
       expect(await evidence(engine, database)).toEqual({ sentinel: 1, evil: 0 });
-      figures.count('dbIamUser', 'hostile', 'result');
     },
   );
 });
@@ -267,7 +263,6 @@ describe.each(
     expect(now.username).toBe(strategy === 'single-user' ? user : `${user}_clone`);
     expect(await canLogin(engine, now.username, now.password, fixture.database)).toBe(true);
     expect(await evidence(engine, fixture.database)).toEqual({ sentinel: 1, evil: 0 });
-    figures.count('rotateSecret', 'hostile', 'result');
   });
 
   it.each([
@@ -308,11 +303,8 @@ describe.each(
     expect(isProjectError(failure)).toBe(true);
     expect(fake.versionWith(name, CURRENT)).not.toBe(token);
     expect(await evidence(engine, fixture.database)).toEqual({ sentinel: 1, evil: 0 });
-    figures.count('rotateSecret', 'hostile', 'error');
   });
 });
-
-afterAll(() => figures.write());
 
 async function dropHostile(engine: Engine, user: string): Promise<void> {
   await asAdmin(engine, async (db) => {

@@ -9,13 +9,9 @@ import type { CoreDeps } from '../../../functions/db-iam-user/core';
 import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 import { lambdaContext } from '../../helpers/db-iam-user/events';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 /** The database is down: every connection is refused at once. */
 const deps: CoreDeps = {
@@ -81,7 +77,6 @@ it('answers CloudFormation once for every malformed or unusual event it can answ
       isSkip: () => false,
     },
     malformedEvents(bases, extra),
-    figures,
     { numRuns: 1000 },
   );
   expect(run.tried).toBeGreaterThanOrEqual(1000);

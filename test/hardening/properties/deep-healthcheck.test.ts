@@ -6,20 +6,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type * as SmSdk from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 import { HEALTHY_BODY, json, startHttpServer, type TestServer } from '../../helpers/deep-healthcheck/servers';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 
-const figures = new Figures(__filename);
 let server: TestServer;
 beforeAll(async () => {
   server = await startHttpServer(json(200, HEALTHY_BODY));
 });
 afterAll(async () => {
-  figures.write();
   await server.stop();
 });
 
@@ -53,7 +50,6 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       isSkip: () => false,
     },
     malformedEvents(bases, extra),
-    figures,
     { numRuns: 1000 },
   );
   expect(run.tried).toBeGreaterThanOrEqual(1000);

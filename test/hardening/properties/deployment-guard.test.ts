@@ -4,13 +4,9 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext } from '../../helpers/hardening/load';
 import { deploymentGuardRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 it('ends every malformed or unusual event in a handled outcome (1,000 cases)', async () => {
   const { handler, published } = deploymentGuardRig();
@@ -31,7 +27,6 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       isSkip: (r) => typeof r === 'object' && r !== null && 'skipped' in r,
     },
     malformedEvents(bases, extra),
-    figures,
     { numRuns: 1000 },
   );
   expect(run.tried).toBeGreaterThanOrEqual(1000);

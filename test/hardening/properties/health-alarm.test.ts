@@ -5,13 +5,9 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, mutated, nastyString, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext } from '../../helpers/hardening/load';
 import { healthAlarmRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 type SnsEvent = { Records: Array<{ Sns: Record<string, unknown> }> };
 type AlarmResult = { outcomes: Array<{ action: string }> };
@@ -53,7 +49,6 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       isSkip: (r) => (r as AlarmResult).outcomes.every((o) => o.action === 'skipped'),
     },
     malformedEvents(bases, extra),
-    figures,
     { numRuns: 1000 },
   );
   expect(run.tried).toBeGreaterThanOrEqual(1000);

@@ -4,13 +4,9 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { lambdaContext } from '../../helpers/hardening/load';
 import { queueDriftRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
-
-const figures = new Figures(__filename);
-afterAll(() => figures.write());
 
 it('ends every malformed or unusual event in a handled outcome (1,000 cases)', async () => {
   const { handler, published } = queueDriftRig();
@@ -35,7 +31,6 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
       isSkip: () => false,
     },
     malformedEvents(bases, extra),
-    figures,
     { numRuns: 1000 },
   );
   expect(run.tried).toBeGreaterThanOrEqual(1000);

@@ -7,16 +7,13 @@ import fc from 'fast-check';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { parseRotationEvent, ROTATION_STEPS } from '../../../functions/rotate-secret/schema';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { Figures } from '../../helpers/hardening/figures-store';
 import { assertEventsHandled } from '../../helpers/hardening/property';
-import { FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import { recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
 
-const figures = new Figures(__filename);
 const fake = new FakeSecretsManager();
 afterAll(() => {
-  figures.write();
   fake.restore();
 });
 
@@ -63,7 +60,6 @@ it('ends every malformed or unusual rotation event in a handled outcome (1,000 c
       isSkip: (r) => /skip|already|nothing/i.test(JSON.stringify(r)),
     },
     malformedEvents(bases, extra),
-    figures,
     { numRuns: 1000 },
   );
   expect(run.tried).toBeGreaterThanOrEqual(1000);

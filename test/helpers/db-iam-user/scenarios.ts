@@ -1,5 +1,5 @@
 /**
- * Every scenario of issue 3, run against a real database engine: the same suite for the local
+ * Every Custom::DbIamUser scenario, run against a real database engine: the same suite for the local
  * PostgreSQL and MariaDB. Each request goes through `handleEvent` (the handler minus the
  * middy/Powertools wiring) and its answer is the PUT captured by a local ResponseURL server.
  */
@@ -27,7 +27,7 @@ import {
   userState,
 } from './databases';
 import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
-import { type ResponseServer, startResponseServer } from './response-server';
+import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
 import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../rds-world';
 
 /** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
@@ -49,7 +49,7 @@ async function assertPasswordsEnforced(engine: Engine, user: string, wrongPasswo
   if (wrongWorks) {
     throw new Error(
       `${engine} at 127.0.0.1 accepts any password for ${user} (trust auth), so this test could not fail. ` +
-        'Run: bash test/helpers/rotate-secret/pg-password-auth.sh (password auth for members of rot_password_auth).',
+        'Run: bash local/rotate-secret/pg-password-auth.sh (password auth for members of rot_password_auth).',
     );
   }
 }

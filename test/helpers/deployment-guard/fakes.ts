@@ -15,7 +15,7 @@ import {
   type ServiceSnapshot,
   type StoppedTaskView,
 } from '../../../functions/deployment-guard/types';
-import { TIMELINE_START } from '../../../functions/deployment-guard/timelines';
+import { TIMELINE_START } from '../../../fixtures/deployment-guard/timelines';
 
 export const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/django-app/web';
 export const SD_ARN =
@@ -171,5 +171,45 @@ export function guardConfig(
     policies: { web: resolvePolicy({ mode: 'rollback', ...policy }) },
     stackPrefixes: ['django-app'],
     ...extra,
+  };
+}
+
+/**
+ * The service as DescribeServices returns it (SDK shape) mid stuck deployment: the deployment
+ * started 5 minutes before `now` and has failed 6 tasks in a row; the previous one runs 2 of 2.
+ */
+export function stuckService(now: Date) {
+  const ago = (m: number) => new Date(now.getTime() - m * 60_000);
+  return {
+    serviceName: 'web',
+    serviceArn: SERVICE_ARN,
+    status: 'ACTIVE',
+    deployments: [
+      {
+        id: 'ecs-svc/2',
+        status: 'PRIMARY',
+        taskDefinition: NEW_TD,
+        rolloutState: 'IN_PROGRESS' as const,
+        desiredCount: 2,
+        runningCount: 0,
+        pendingCount: 0,
+        failedTasks: 6,
+        createdAt: ago(5),
+        updatedAt: ago(1),
+      },
+      {
+        id: 'ecs-svc/1',
+        status: 'ACTIVE',
+        taskDefinition: OLD_TD,
+        rolloutState: 'COMPLETED' as const,
+        desiredCount: 2,
+        runningCount: 2,
+        pendingCount: 0,
+        failedTasks: 0,
+        createdAt: ago(900),
+        updatedAt: ago(890),
+      },
+    ],
+    events: [],
   };
 }

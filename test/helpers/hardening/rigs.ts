@@ -12,7 +12,7 @@ import type * as ElbSdk from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as SnsSdk from '@aws-sdk/client-sns';
 import type * as SqsSdk from '@aws-sdk/client-sqs';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
-import { NEW_TD, OLD_TD, SD_ARN, SERVICE_ARN } from '../deployment-guard/fakes';
+import { SD_ARN, stuckService } from '../deployment-guard/fakes';
 import { LB_ARN, TG_ARN } from '../health-alarm/fakes';
 import { statefulTable } from '../task-stopped/fake-dynamodb';
 import { loadIsolated, publishedTexts } from './load';
@@ -240,42 +240,6 @@ export function healthAlarmRig(): Rig {
       };
     },
   );
-}
-
-function stuckService(now: Date) {
-  const ago = (m: number) => new Date(now.getTime() - m * 60_000);
-  return {
-    serviceName: 'web',
-    serviceArn: SERVICE_ARN,
-    status: 'ACTIVE',
-    deployments: [
-      {
-        id: 'ecs-svc/2',
-        status: 'PRIMARY',
-        taskDefinition: NEW_TD,
-        rolloutState: 'IN_PROGRESS' as const,
-        desiredCount: 2,
-        runningCount: 0,
-        pendingCount: 0,
-        failedTasks: 6,
-        createdAt: ago(5),
-        updatedAt: ago(1),
-      },
-      {
-        id: 'ecs-svc/1',
-        status: 'ACTIVE',
-        taskDefinition: OLD_TD,
-        rolloutState: 'COMPLETED' as const,
-        desiredCount: 2,
-        runningCount: 2,
-        pendingCount: 0,
-        failedTasks: 0,
-        createdAt: ago(900),
-        updatedAt: ago(890),
-      },
-    ],
-    events: [],
-  };
 }
 
 export function deploymentGuardRig(): Rig {

@@ -5,7 +5,7 @@
  *   import { measureFullRotation } from '../test/helpers/rotate-secret/measure';
  *   const { medianMs, perStepMedianMs } = await measureFullRotation({ runs: 10 });
  */
-import { FakeSecretsManager } from './fake-secrets-manager';
+import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   createFixture,
   dropFixture,

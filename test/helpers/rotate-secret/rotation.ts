@@ -20,11 +20,11 @@ import {
 } from '../../../functions/rotate-secret/schema';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
 import { createWorld, dropWorld, rdsManagedSecret, type RdsManagedSecret, type World } from '../rds-world';
-import type { FakeSecretsManager } from './fake-secrets-manager';
+import type { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 
 export const PG_PORT = 5432;
 export const MYSQL_PORT = 3306;
-/** PostgreSQL members of this role must give a password (see pg-password-auth.sh). */
+/** PostgreSQL members of this role must give a password (see local/rotate-secret/pg-password-auth.sh). */
 export const PG_PASSWORD_ROLE = 'rot_password_auth';
 
 /** Configuration as the function gets it; tests talk to local servers without TLS. */
@@ -267,7 +267,7 @@ export function seedAppSecret(
   );
 }
 
-const PG_PASSWORD_AUTH_SCRIPT = join(__dirname, 'pg-password-auth.sh');
+const PG_PASSWORD_AUTH_SCRIPT = join(__dirname, '../../../local/rotate-secret/pg-password-auth.sh');
 
 async function wrongPasswordLogsIn(probe: string): Promise<boolean> {
   await asAdmin('postgres', async (db) => {

@@ -7,7 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { createFixture, dropFixture, type Fixture, userState } from '../../helpers/db-iam-user/databases';
 import { cfnEvent, SECRET_ARN } from '../../helpers/db-iam-user/events';
-import { type ResponseServer, startResponseServer } from '../../helpers/db-iam-user/response-server';
+import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
 
 type Handler = (event: unknown, context: Context) => Promise<{ status: string; changes: string[] }>;
 

@@ -14,7 +14,7 @@ import type { CoreDeps } from '../../../functions/db-iam-user/core';
 import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
 import { AWS_IAM_AUTH_CLAUSE, authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { cfnEvent, lambdaContext, SECRET_ARN } from '../../helpers/db-iam-user/events';
-import { type ResponseServer, startResponseServer } from '../../helpers/db-iam-user/response-server';
+import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
 
 const secrets = mockClient(SecretsManagerClient);
 const deps: CoreDeps = {

@@ -2,7 +2,10 @@
 import { probeTarget } from '../../../shared/health/probe';
 import { HealthTargetSchema } from '../../../shared/health/target';
 import type { ComponentResult } from '../../../shared/health/types';
-import { startDjangoHealthApp, type DjangoHealthApp } from '../../helpers/django-health-app/start';
+import {
+  startDjangoHealthApp,
+  type DjangoHealthApp,
+} from '../../../local/deep-healthcheck/django-health-app/start';
 
 const apps: DjangoHealthApp[] = [];
 async function start(mode: DjangoHealthApp['mode'], token?: string): Promise<DjangoHealthApp> {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { withServerlessLock } from '../../helpers/packaged-template';
-import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
+import { startFauxqs, type Fauxqs } from '../../../local/queue-drift/fauxqs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 let fauxqs: Fauxqs;

@@ -18,7 +18,7 @@ import { runQueueDrift } from '../../../functions/queue-drift/core';
 import { parseEvent, QueueDriftConfig, settingsFrom } from '../../../functions/queue-drift/schema';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { loadConfig } from '../../../shared/config';
-import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
+import { startFauxqs, type Fauxqs } from '../../../local/queue-drift/fauxqs';
 import { CapturingNotifier } from '../../helpers/queue-drift/fakes';
 
 let fauxqs: Fauxqs;

@@ -18,7 +18,7 @@ import {
   PENDING,
   PREVIOUS,
   throttlingError,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   addRdsManagedMaster,
   asAdmin,

@@ -13,7 +13,7 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../../helpers/lambda-context';
-import { startFauxqs, type Fauxqs } from '../../helpers/queue-drift/fauxqs';
+import { startFauxqs, type Fauxqs } from '../../../local/queue-drift/fauxqs';
 import { sampleEvent, withTask } from '../../helpers/task-stopped/events';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON read back from SQS

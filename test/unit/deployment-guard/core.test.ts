@@ -1,6 +1,6 @@
 import { runGuard } from '../../../functions/deployment-guard/core';
 import { classifyStop } from '../../../shared/ecs/classify-stop';
-import { BAD_IMAGE, SLOW_BUT_HEALTHY, snapshotAt } from '../../../functions/deployment-guard/timelines';
+import { BAD_IMAGE, SLOW_BUT_HEALTHY, snapshotAt } from '../../../fixtures/deployment-guard/timelines';
 import type { ServiceSnapshot } from '../../../functions/deployment-guard/types';
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import { Metric } from '../../../shared/metric-names';

@@ -12,7 +12,7 @@ import {
   replayTimelineDetailed,
   snapshotAt,
   triggerAt,
-} from '../../../functions/deployment-guard/timelines';
+} from '../../../fixtures/deployment-guard/timelines';
 import {
   DEFAULT_POLICY,
   type DeploymentView,

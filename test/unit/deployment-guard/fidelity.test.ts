@@ -14,7 +14,7 @@ import {
   simulateGuard,
   snapshotAt,
   type Timeline,
-} from '../../../functions/deployment-guard/timelines';
+} from '../../../fixtures/deployment-guard/timelines';
 import {
   DEFAULT_POLICY,
   resolvePolicy,

@@ -4,7 +4,7 @@ import type * as EcsSdk from '@aws-sdk/client-ecs';
 import type * as SnsSdk from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
-import { NEW_TD, OLD_TD, SD_ARN, SERVICE_ARN } from '../../helpers/deployment-guard/fakes';
+import { SD_ARN, stuckService } from '../../helpers/deployment-guard/fakes';
 import { lambdaContext } from '../../helpers/lambda-context';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-test-notifications';
@@ -49,43 +49,6 @@ const ENV = {
   STAGE: 'test',
   APP_STACK_PREFIX: 'django-app',
 };
-
-// The deployment started 5 minutes before "now" and has failed 6 tasks in a row.
-function stuckService(now: Date) {
-  const ago = (m: number) => new Date(now.getTime() - m * 60_000);
-  return {
-    serviceName: 'web',
-    serviceArn: SERVICE_ARN,
-    status: 'ACTIVE',
-    deployments: [
-      {
-        id: 'ecs-svc/2',
-        status: 'PRIMARY',
-        taskDefinition: NEW_TD,
-        rolloutState: 'IN_PROGRESS' as const,
-        desiredCount: 2,
-        runningCount: 0,
-        pendingCount: 0,
-        failedTasks: 6,
-        createdAt: ago(5),
-        updatedAt: ago(1),
-      },
-      {
-        id: 'ecs-svc/1',
-        status: 'ACTIVE',
-        taskDefinition: OLD_TD,
-        rolloutState: 'COMPLETED' as const,
-        desiredCount: 2,
-        runningCount: 2,
-        pendingCount: 0,
-        failedTasks: 0,
-        createdAt: ago(900),
-        updatedAt: ago(890),
-      },
-    ],
-    events: [],
-  };
-}
 
 function stubAws(ecs: typeof EcsSdk, sns: typeof SnsSdk) {
   const ecsMock = mockClient(ecs.ECSClient);

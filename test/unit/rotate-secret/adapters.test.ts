@@ -14,7 +14,7 @@ import { redact } from '../../../shared/redact';
 import { ecsAdapter } from '../../../functions/rotate-secret/adapters/ecs';
 import { localStateSecrets } from '../../../functions/rotate-secret/adapters/local-state';
 import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
-import { throttlingError } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { throttlingError } from '../../../local/rotate-secret/fake-secrets-manager';
 
 describe('secretsManagerAdapter', () => {
   const client = new SecretsManagerClient({ region: 'us-east-1' });

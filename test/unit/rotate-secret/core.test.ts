@@ -15,7 +15,7 @@ import {
   FakeSecretsManager,
   PENDING,
   PREVIOUS,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   fakeEcs,
   recordingNotifier,

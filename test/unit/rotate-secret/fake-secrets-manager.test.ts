@@ -8,7 +8,7 @@ import {
   FakeSecretsManager,
   PENDING,
   PREVIOUS,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 
 // The fake is what every rotation test trusts about stage moves, so its rules are tested too.
 describe('FakeSecretsManager', () => {

@@ -17,7 +17,7 @@ import {
   CURRENT,
   FakeSecretsManager,
   throttlingError,
-} from '../../helpers/rotate-secret/fake-secrets-manager';
+} from '../../../local/rotate-secret/fake-secrets-manager';
 import { recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
 
 const WORLD: World = {

@@ -15,7 +15,7 @@ import { FINISH_RESERVE_MS, rotateSecret } from '../../../functions/rotate-secre
 import type { EcsPort } from '../../../functions/rotate-secret/ports';
 import type { RotationStep } from '../../../functions/rotate-secret/schema';
 import { closedPort } from '../../helpers/hardening/servers';
-import { CURRENT, FakeSecretsManager } from '../../helpers/rotate-secret/fake-secrets-manager';
+import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
 
 const SERVICES = ['web', 'worker', 'beat', 'flower', 'admin'];

@@ -61,4 +61,17 @@ describe('redact keeps identifiers readable', () => {
       'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf failed';
     expect(redact(text)).toBe(text);
   });
+
+  // cleanReason (db-iam-user) and secretNameOf (rotate-secret) used to set ARNs aside before
+  // calling redact(); redact alone must keep them readable and still take the secrets out.
+  it('keeps ARNs and action names beside secrets it removes', () => {
+    registerSecret('s3cr3t-master-pw');
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/app/db-master-x1Y2z3';
+    const out = redact(
+      `secretsmanager:GetSecretValue on ${arn} failed: password=hunter22, login s3cr3t-master-pw refused`,
+    );
+    expect(out).toBe(
+      `secretsmanager:GetSecretValue on ${arn} failed: password=[REDACTED], login [REDACTED] refused`,
+    );
+  });
 });

@@ -12,7 +12,7 @@ import {
   type DeploymentStateChange,
   type TaskStateChange,
 } from '../../../functions/task-stopped/schema';
-import { crashLoopMessages, replay, TIMELINES } from '../../../functions/task-stopped/timelines';
+import { crashLoopMessages, replay, TIMELINES } from '../../../fixtures/task-stopped/timelines';
 import { CAPACITY_CATEGORIES, classifyStop } from '../../../shared/ecs/classify-stop';
 import {
   deploymentEvent,

@@ -49,7 +49,7 @@ export function freePort(): Promise<number> {
 function fauxqsBin(root?: string): string {
   const candidates = [
     ...(root ? [path.join(root, 'node_modules/.bin/fauxqs')] : []),
-    path.resolve(__dirname, '../../../node_modules/.bin/fauxqs'),
+    path.resolve(__dirname, '../../node_modules/.bin/fauxqs'),
     path.resolve(process.cwd(), 'node_modules/.bin/fauxqs'),
   ];
   const found = candidates.find((c) => existsSync(c));
