@@ -3,8 +3,7 @@
  * rotation time. Prints tables and writes bench/results/latest.json. Never fails on a number:
  * these machines are noisy. `--quick` runs everything once, briefly (CI uses it to keep it working).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureColdStarts } from './cold-start';
@@ -19,54 +18,6 @@ import { measureTimeToAct } from './time-to-act';
 const ROOT = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 9;
-
-/** Each function's environment as the `local` stage packages it (its config is validated at init). */
-function packagedEnvironments(): Record<string, Record<string, string>> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ops-sentinel-bench-'));
-  try {
-    execFileSync(
-      path.join(ROOT, 'node_modules/.bin/serverless'),
-      ['package', '--stage', 'local', '--package', dir],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-        env: {
-          ...process.env,
-          SLS_TELEMETRY_DISABLED: '1',
-          AWS_ACCESS_KEY_ID: 'bench',
-          AWS_SECRET_ACCESS_KEY: 'bench',
-          AWS_REGION: 'us-east-1',
-        },
-      },
-    );
-    const template = JSON.parse(
-      readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as {
-      Resources: Record<
-        string,
-        {
-          Type: string;
-          Properties: { FunctionName?: string; Environment?: { Variables: Record<string, unknown> } };
-        }
-      >;
-    };
-    const out: Record<string, Record<string, string>> = {};
-    for (const r of Object.values(template.Resources)) {
-      if (r.Type !== 'AWS::Lambda::Function' || !r.Properties.FunctionName) continue;
-      const key = r.Properties.FunctionName.split('-').pop()!;
-      out[key] = Object.fromEntries(
-        Object.entries(r.Properties.Environment?.Variables ?? {}).map(([k, v]) => [
-          k,
-          // Intrinsics (a Ref to a table or topic) stand for names only known after deploy.
-          typeof v === 'string' ? v : `ops-sentinel-local-${k.toLowerCase()}`,
-        ]),
-      );
-    }
-    return out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function main() {
   const started = Date.now();
@@ -85,12 +36,13 @@ async function main() {
     out.push(text);
   };
 
-  process.stdout.write("\n… cold starts (packaging the local stage for each function's environment)\n");
-  const envs = packagedEnvironments();
-  const cold = measureColdStarts(runs, (key) => envs[key] ?? {});
+  process.stdout.write(
+    '\n… cold starts (the packaged prod functions and cdk-rds-sql, interleaved with empty node)\n',
+  );
+  const cold = await measureColdStarts(quick ? 5 : 21);
   results.coldStart = cold;
   section(
-    `Cold start: module initialisation in a fresh Node process (empty handler: ${cold.baselineMs} ms, ${cold.baselineKB} KB)`,
+    `Cold start, whole process: node -e "require(handler)" vs node -e "" (${cold.emptyMs} ms), medians of ${cold.pairs} interleaved pairs, prod environment`,
     cold.rows,
   );
 

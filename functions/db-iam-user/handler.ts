@@ -1,13 +1,11 @@
 // Custom::DbIamUser — wiring only: configuration, adapters, Powertools. See README.md.
 import { existsSync } from 'node:fs';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws/client-config';
-import { failFastWhenUnreachable } from '../../shared/aws/reachability';
+import { rdsClient, secretsManagerClient } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { ConfigError } from '../../shared/errors';
@@ -46,15 +44,10 @@ function setup(): Setup | Error {
         credentials: useLocal
           ? localCredentials(config.LOCAL_MASTER_CREDENTIALS_JSON ?? '')
           : secretsManagerCredentials(
-              failFastWhenUnreachable(
-                new SecretsManagerClient(clientConfig({ maxAttempts: 3 })),
-                'secretsmanager',
-              ),
+              secretsManagerClient(clientConfig({ maxAttempts: 3 }), 'secretsmanager'),
             ),
         // In private subnets: a missing endpoint fails at once, naming it (README: Network).
-        endpoints: rdsEndpointResolver(
-          failFastWhenUnreachable(new RDSClient(clientConfig({ maxAttempts: 3 })), 'rds'),
-        ),
+        endpoints: rdsEndpointResolver(rdsClient(clientConfig({ maxAttempts: 3 }), 'rds')),
         connect,
         mysqlAuth: auth,
       },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envBool, envInt } from '../../shared/config';
 import { identifierProblem, isReservedUser, MAX_LENGTH } from './identifiers';
 import * as mysql from './dialects/mysql';

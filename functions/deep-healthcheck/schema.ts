@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envInt, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
 import { HealthTargetListSchema } from '../../shared/health/target';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envBool, envJson, envList } from '../../shared/config';
 import { serviceNameFrom } from '../../shared/aws/arn';
 import { InvalidEventError } from '../../shared/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envBool, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
 

@@ -1,13 +1,10 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws/client-config';
-import { failFastWhenUnreachable } from '../../shared/aws/reachability';
+import { ecsClient, rdsClient, secretsManagerClient } from '../../shared/aws/lazy';
 import { loadConfig } from '../../shared/config';
 import { connect } from '../../shared/db/driver';
 import { Dimension, Metric } from '../../shared/metric-names';
@@ -34,11 +31,9 @@ const config = loadConfig(RotateSecretConfig);
 const deps: RotationDeps = {
   secrets: config.LOCAL_SECRETS_STATE
     ? localStateSecrets(config.LOCAL_SECRETS_STATE)
-    : secretsManagerAdapter(
-        failFastWhenUnreachable(new SecretsManagerClient(clientConfig()), 'secretsmanager'),
-      ),
-  ecs: ecsAdapter(failFastWhenUnreachable(new ECSClient(clientConfig()), 'ecs')),
-  rds: rdsAdapter(failFastWhenUnreachable(new RDSClient(clientConfig()), 'rds')),
+    : secretsManagerAdapter(secretsManagerClient(clientConfig(), 'secretsmanager')),
+  ecs: ecsAdapter(ecsClient(clientConfig(), 'ecs')),
+  rds: rdsAdapter(rdsClient(clientConfig(), 'rds')),
   db: { connect },
   notifier: notifierFromEnv(),
 };

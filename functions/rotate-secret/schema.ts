@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envBool, envInt, envJson } from '../../shared/config';
 import { InvalidEventError, PermanentError } from '../../shared/errors';
 import type { Engine } from '../../shared/db/driver';

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { packagedTemplate } from '../../test/helpers/packaged-template';
+import { packagedTemplate } from '../lib/packaged';
 import { judge, nagTemplate, PACKS, type Finding } from './nag';
 import { suppressions } from './suppressions';
 

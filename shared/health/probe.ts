@@ -3,8 +3,8 @@
  * low-cardinality reason and one readable sentence. Never throws for a failing target — the
  * failure *is* the result. Used by deepHealthcheck (every minute) and healthAlarm (once, now).
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clientConfig } from '../aws/client-config';
+import { secretsManagerClient } from '../aws/lazy';
 import { describeError } from '../errors';
 import { redact, registerSecret } from '../redact';
 import { evaluateCondition, parseCondition } from './conditions';
@@ -28,9 +28,7 @@ const DAY_MS = 86_400_000;
 let defaultTokenSource: TokenSource | undefined;
 /** The process-wide Secrets Manager token source (created on first use). */
 export function sharedTokenSource(): TokenSource {
-  defaultTokenSource ??= secretsManagerTokenSource(
-    new SecretsManagerClient(clientConfig({ maxAttempts: 2 })),
-  );
+  defaultTokenSource ??= secretsManagerTokenSource(secretsManagerClient(clientConfig({ maxAttempts: 2 })));
   return defaultTokenSource;
 }
 

@@ -3,7 +3,7 @@
  * the function as the JSON env var `HEALTH_TARGETS`). Shared by deepHealthcheck, healthAlarm and
  * the CloudFormation generator of the per-target alarms.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCondition } from './conditions';
 
 /** Target names become metric dimensions and alarm names: keep them short and plain. */

@@ -1,6 +1,5 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig } from '../aws/client-config';
-import { failFastWhenUnreachable } from '../aws/reachability';
+import { snsClient } from '../aws/lazy';
 import { logger } from '../powertools';
 import { consoleNotifier } from './console-notifier';
 import type { Notification, Notifier } from './notification';
@@ -19,7 +18,7 @@ export function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Notifier 
   const stage = env.STAGE || undefined;
   const topicArn = env.NOTIFY_TOPIC_ARN;
   const base = topicArn
-    ? snsNotifier(failFastWhenUnreachable(new SNSClient(clientConfig()), 'sns'), topicArn, stage)
+    ? snsNotifier(snsClient(clientConfig(), 'sns'), topicArn, stage)
     : consoleNotifier(stage);
   const dashboardUrl = env.DASHBOARD_URL;
   if (!dashboardUrl) return base;

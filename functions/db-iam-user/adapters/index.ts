@@ -2,7 +2,7 @@
  * Adapters for the AWS services dbIamUser reads: the master secret (Secrets Manager) and, for
  * RDS-managed secrets that carry no host, the database endpoint (RDS). Each takes its SDK client.
  */
-import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PermanentError, toOpsError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
@@ -56,21 +56,28 @@ export function rdsEndpointResolver(client: RDSClient): EndpointResolver {
     async endpointForSecret(secretArn) {
       try {
         // Aurora keeps the managed secret on the cluster; RDS instances on the instance.
-        for await (const page of paginateDescribeDBClusters({ client }, {})) {
+        // Pages by Marker by hand: the SDK's paginate* helpers require an eager client instance
+        // (instanceof), which would load the RDS client at cold start (shared/aws/lazy.ts).
+        let marker: string | undefined;
+        do {
+          const page = await client.send(new DescribeDBClustersCommand({ Marker: marker }));
           for (const cluster of page.DBClusters ?? []) {
             if (cluster.MasterUserSecret?.SecretArn === secretArn && cluster.Endpoint && cluster.Port) {
               return { host: cluster.Endpoint, port: cluster.Port };
             }
           }
-        }
-        for await (const page of paginateDescribeDBInstances({ client }, {})) {
+          marker = page.Marker;
+        } while (marker);
+        do {
+          const page = await client.send(new DescribeDBInstancesCommand({ Marker: marker }));
           for (const instance of page.DBInstances ?? []) {
             const endpoint = instance.Endpoint;
             if (instance.MasterUserSecret?.SecretArn === secretArn && endpoint?.Address && endpoint.Port) {
               return { host: endpoint.Address, port: endpoint.Port };
             }
           }
-        }
+          marker = page.Marker;
+        } while (marker);
       } catch (error) {
         throw toOpsError('rds:DescribeDBClusters/DescribeDBInstances', error);
       }

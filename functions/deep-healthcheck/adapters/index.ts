@@ -1,5 +1,5 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clientConfig } from '../../../shared/aws/client-config';
+import { secretsManagerClient } from '../../../shared/aws/lazy';
 import { probeTarget } from '../../../shared/health/probe';
 import { secretsManagerTokenSource } from '../../../shared/health/token';
 import { logPort } from '../../../shared/powertools';
@@ -11,7 +11,7 @@ import { resultReporter } from './report';
 export function buildDeps(config: DeepHealthcheckConfig): DeepHealthcheckDeps {
   return {
     probe: probeTarget,
-    tokens: secretsManagerTokenSource(new SecretsManagerClient(clientConfig({ maxAttempts: 2 })), {
+    tokens: secretsManagerTokenSource(secretsManagerClient(clientConfig({ maxAttempts: 2 })), {
       ttlMs: config.TOKEN_CACHE_SECONDS * 1000,
     }),
     report: resultReporter(logPort),

@@ -1,7 +1,5 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { clientConfig } from '../../../shared/aws/client-config';
+import { cloudFormationClient, dynamoDbClient, ecsClient } from '../../../shared/aws/lazy';
 import { ecsCalls } from '../../../shared/aws/ecs';
 import { notifierFor } from '../../../shared/notify';
 import { logPort } from '../../../shared/powertools';
@@ -25,15 +23,15 @@ export function buildDeps(config: DeploymentGuardConfig, env: NodeJS.ProcessEnv 
   const aws = offline
     ? offlineAdapters(offline)
     : {
-        ecs: ecsAdapter(ecsCalls(new ECSClient(clientConfig()))),
-        stacks: stackAdapter(new CloudFormationClient(clientConfig())),
+        ecs: ecsAdapter(ecsCalls(ecsClient(clientConfig()))),
+        stacks: stackAdapter(cloudFormationClient(clientConfig())),
       };
   const now = offline ? () => offline.clock : () => new Date();
   return {
     ...aws,
     // No table ('' for invoke local): no claims — one process, one invocation at a time.
     claims: config.CLAIMS_TABLE
-      ? dynamoClaims(new DynamoDBClient(clientConfig()), config.CLAIMS_TABLE, now)
+      ? dynamoClaims(dynamoDbClient(clientConfig()), config.CLAIMS_TABLE, now)
       : noClaims,
     notifier: notifierFor({ dryRun: false }, env),
     metrics: guardMetrics,

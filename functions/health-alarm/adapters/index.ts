@@ -1,7 +1,5 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { clientConfig } from '../../../shared/aws/client-config';
+import { cloudWatchClient, ecsClient, elbv2Client } from '../../../shared/aws/lazy';
 import { ecsCalls } from '../../../shared/aws/ecs';
 import { notifierFor } from '../../../shared/notify';
 import { logPort } from '../../../shared/powertools';
@@ -23,9 +21,9 @@ export function buildDeps(config: HealthAlarmConfig, env: NodeJS.ProcessEnv = pr
     requestTimeoutMs: config.ENRICHMENT_TIMEOUT_MS,
   });
   return {
-    targetHealth: elbTargetHealth(new ElasticLoadBalancingV2Client(enrichmentClient)),
-    tasks: ecsTasks(ecsCalls(new ECSClient(enrichmentClient))),
-    history: cloudWatchAlarmHistory(new CloudWatchClient(enrichmentClient)),
+    targetHealth: elbTargetHealth(elbv2Client(enrichmentClient)),
+    tasks: ecsTasks(ecsCalls(ecsClient(enrichmentClient))),
+    history: cloudWatchAlarmHistory(cloudWatchClient(enrichmentClient)),
     probe: healthProbe(env.HEALTH_TARGETS),
     notifier: notifierFor({ dryRun: config.DRY_RUN }, env),
     metrics: alarmMetrics,

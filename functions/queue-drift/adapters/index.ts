@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../shared/aws/client-config';
+import { dynamoDbClient, ecsClient, sqsClient } from '../../../shared/aws/lazy';
 import { ecsCalls } from '../../../shared/aws/ecs';
 import { notifierFor } from '../../../shared/notify';
 import { logger, logPort } from '../../../shared/powertools';
@@ -36,9 +34,9 @@ export function buildDeps(config: QueueDriftEnv, env: NodeJS.ProcessEnv = proces
     // or the regional one) with the queue URL in the body. Emulator queue URLs carry hosts
     // such as sqs.us-east-1.localhost that do not resolve everywhere; on AWS every queue of the
     // region is served by the regional endpoint, so nothing changes there.
-    sqs: sqsAdapter(new SQSClient({ ...clientConfig(), useQueueUrlAsEndpoint: false })),
-    ecs: ecsTaskDefinitions(ecsCalls(new ECSClient(clientConfig()))),
-    episodes: table ? dynamoEpisodeStore(new DynamoDBClient(clientConfig()), table) : memoryEpisodeStore(),
+    sqs: sqsAdapter(sqsClient({ ...clientConfig(), useQueueUrlAsEndpoint: false })),
+    ecs: ecsTaskDefinitions(ecsCalls(ecsClient(clientConfig()))),
+    episodes: table ? dynamoEpisodeStore(dynamoDbClient(clientConfig()), table) : memoryEpisodeStore(),
     notifier: notifierFor({ dryRun: false }, env),
     metrics: driftMetrics,
     log: logPort,

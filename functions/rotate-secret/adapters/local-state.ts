@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, PermanentError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
 import type { SecretsPort } from '../ports';

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clientConfig } from '../../../shared/aws/client-config';
+import { dynamoDbClient } from '../../../shared/aws/lazy';
 import { notifierFor } from '../../../shared/notify';
 import { logger, logPort } from '../../../shared/powertools';
 import type { IncidentStore, TaskStoppedRunDeps } from '../ports';
@@ -27,7 +27,7 @@ export function buildDeps(
 
 function buildStore(config: TaskStoppedConfig): IncidentStore {
   const table = config.STATE_TABLE_NAME;
-  if (table && !config.DRY_RUN) return dynamoDbIncidentStore(new DynamoDBClient(clientConfig()), table);
+  if (table && !config.DRY_RUN) return dynamoDbIncidentStore(dynamoDbClient(clientConfig()), table);
   logger.warn(
     table
       ? `DRY_RUN: incident state kept in memory; no dynamodb:PutItem/DeleteItem on table ${table}`

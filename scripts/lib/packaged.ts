@@ -1,0 +1,173 @@
+/**
+ * What `serverless package --stage X` produces (the CloudFormation template and each function's
+ * zip), packaged once per stage and kept under .tmp/packaged/<digest of the packaging inputs>/:
+ * every jest worker, later jest runs, `npm run nag` (which CI runs just before the tests) and
+ * `npm run bench` reuse it while serverless.yml, resources/, functions/, shared/ and the lockfile
+ * are unchanged. Packaging runs under one lock (never two at once); workers wanting a stage wait
+ * for its folder.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TEMPLATE = 'cloudformation-template-update-stack.json';
+
+export interface PackagedTemplate {
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; Condition?: string; DependsOn?: string | string[] }
+  >;
+  Outputs?: Record<string, unknown>;
+  Conditions?: Record<string, unknown>;
+  Parameters?: Record<string, unknown>;
+}
+
+function packageInto(stage: string, dir: string): void {
+  execFileSync(
+    path.join(ROOT, 'node_modules/.bin/serverless'),
+    ['package', '--stage', stage, '--package', dir],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+        SLS_TELEMETRY_DISABLED: '1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      },
+      stdio: 'pipe',
+      timeout: 300_000,
+    },
+  );
+}
+
+/** What `serverless package` reads from the project (tests, docs and scripts are not among it). */
+const PACKAGING_INPUTS = [
+  'serverless.yml',
+  'package-lock.json',
+  'tsconfig.json',
+  'resources',
+  'functions',
+  'shared',
+];
+
+/** Digest of the packaging inputs: every file under them (path and content). */
+export function packagingDigest(): string {
+  const files = PACKAGING_INPUTS.flatMap((input) => {
+    const full = path.join(ROOT, input);
+    if (!existsSync(full)) return [];
+    if (!statSync(full).isDirectory()) return [input];
+    return readdirSync(full, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+  }).sort();
+  const hash = createHash('sha256');
+  for (const f of files)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(path.join(ROOT, f)))
+      .update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The lock outlives a process killed while packaging (the directory is shared by every run). */
+function holderIsGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return false; // just taken, pid not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// One lock for every serverless command of the project: two runs share the `.esbuild` work
+// directory and can hang or clobber each other's bundles.
+const LOCK = path.join(ROOT, '.tmp/packaged/serverless-package.lock');
+
+/** Takes the lock, waiting for its holder (one that died leaves it free), or throws at the deadline. */
+function takeLock(what: string): void {
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch {
+      if (holderIsGone(LOCK)) {
+        rmSync(LOCK, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for another process to ${what} (lock ${LOCK})`);
+      sleep(250);
+    }
+  }
+}
+
+function releaseLock(): void {
+  rmSync(LOCK, { recursive: true, force: true });
+}
+
+/**
+ * Runs `fn` (a synchronous `serverless` command, e.g. `invoke local`) under the packaging lock:
+ * every serverless command of the project shares the `.esbuild` work directory.
+ */
+export function withServerlessLock<T>(fn: () => T): T {
+  takeLock('run serverless');
+  try {
+    return fn();
+  } finally {
+    releaseLock();
+  }
+}
+
+/** The folder `serverless package --stage <stage>` wrote: the template and one zip per function. */
+export function packagedArtifacts(stage: string): string {
+  const base = path.join(ROOT, '.tmp/packaged', packagingDigest());
+  mkdirSync(base, { recursive: true });
+  const dir = path.join(base, `package-${stage}`);
+  if (existsSync(path.join(dir, TEMPLATE))) return dir;
+  takeLock(`package stage ${stage}`);
+  const partial = `${dir}.partial`;
+  try {
+    if (!existsSync(path.join(dir, TEMPLATE))) {
+      rmSync(partial, { recursive: true, force: true });
+      packageInto(stage, partial);
+      // Written whole, then renamed: a reader never sees half a package.
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(partial, dir);
+    }
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+    releaseLock();
+  }
+  return dir;
+}
+
+export function packagedTemplate(stage: string): PackagedTemplate {
+  return JSON.parse(readFileSync(path.join(packagedArtifacts(stage), TEMPLATE), 'utf8')) as PackagedTemplate;
+}

@@ -1,0 +1,72 @@
+import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import 'aws-sdk-client-mock-jest';
+import { ecsClient, lazyClient } from '../../../../shared/aws/lazy';
+import { rdsEndpointResolver } from '../../../../functions/db-iam-user/adapters';
+
+const ecs = mockClient(ECSClient);
+beforeEach(() => ecs.reset());
+
+it('builds the client on the first send only, once, and sends through it', async () => {
+  const load = jest.fn(async () => new ECSClient({ region: 'us-east-1' }));
+  const client = lazyClient(load);
+  expect(load).not.toHaveBeenCalled();
+  ecs.on(ListClustersCommand).resolves({ clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/a'] });
+  const [a, b] = await Promise.all([
+    client.send(new ListClustersCommand({})),
+    client.send(new ListClustersCommand({})),
+  ]);
+  expect(a.clusterArns).toEqual(['arn:aws:ecs:us-east-1:123456789012:cluster/a']);
+  expect(b.clusterArns).toEqual(a.clusterArns);
+  expect(load).toHaveBeenCalledTimes(1);
+  expect(ecs).toHaveReceivedCommandTimes(ListClustersCommand, 2);
+});
+
+it('does not cache a failed load: the next send tries again', async () => {
+  const load = jest
+    .fn<Promise<ECSClient>, []>()
+    .mockRejectedValueOnce(new Error('chunk not found'))
+    .mockResolvedValue(new ECSClient({ region: 'us-east-1' }));
+  const client = lazyClient(load);
+  ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
+  await expect(client.send(new ListClustersCommand({}))).rejects.toThrow('chunk not found');
+  await expect(client.send(new ListClustersCommand({}))).resolves.toMatchObject({ clusterArns: [] });
+  expect(load).toHaveBeenCalledTimes(2);
+});
+
+it('the factories keep the given configuration', async () => {
+  ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
+  const client = ecsClient({ region: 'eu-west-1', maxAttempts: 2 });
+  await client.send(new ListClustersCommand({}));
+  const sent = ecs.commandCalls(ListClustersCommand)[0]!;
+  const real = sent.thisValue as ECSClient;
+  expect(real).toBeInstanceOf(ECSClient);
+  await expect(real.config.region()).resolves.toBe('eu-west-1');
+  await expect(real.config.maxAttempts()).resolves.toBe(2);
+});
+
+it('is not a thenable and exposes nothing of the client but send and destroy', async () => {
+  const client = lazyClient(async () => new ECSClient({}));
+  expect((client as unknown as { then?: unknown }).then).toBeUndefined();
+  expect(await Promise.resolve(client)).toBe(client);
+  expect((client as unknown as { config?: unknown }).config).toBeUndefined();
+  expect(() => client.destroy()).not.toThrow();
+});
+
+// The SDK's paginate* helpers check `client instanceof XClient`, which a lazy client is not
+// ("Invalid client, expected instance of RDSClient"): the RDS endpoint resolver pages by hand.
+it('the dbIamUser endpoint resolver works on a lazily built RDS client, across pages', async () => {
+  const rds = mockClient(RDSClient);
+  rds
+    .on(DescribeDBClustersCommand, {})
+    .resolves({ DBClusters: [], Marker: 'p2' })
+    .on(DescribeDBClustersCommand, { Marker: 'p2' })
+    .resolves({
+      DBClusters: [{ Endpoint: 'app.cluster-x', Port: 5432, MasterUserSecret: { SecretArn: 'arn:s' } }],
+    });
+  const resolver = rdsEndpointResolver(lazyClient(async () => new RDSClient({ region: 'us-east-1' })));
+  await expect(resolver.endpointForSecret('arn:s')).resolves.toEqual({ host: 'app.cluster-x', port: 5432 });
+  expect(rds).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 2);
+  rds.restore();
+});
