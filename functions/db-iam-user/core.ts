@@ -5,8 +5,8 @@
  */
 import type { DbConnection, DbConnectOptions } from '../../shared/db/driver';
 import { PermanentError } from '../../shared/errors';
-import { reasonOf } from './reason';
-import type { EndpointResolver, MasterCredentials } from './adapters';
+import { reasonOf } from './messages';
+import type { EndpointResolver, MasterCredentials } from './ports';
 import type { AuthMethod } from './dialects/mysql';
 import {
   failedCreateId,

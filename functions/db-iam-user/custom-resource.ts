@@ -17,7 +17,7 @@ import {
 import { type CoreDeps, failureId, type Outcome, processRequest } from './core';
 import { startDeadline } from './deadline';
 import { unfinishedCreateId } from './physical-id';
-import { reasonOf } from './reason';
+import { reasonOf } from './messages';
 import { CustomResourceEvent, ResponseTarget } from './schema';
 
 export interface LambdaContextLike {

@@ -14,7 +14,8 @@ import { ecsAdapter } from './adapters/ecs';
 import { localStateSecrets } from './adapters/local-state';
 import { rdsAdapter } from './adapters/rds';
 import { secretsManagerAdapter } from './adapters/secrets-manager';
-import { rotateSecret, rotationFailedNotification } from './core';
+import { rotateSecret } from './core';
+import { rotationFailedNotification } from './messages';
 import type { RotationDeps } from './ports';
 import {
   isEventBridgeEvent,

@@ -2,6 +2,7 @@
  * MySQL / Aurora MySQL (and MariaDB for tests) statements for an IAM-authenticated user
  * `'name'@'%'`. Every function returns SQL text; nothing here talks to a database.
  */
+import { quoteIdent, quoteString } from '../../../shared/db/mysql-quote';
 
 /** What RDS documents for IAM database authentication on MySQL and Aurora MySQL. */
 export const AWS_IAM_AUTH_CLAUSE = "IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'";
@@ -49,19 +50,6 @@ export function authMethod(clause: string = AWS_IAM_AUTH_CLAUSE): AuthMethod {
     );
   }
   return { clause: clause.trim().replace(/\s+/g, ' '), plugin: match[1] };
-}
-
-export function quoteIdent(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
-}
-
-/**
- * A string literal. Quotes are doubled (a quote cannot end the literal in any sql_mode, including
- * NO_BACKSLASH_ESCAPES); backslashes are escaped for the default mode. Names are validated to
- * `[A-Za-z0-9_]` before they get here anyway.
- */
-export function quoteString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** `'user'@'%'` */

@@ -3,7 +3,7 @@
  * function returns SQL text; nothing here talks to a database, so each statement is unit-tested
  * as text. Identifiers are double-quoted, literals single-quoted.
  */
-import { escapeIdentifier, escapeLiteral } from 'pg';
+import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
 
 /** The role RDS uses to mark a login as IAM-authenticated (`GRANT rds_iam TO user`). */
 export const IAM_ROLE = 'rds_iam';
@@ -11,16 +11,6 @@ export const IAM_ROLE = 'rds_iam';
 /** Privileges on tables the `Privileges` property may list (besides ALL), plus CREATE on the schema. */
 export const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
 export const ALLOWED_PRIVILEGES = ['ALL', ...TABLE_PRIVILEGES, 'CREATE'];
-
-/** `"name"` with quotes doubled (pg's escapeIdentifier). */
-export function quoteIdent(name: string): string {
-  return escapeIdentifier(name);
-}
-
-/** `'value'`, as `E'...'` with backslashes doubled when one is present (pg's escapeLiteral). */
-export function quoteLiteral(value: string): string {
-  return escapeLiteral(value).trimStart();
-}
 
 /**
  * One row when the role exists: whether it can log in, is already an IAM user (member of

@@ -1,15 +1,10 @@
+import { quoteAccount } from '../../../shared/db/mysql-quote';
 import type { Dialect, Privilege } from './types';
 
 const ACCOUNT = '{account}';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `'user'@'host'` with quotes escaped, for statements where placeholders are not allowed. */
-export function quoteAccount(user: string, host: string): string {
-  const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  return `${q(user)}@${q(host)}`;
 }
 
 // MariaDB's SHOW GRANTS shows the account's REQUIRE clause; it is copied with ALTER USER instead

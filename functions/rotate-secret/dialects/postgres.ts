@@ -1,15 +1,5 @@
+import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
 import type { Dialect, Statement } from './types';
-
-/** `"name"` with embedded quotes doubled (PostgreSQL `quote_ident`, always quoting). */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A string literal that is safe whatever `standard_conforming_strings` says (as libpq's escapeLiteral). */
-export function quoteLiteral(value: string): string {
-  const body = value.replace(/'/g, "''");
-  return value.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
-}
 
 export const postgresDialect: Dialect = {
   engine: 'postgres',

@@ -12,7 +12,7 @@ import type { CoreDeps } from '../../../functions/db-iam-user/core';
 import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
-import { quoteIdent, quoteLiteral } from '../../../functions/rotate-secret/dialects/postgres';
+import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { createWorld, dropWorld, type World } from '../../helpers/rds-world';

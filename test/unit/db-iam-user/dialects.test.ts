@@ -1,5 +1,7 @@
 import * as mysql from '../../../functions/db-iam-user/dialects/mysql';
 import * as postgres from '../../../functions/db-iam-user/dialects/postgres';
+import * as mysqlQuote from '../../../shared/db/mysql-quote';
+import * as postgresQuote from '../../../shared/db/postgres-quote';
 
 describe('MySQL dialect', () => {
   const aws = mysql.authMethod();
@@ -54,11 +56,12 @@ describe('MySQL dialect', () => {
   });
 
   it('quotes hostile text so it stays inside its literal or identifier', () => {
-    expect(mysql.quoteString("x'; DROP TABLE t; --")).toBe("'x''; DROP TABLE t; --'");
-    expect(mysql.quoteString("a\\'b")).toBe("'a\\\\''b'");
-    expect(mysql.quoteIdent('x`; DROP TABLE t; --')).toBe('`x``; DROP TABLE t; --`');
+    // mysql2's escape (the same as its `?` values): quotes and backslashes backslash-escaped.
+    expect(mysqlQuote.quoteString("x'; DROP TABLE t; --")).toBe("'x\\'; DROP TABLE t; --'");
+    expect(mysqlQuote.quoteString("a\\'b")).toBe("'a\\\\\\'b'");
+    expect(mysqlQuote.quoteIdent('x`; DROP TABLE t; --')).toBe('`x``; DROP TABLE t; --`');
     expect(mysql.lookupUser("x'; DROP TABLE t; --")).toBe(
-      "SELECT plugin FROM mysql.user WHERE User = 'x''; DROP TABLE t; --' AND Host = '%'",
+      "SELECT plugin FROM mysql.user WHERE User = 'x\\'; DROP TABLE t; --' AND Host = '%'",
     );
   });
 });
@@ -114,9 +117,9 @@ describe('PostgreSQL dialect', () => {
   });
 
   it('quotes hostile text so it stays inside its literal or identifier', () => {
-    expect(postgres.quoteIdent('x"; DROP TABLE t; --')).toBe('"x""; DROP TABLE t; --"');
-    expect(postgres.quoteLiteral("x'; DROP TABLE t; --")).toBe("'x''; DROP TABLE t; --'");
-    expect(postgres.quoteLiteral("a\\'")).toBe("E'a\\\\'''");
+    expect(postgresQuote.quoteIdent('x"; DROP TABLE t; --')).toBe('"x""; DROP TABLE t; --"');
+    expect(postgresQuote.quoteLiteral("x'; DROP TABLE t; --")).toBe("'x''; DROP TABLE t; --'");
+    expect(postgresQuote.quoteLiteral("a\\'")).toBe("E'a\\\\'''");
     expect(postgres.lookupUser("x'; DROP TABLE t; --")).toContain(
       "WHERE r.rolname = 'x''; DROP TABLE t; --'",
     );

@@ -1,9 +1,6 @@
 import { mysqlDialect, normaliseGrant } from '../../../functions/rotate-secret/dialects/mysql';
-import {
-  postgresDialect,
-  quoteIdent,
-  quoteLiteral,
-} from '../../../functions/rotate-secret/dialects/postgres';
+import { postgresDialect } from '../../../functions/rotate-secret/dialects/postgres';
+import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
 
 describe('postgres dialect', () => {
   it('quotes identifiers and literals so a password cannot end the statement', () => {

@@ -65,7 +65,7 @@ describe('rotationFailedNotification', () => {
     detail: { eventName: 'RotationFailed' as const },
   };
   it('reads as a sentence with the secret, time and region missing or odd', async () => {
-    const { rotationFailedNotification } = await import('../../../functions/rotate-secret/core');
+    const { rotationFailedNotification } = await import('../../../functions/rotate-secret/messages');
     const { formatEmail, formatSubject } = await import('../../../shared/notify/format');
     for (const event of [
       base,

@@ -5,7 +5,7 @@
  */
 import { processRequest, type CoreDeps } from '../../../functions/db-iam-user/core';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
-import { reasonOf } from '../../../functions/db-iam-user/reason';
+import { reasonOf } from '../../../functions/db-iam-user/messages';
 import { EndpointUnreachableError } from '../../../shared/aws/reachability';
 import { ConfigError, PermanentError, RetryableError, toOpsError } from '../../../shared/errors';
 import { CustomResourceEvent } from '../../../functions/db-iam-user/schema';

@@ -4,23 +4,10 @@
  */
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PermanentError, toOpsError } from '../../shared/errors';
-import { registerSecret } from '../../shared/redact';
-import { MasterSecret } from './schema';
-
-export interface MasterCredentials {
-  get(secretArn: string): Promise<MasterSecret>;
-}
-
-export interface Endpoint {
-  host: string;
-  port: number;
-}
-
-export interface EndpointResolver {
-  /** The endpoint of the RDS instance or cluster whose managed master secret is `secretArn`. */
-  endpointForSecret(secretArn: string): Promise<Endpoint | undefined>;
-}
+import { PermanentError, toOpsError } from '../../../shared/errors';
+import { registerSecret } from '../../../shared/redact';
+import type { EndpointResolver, MasterCredentials } from '../ports';
+import { MasterSecret } from '../schema';
 
 function parseSecret(text: string, source: string): MasterSecret {
   let json: unknown;

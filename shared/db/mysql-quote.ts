@@ -1,0 +1,23 @@
+/**
+ * MySQL/MariaDB identifier and string quoting for statements that cannot take `?` placeholders
+ * (CREATE/ALTER USER, GRANT, the `'user'@'host'` account), on the driver's own escaping: mysql2's
+ * `escapeId`/`escape`, the same escaping mysql2 applies to `?` values. Strings are
+ * backslash-escaped, which assumes the default sql_mode (not NO_BACKSLASH_ESCAPES), as every `?`
+ * value mysql2 sends does; names are validated before they reach SQL anyway.
+ */
+import { escape, escapeId } from 'mysql2';
+
+/** `` `name` `` with backticks doubled. */
+export function quoteIdent(name: string): string {
+  return escapeId(name, true);
+}
+
+/** `'value'` with quotes, backslashes and control characters backslash-escaped. */
+export function quoteString(value: string): string {
+  return escape(value);
+}
+
+/** `'user'@'host'`, for statements where placeholders are not allowed. */
+export function quoteAccount(user: string, host: string): string {
+  return `${quoteString(user)}@${quoteString(host)}`;
+}
