@@ -1,8 +1,10 @@
 /**
  * PostgreSQL identifier and literal quoting for statements that cannot take `$n` parameters
- * (CREATE/ALTER ROLE, GRANT), on the driver's own escaping: `pg`'s escapeIdentifier/escapeLiteral.
+ * (CREATE/ALTER ROLE, GRANT), on the driver's own escaping: `pg`'s escapeIdentifier/escapeLiteral,
+ * imported from pg/lib/utils: importing `pg` itself would load the driver at cold start, also in a
+ * MySQL deployment (issue 19: no driver at init).
  */
-import { escapeIdentifier, escapeLiteral } from 'pg';
+import { escapeIdentifier, escapeLiteral } from 'pg/lib/utils';
 
 /** `"name"` with embedded quotes doubled (always quoted). */
 export function quoteIdent(name: string): string {
