@@ -11,6 +11,7 @@ import type { Notification } from '../../../shared/notify';
 import {
   resolvePolicy,
   type DeploymentPolicy,
+  type DeploymentView,
   type ServiceDeploymentView,
   type ServiceSnapshot,
   type StoppedTaskView,
@@ -26,6 +27,40 @@ export const NEW_TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:43
 export const minutes = (m: number) => new Date(TIMELINE_START.getTime() + m * 60_000);
 
 /** A controlled clock: tests move it explicitly. */
+/** A sweep of the guard at `m` minutes after the timeline start. */
+export const sweep = (m: number) => ({ kind: 'sweep' as const, at: minutes(m) });
+
+/** The ECS calls that change something (what "the guard acted" means in the tests). */
+export const MUTATING = /^(StopServiceDeployment|UpdateService|TagResource|CancelUpdateStack)/;
+
+/** The new revision's PRIMARY deployment, in progress with nothing running yet; `over` changes it. */
+export function deployment(over: Partial<DeploymentView>): DeploymentView {
+  return {
+    id: 'ecs-svc/2',
+    status: 'PRIMARY',
+    taskDefinition: NEW_TD,
+    rolloutState: 'IN_PROGRESS',
+    desiredCount: 4,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    createdAt: minutes(0),
+    updatedAt: minutes(0),
+    ...over,
+  };
+}
+
+/** The old revision, completed long before and running all its tasks. */
+export const previous = deployment({
+  id: 'ecs-svc/1',
+  status: 'ACTIVE',
+  taskDefinition: OLD_TD,
+  rolloutState: 'COMPLETED',
+  runningCount: 4,
+  createdAt: minutes(-600),
+  updatedAt: minutes(-590),
+});
+
 export function clock(startMinute = 0) {
   let current = minutes(startMinute);
   return {

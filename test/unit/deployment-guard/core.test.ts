@@ -5,6 +5,7 @@ import type { ServiceSnapshot } from '../../../functions/deployment-guard/types'
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import { Metric } from '../../../shared/metric-names';
 import {
+  MUTATING,
   OLD_TD,
   SD_ARN,
   SERVICE_ARN,
@@ -13,11 +14,10 @@ import {
   guardConfig,
   harness,
   minutes,
+  sweep,
 } from '../../helpers/deployment-guard/fakes';
 
-const sweep = (m: number) => ({ kind: 'sweep' as const, at: minutes(m) });
 const stuck = () => snapshotAt(BAD_IMAGE, 5.5);
-const MUTATING = /^(StopServiceDeployment|UpdateService|TagResource|CancelUpdateStack)/;
 
 function completed(): ServiceSnapshot {
   const s = stuck();

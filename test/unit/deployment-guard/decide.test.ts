@@ -18,35 +18,7 @@ import {
   type DeploymentView,
   type ServiceSnapshot,
 } from '../../../functions/deployment-guard/types';
-import { NEW_TD, OLD_TD, minutes } from '../../helpers/deployment-guard/fakes';
-
-const sweep = (minute: number) => ({ kind: 'sweep' as const, at: minutes(minute) });
-
-function deployment(over: Partial<DeploymentView>): DeploymentView {
-  return {
-    id: 'ecs-svc/2',
-    status: 'PRIMARY',
-    taskDefinition: NEW_TD,
-    rolloutState: 'IN_PROGRESS',
-    desiredCount: 4,
-    runningCount: 0,
-    pendingCount: 0,
-    failedTasks: 0,
-    createdAt: minutes(0),
-    updatedAt: minutes(0),
-    ...over,
-  };
-}
-
-const previous = deployment({
-  id: 'ecs-svc/1',
-  status: 'ACTIVE',
-  taskDefinition: OLD_TD,
-  rolloutState: 'COMPLETED',
-  runningCount: 4,
-  createdAt: minutes(-600),
-  updatedAt: minutes(-590),
-});
+import { OLD_TD, deployment, minutes, previous, sweep } from '../../helpers/deployment-guard/fakes';
 
 const service = (deployments: DeploymentView[], events: ServiceSnapshot['events'] = []): ServiceSnapshot => ({
   cluster: 'django-app',

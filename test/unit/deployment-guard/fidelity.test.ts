@@ -26,44 +26,20 @@ import { PermanentError } from '../../../shared/errors';
 import { Metric } from '../../../shared/metric-names';
 import {
   CFN_ROLE,
-  NEW_TD,
+  MUTATING,
   OLD_TD,
   SD_ARN,
   SERVICE_ARN,
+  deployment,
   fakeEcs,
   fakeStacks,
   guardConfig,
   harness,
   minutes,
+  previous,
+  sweep,
 } from '../../helpers/deployment-guard/fakes';
 
-const sweep = (m: number) => ({ kind: 'sweep' as const, at: minutes(m) });
-const MUTATING = /^(StopServiceDeployment|UpdateService|TagResource|CancelUpdateStack)/;
-
-function deployment(over: Partial<DeploymentView>): DeploymentView {
-  return {
-    id: 'ecs-svc/2',
-    status: 'PRIMARY',
-    taskDefinition: NEW_TD,
-    rolloutState: 'IN_PROGRESS',
-    desiredCount: 4,
-    runningCount: 0,
-    pendingCount: 0,
-    failedTasks: 0,
-    createdAt: minutes(0),
-    updatedAt: minutes(0),
-    ...over,
-  };
-}
-const previous = deployment({
-  id: 'ecs-svc/1',
-  status: 'ACTIVE',
-  taskDefinition: OLD_TD,
-  rolloutState: 'COMPLETED',
-  runningCount: 4,
-  createdAt: minutes(-600),
-  updatedAt: minutes(-590),
-});
 const service = (
   deployments: DeploymentView[],
   events: ServiceSnapshot['events'] = [],
