@@ -171,3 +171,15 @@ export function packagedArtifacts(stage: string): string {
 export function packagedTemplate(stage: string): PackagedTemplate {
   return JSON.parse(readFileSync(path.join(packagedArtifacts(stage), TEMPLATE), 'utf8')) as PackagedTemplate;
 }
+
+/** The literal environment variables of a packaged function (intrinsics left out). */
+export function packagedEnvironment(stage: string, logicalId: string): Record<string, string> {
+  const vars = (
+    packagedTemplate(stage).Resources[logicalId]?.Properties?.Environment as
+      { Variables: Record<string, unknown> } | undefined
+  )?.Variables;
+  if (!vars) throw new Error(`no environment for ${logicalId} in the packaged ${stage} template`);
+  return Object.fromEntries(
+    Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}

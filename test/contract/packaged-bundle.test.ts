@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packagedArtifacts, packagedTemplate } from '../helpers/packaged-template';
+import { packagedArtifacts, packagedEnvironment } from '../helpers/packaged-template';
 
 const STAGE = 'local';
 let dir: string;
@@ -22,17 +22,6 @@ beforeAll(() => {
   execFileSync('unzip', ['-q', path.join(packagedArtifacts(STAGE), 'deepHealthcheck.zip'), '-d', dir]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function envOf(logicalId: string): Record<string, string> {
-  const vars = (
-    packagedTemplate(STAGE).Resources[logicalId]!.Properties!.Environment as {
-      Variables: Record<string, unknown>;
-    }
-  ).Variables;
-  return Object.fromEntries(
-    Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-}
 
 /** Invokes the packaged handler with `event`; returns what it threw. */
 function thrownBy(event: unknown, nodeOptions: string) {
@@ -45,7 +34,7 @@ function thrownBy(event: unknown, nodeOptions: string) {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: {
       PATH: process.env.PATH,
-      ...envOf('DeepHealthcheckLambdaFunction'),
+      ...packagedEnvironment(STAGE, 'DeepHealthcheckLambdaFunction'),
       AWS_REGION: 'us-east-1',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       NODE_OPTIONS: nodeOptions,
@@ -66,7 +55,9 @@ it('packages the handler as a minified ES module with a linked source map', () =
       type: 'module',
     },
   );
-  expect(envOf('DeepHealthcheckLambdaFunction').NODE_OPTIONS).toBe('--enable-source-maps');
+  expect(packagedEnvironment(STAGE, 'DeepHealthcheckLambdaFunction').NODE_OPTIONS).toBe(
+    '--enable-source-maps',
+  );
   const src = execFileSync('tail', ['-c', '200', path.join(dir, 'functions/deep-healthcheck/handler.js')], {
     encoding: 'utf8',
   });

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packagedArtifacts, packagedTemplate } from '../helpers/packaged-template';
+import { packagedArtifacts, packagedEnvironment } from '../helpers/packaged-template';
 
 const STAGE = 'local';
 const PROBE = path.resolve(__dirname, '../../bench/cold-start-probe.mjs');
@@ -33,23 +33,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function envOf(logicalId: string): Record<string, string> {
-  const vars = (
-    packagedTemplate(STAGE).Resources[logicalId]!.Properties!.Environment as {
-      Variables: Record<string, unknown>;
-    }
-  ).Variables;
-  return Object.fromEntries(
-    Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-}
-
 /** The source files (from their source maps) of what is loaded during init. */
 function sourcesAtInit(logicalId: string, handler: string): { files: number; sources: string[] } {
   const run = spawnSync(process.execPath, [PROBE, path.join(dir, handler), 'handler', 'esm'], {
     env: {
       PATH: process.env.PATH,
-      ...envOf(logicalId),
+      ...packagedEnvironment(STAGE, logicalId),
       AWS_REGION: 'us-east-1',
       COLD_PROBE_RECORD: '1',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
