@@ -33,24 +33,31 @@ export interface PackagedTemplate {
   Parameters?: Record<string, unknown>;
 }
 
+/** The project's `serverless` binary. */
+export const SERVERLESS_BIN = path.join(ROOT, 'node_modules/.bin/serverless');
+
+/**
+ * The environment a local `serverless` command runs in: this process's, the project's binaries on
+ * PATH, telemetry off and placeholder credentials (nothing here reaches AWS); `overrides` win.
+ */
+export function serverlessEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+    SLS_TELEMETRY_DISABLED: '1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    ...overrides,
+  };
+}
+
 function packageInto(stage: string, dir: string): void {
-  execFileSync(
-    path.join(ROOT, 'node_modules/.bin/serverless'),
-    ['package', '--stage', stage, '--package', dir],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-        SLS_TELEMETRY_DISABLED: '1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: 'us-east-1',
-      },
-      stdio: 'pipe',
-      timeout: 300_000,
-    },
-  );
+  execFileSync(SERVERLESS_BIN, ['package', '--stage', stage, '--package', dir], {
+    cwd: ROOT,
+    env: serverlessEnv({ AWS_REGION: 'us-east-1' }),
+    stdio: 'pipe',
+    timeout: 300_000,
+  });
 }
 
 /** What `serverless package` reads from the project (tests, docs and scripts are not among it). */

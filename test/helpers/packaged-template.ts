@@ -4,6 +4,7 @@ export {
   packagedEnvironment,
   packagedTemplate,
   packagingDigest,
+  serverlessEnv,
   withServerlessLock,
   type PackagedTemplate,
 } from '../../scripts/lib/packaged';

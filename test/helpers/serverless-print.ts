@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { SERVERLESS_BIN, serverlessEnv } from '../../scripts/lib/packaged';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -18,21 +19,16 @@ export function serverlessPrint(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): ResolvedConfig {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  delete base.AWS_REGION;
-  delete base.AWS_DEFAULT_REGION;
-  const merged: NodeJS.ProcessEnv = {
-    ...base,
-    PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-    SLS_TELEMETRY_DISABLED: '1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  };
+  const merged = serverlessEnv();
+  delete merged.AWS_REGION;
+  delete merged.AWS_DEFAULT_REGION;
   for (const [k, v] of Object.entries(env)) if (v !== undefined) merged[k] = v;
-  const out = execFileSync(
-    path.join(ROOT, 'node_modules/.bin/serverless'),
-    ['print', '--format', 'json', ...args],
-    { cwd: ROOT, env: merged, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
-  );
+  const out = execFileSync(SERVERLESS_BIN, ['print', '--format', 'json', ...args], {
+    cwd: ROOT,
+    env: merged,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
   return JSON.parse(out) as ResolvedConfig;
 }

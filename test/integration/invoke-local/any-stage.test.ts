@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { withServerlessLock } from '../../helpers/packaged-template';
+import { serverlessEnv, withServerlessLock } from '../../helpers/packaged-template';
 import { startFauxqs, type Fauxqs } from '../../../local/queue-drift/fauxqs';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -50,15 +50,10 @@ it('works on the dev stage, not deployed, with the region from --region', async 
       ],
       {
         cwd: ROOT,
-        env: {
-          ...process.env,
-          PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-          SLS_TELEMETRY_DISABLED: '1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
+        env: serverlessEnv({
           AWS_REGION: 'us-west-2', // not what invoke local uses: --region wins
           AWS_ENDPOINT_URL: fauxqs.endpoint,
-        },
+        }),
         encoding: 'utf8',
         timeout: 240_000,
       },
