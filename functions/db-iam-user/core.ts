@@ -338,7 +338,7 @@ async function resolveEndpoint(
     const endpoint = await deps.endpoints.endpointForSecret(props.MasterSecretArn);
     if (!endpoint) {
       throw new PermanentError(
-        `No Host property, the secret has no host, and no RDS instance or cluster has ${props.MasterSecretArn} as its managed master secret`,
+        `No Host property, the secret has no host, and ${props.MasterSecretArn} is not a secret RDS manages (no aws:rds:primaryDBInstanceArn or aws:rds:primaryDBClusterArn tag naming its instance or cluster)`,
       );
     }
     host = endpoint.host;

@@ -6,7 +6,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ConfigError, InvalidEventError } from '../../shared/errors';
 import { Dimension, Metric } from '../../shared/metric-names';
-import { logger, metrics } from '../../shared/powertools';
+import { emitMetrics, logger } from '../../shared/powertools';
 import {
   buildResponseBody,
   describeUrl,
@@ -134,8 +134,9 @@ export async function handleEvent(
   });
   // Only known values as a dimension: the request type comes from the event.
   const typeDimension = ['Create', 'Update', 'Delete'].includes(requestType) ? requestType : 'Invalid';
-  metrics.addDimensions({ [Dimension.RequestType]: typeDimension, [Dimension.Status]: outcome.status });
-  metrics.addMetric(Metric.CustomResourceResponses, MetricUnit.Count, 1);
+  emitMetrics({ [Dimension.RequestType]: typeDimension, [Dimension.Status]: outcome.status }, [
+    { name: Metric.CustomResourceResponses, unit: MetricUnit.Count, value: 1 },
+  ]);
   logger.info('CloudFormation response sent', { attempts, url: describeUrl(target.data.ResponseURL) });
   return result;
 }

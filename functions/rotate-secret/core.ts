@@ -1,9 +1,18 @@
 import { describeError, OpsError, PermanentError, RetryableError } from '../../shared/errors';
 import { registerSecret } from '../../shared/redact';
-import { failureNotification, finishNotification } from './messages';
-import { AWSCURRENT, AWSPENDING, type RotationDeps, type SecretMetadata } from './ports';
+import { failureNotification, finishNotification, rotationFailedNotification } from './messages';
 import {
+  AWSCURRENT,
+  AWSPENDING,
+  type RotateSecretDeps,
+  type RotationDeps,
+  type SecretMetadata,
+} from './ports';
+import {
+  isEventBridgeEvent,
   jsonObject,
+  parseRotationEvent,
+  parseRotationFailedEvent,
   secretNameOf,
   STRATEGIES,
   type RotateSecretConfig,
@@ -222,4 +231,39 @@ export async function rotateSecret(
     }
     throw error;
   }
+}
+
+/**
+ * The function's entry point: Secrets Manager's RotationFailed record (EventBridge) is notified;
+ * a rotation step runs `rotateSecret`, is counted (`RotationSteps`) and logged. `remainingMs` is
+ * the invocation's time left (Lambda's context).
+ */
+export async function handleInvocation(
+  input: unknown,
+  deps: RotateSecretDeps,
+  config: RotateSecretConfig,
+  remainingMs?: () => number,
+): Promise<RotationResult | { notified: string }> {
+  if (isEventBridgeEvent(input)) {
+    // Secrets Manager's RotationFailed event (EventBridge rule in resources/rotate-secret.yml).
+    const notification = rotationFailedNotification(parseRotationFailedEvent(input), config.AWS_REGION);
+    await deps.notifier.notify(notification);
+    deps.log.info('rotation failure reported by Secrets Manager', { title: notification.title });
+    return { notified: notification.title };
+  }
+  const event = parseRotationEvent(input);
+  // Key names without "secret"/"token": the logger redacts values under such keys.
+  deps.log.appendKeys({
+    rotating: secretNameOf(event.SecretId),
+    step: event.Step,
+    versionId: event.ClientRequestToken,
+  });
+  const result = await rotateSecret(event, remainingMs ? { ...deps, clock: { remainingMs } } : deps, config);
+  deps.metrics.rotationStep(result.strategy ?? 'none', event.Step);
+  if (result.redeployFailed?.length || result.notifyFailed) {
+    deps.log.warn('rotation complete, but not every consumer was redeployed or told', { result });
+  } else {
+    deps.log.info(config.DRY_RUN ? 'rotation step (dry run: nothing changed)' : 'rotation step', { result });
+  }
+  return result;
 }

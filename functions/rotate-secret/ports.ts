@@ -1,5 +1,6 @@
 import type { DbConnectOptions, DbConnection } from '../../shared/db/driver';
 import type { Notifier } from '../../shared/notify';
+import type { Log } from '../../shared/ports';
 
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
@@ -12,6 +13,11 @@ export interface SecretMetadata {
   /** VersionIdsToStages. */
   versions: Record<string, string[]>;
   tags: Record<string, string>;
+  /**
+   * The RDS instance or cluster whose master secret this is (RDS-managed secrets carry its ARN in
+   * a tag, read by the adapter); absent for any other secret.
+   */
+  managedBy?: { kind: 'instance' | 'cluster'; arn: string };
 }
 
 export interface SecretVersion {
@@ -73,4 +79,20 @@ export interface RotationDeps {
   notifier: Notifier;
   /** Time left in this invocation (Lambda's context); absent: no limit. */
   clock?: { remainingMs(): number };
+}
+
+/** Logging for the invocation; `appendKeys` adds fields to every later line of it. */
+export interface RotationLog extends Log {
+  appendKeys(keys: Record<string, string>): void;
+}
+
+export interface RotationMetrics {
+  /** One rotation step answered (`RotationSteps`, by strategy and step). */
+  rotationStep(strategy: string, step: string): void;
+}
+
+/** What `handleInvocation` needs: the rotation's ports, logging and metrics. */
+export interface RotateSecretDeps extends RotationDeps {
+  log: RotationLog;
+  metrics: RotationMetrics;
 }

@@ -87,15 +87,15 @@ export const suppressions: Suppression[] = [
   },
   {
     rule: `AwsSolutions-IAM5[Resource::${ARN}:rds:${HERE}:db:*]`,
-    resources: ['RotateSecretRole'],
+    resources: ['DbIamUserRole', 'RotateSecretRole'],
     reason:
-      'rds:DescribeDBInstances (read-only) for the instance an RDS-managed master secret names in its aws:rds:primaryDBInstanceArn tag: any instance of this account and region, known only at rotation time.',
+      'rds:DescribeDBInstances (read-only) for the instance an RDS-managed master secret names in its aws:rds:primaryDBInstanceArn tag: any instance of this account and region, known only when the secret is read (custom resource request, rotation).',
   },
   {
     rule: `AwsSolutions-IAM5[Resource::${ARN}:rds:${HERE}:cluster:*]`,
-    resources: ['RotateSecretRole'],
+    resources: ['DbIamUserRole', 'RotateSecretRole'],
     reason:
-      'rds:DescribeDBClusters (read-only) for the cluster an RDS-managed master secret names in its aws:rds:primaryDBClusterArn tag: any cluster of this account and region, known only at rotation time.',
+      'rds:DescribeDBClusters (read-only) for the cluster an RDS-managed master secret names in its aws:rds:primaryDBClusterArn tag: any cluster of this account and region, known only when the secret is read (custom resource request, rotation).',
   },
   {
     rule: `AwsSolutions-IAM5[Resource::${ARN}:secretsmanager:${HERE}:secret:django-app/*]`,

@@ -1,87 +1,75 @@
 /**
- * Adapters for the AWS services dbIamUser reads: the master secret (Secrets Manager) and, for
- * RDS-managed secrets that carry no host, the database endpoint (RDS). Each takes its SDK client.
+ * Builds dbIamUser's dependencies once per container: the master secret (Secrets Manager, or the
+ * local stage's variable), the RDS-managed secret's endpoint (Secrets Manager + RDS), the
+ * database driver, and the request options. The only place this function builds SDK clients.
  */
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PermanentError, toOpsError } from '../../../shared/errors';
-import { registerSecret } from '../../../shared/redact';
-import type { EndpointResolver, MasterCredentials } from '../ports';
-import { MasterSecret } from '../schema';
+import { existsSync } from 'node:fs';
+import { clientConfig } from '../../../shared/aws/client-config';
+import { rdsClient, secretsManagerClient } from '../../../shared/aws/lazy';
+import { loadConfig } from '../../../shared/config';
+import { connect } from '../../../shared/db/driver';
+import { ConfigError } from '../../../shared/errors';
+import { logger } from '../../../shared/powertools';
+import type { CoreDeps } from '../core';
+import { type LifecycleOptions, misconfigured } from '../custom-resource';
+import { authMethod } from '../dialects/mysql';
+import { DbIamUserConfig } from '../schema';
+import { localCredentials, secretsManagerCredentials } from './credentials';
+import { rdsEndpointResolver } from './endpoints';
 
-function parseSecret(text: string, source: string): MasterSecret {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PermanentError(`${source} is not JSON (expected {"username","password",...})`);
-  }
-  const parsed = MasterSecret.safeParse(json);
-  if (!parsed.success) {
-    const keys = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new PermanentError(
-      `${source} lacks or has invalid: ${keys} (expected {"username","password",...})`,
-    );
-  }
-  registerSecret(parsed.data.password);
-  return parsed.data;
+export { localCredentials, secretsManagerCredentials } from './credentials';
+export { rdsEndpointResolver } from './endpoints';
+
+export interface DbIamUserDeps {
+  deps: CoreDeps;
+  options: LifecycleOptions;
 }
 
-export function secretsManagerCredentials(client: SecretsManagerClient): MasterCredentials {
+export function buildDeps(config: DbIamUserConfig, env: NodeJS.ProcessEnv = process.env): DbIamUserDeps {
+  let mysqlAuth;
+  try {
+    mysqlAuth = authMethod(config.MYSQL_IAM_AUTH_CLAUSE);
+  } catch (error) {
+    throw new ConfigError(`MYSQL_IAM_AUTH_CLAUSE is invalid: ${(error as Error).message}`);
+  }
+  const useLocal = config.STAGE === 'local' && config.LOCAL_MASTER_CREDENTIALS_JSON !== undefined;
+  if (useLocal)
+    logger.warn(
+      'STAGE=local: master credentials come from LOCAL_MASTER_CREDENTIALS_JSON, not Secrets Manager',
+    );
+  // In private subnets: a missing endpoint fails at once, naming it (README: Network).
+  const secrets = secretsManagerClient(clientConfig({ maxAttempts: 3 }), 'secretsmanager');
   return {
-    async get(secretArn) {
-      let text: string | undefined;
-      try {
-        const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-        text = out.SecretString;
-      } catch (error) {
-        throw toOpsError(`secretsmanager:GetSecretValue ${secretArn}`, error);
-      }
-      if (text === undefined) throw new PermanentError(`Secret ${secretArn} has no SecretString`);
-      return parseSecret(text, `Secret ${secretArn}`);
+    deps: {
+      credentials: useLocal
+        ? localCredentials(config.LOCAL_MASTER_CREDENTIALS_JSON ?? '')
+        : secretsManagerCredentials(secrets),
+      endpoints: rdsEndpointResolver(secrets, rdsClient(clientConfig({ maxAttempts: 3 }), 'rds')),
+      connect,
+      mysqlAuth,
+    },
+    options: {
+      dryRun: config.DRY_RUN,
+      caBundlePath: existsSync(config.DB_CA_BUNDLE_PATH) ? config.DB_CA_BUNDLE_PATH : undefined,
+      marginMs: config.RESPONSE_MARGIN_MS,
+      send: { region: env.AWS_REGION },
     },
   };
 }
 
 /**
- * Local stage only: credentials from an environment variable instead of Secrets Manager, so that
- * `serverless invoke local` works against a local database without an AWS account.
+ * The configuration and `buildDeps`, never throwing. A configuration error must not escape at
+ * module load: CloudFormation would then get no response at all (the stack waits for its
+ * timeout), so it becomes the FAILED reason of every request instead (`misconfigured`).
  */
-export function localCredentials(json: string): MasterCredentials {
-  return { get: async () => parseSecret(json, 'LOCAL_MASTER_CREDENTIALS_JSON') };
-}
-
-export function rdsEndpointResolver(client: RDSClient): EndpointResolver {
-  return {
-    async endpointForSecret(secretArn) {
-      try {
-        // Aurora keeps the managed secret on the cluster; RDS instances on the instance.
-        // Pages by Marker by hand: the SDK's paginate* helpers require an eager client instance
-        // (instanceof), which would load the RDS client at cold start (shared/aws/lazy.ts).
-        let marker: string | undefined;
-        do {
-          const page = await client.send(new DescribeDBClustersCommand({ Marker: marker }));
-          for (const cluster of page.DBClusters ?? []) {
-            if (cluster.MasterUserSecret?.SecretArn === secretArn && cluster.Endpoint && cluster.Port) {
-              return { host: cluster.Endpoint, port: cluster.Port };
-            }
-          }
-          marker = page.Marker;
-        } while (marker);
-        do {
-          const page = await client.send(new DescribeDBInstancesCommand({ Marker: marker }));
-          for (const instance of page.DBInstances ?? []) {
-            const endpoint = instance.Endpoint;
-            if (instance.MasterUserSecret?.SecretArn === secretArn && endpoint?.Address && endpoint.Port) {
-              return { host: endpoint.Address, port: endpoint.Port };
-            }
-          }
-          marker = page.Marker;
-        } while (marker);
-      } catch (error) {
-        throw toOpsError('rds:DescribeDBClusters/DescribeDBInstances', error);
-      }
-      return undefined;
-    },
-  };
+export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): DbIamUserDeps {
+  try {
+    return buildDeps(loadConfig(DbIamUserConfig, env), env);
+  } catch (error) {
+    logger.error('dbIamUser is misconfigured', { error: String(error) });
+    return {
+      deps: misconfigured(error instanceof Error ? error : new Error(String(error))),
+      options: { dryRun: false, marginMs: 5_000 },
+    };
+  }
 }

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
+import { managedSecretOwner } from '../../../shared/aws/secrets';
 import { ConfigError, PermanentError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
 import type { SecretsPort } from '../ports';
@@ -53,7 +54,15 @@ export function localStateSecrets(path: string): SecretsPort {
     async describe(id) {
       const s = find(id);
       const versions = Object.fromEntries(Object.entries(s.versions).map(([v, { stages }]) => [v, stages]));
-      return { arn: s.arn, name: s.name, rotationEnabled: s.rotationEnabled, versions, tags: s.tags };
+      const managedBy = managedSecretOwner(s.tags);
+      return {
+        arn: s.arn,
+        name: s.name,
+        rotationEnabled: s.rotationEnabled,
+        versions,
+        tags: s.tags,
+        ...(managedBy ? { managedBy } : {}),
+      };
     },
     async getValue(id, { versionId, stage }) {
       const entry = Object.entries(find(id).versions).find(

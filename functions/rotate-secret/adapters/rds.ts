@@ -1,44 +1,29 @@
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { PermanentError, toOpsError } from '../../../shared/errors';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { managedDatabaseCalls } from '../../../shared/aws/secrets';
+import { PermanentError } from '../../../shared/errors';
 import type { DbEndpoint, RdsPort } from '../ports';
 
 /**
  * RDS, for RDS-managed master secrets (`{"username","password"}` only): host, port and engine of
- * the instance or cluster named by the secret's `aws:rds:primaryDB…Arn` tag. Both Describe calls
- * take the ARN as identifier, as AWS's rotation templates pass it.
+ * the instance or cluster named by the secret's `aws:rds:primaryDB…Arn` tag, through the shared
+ * adapter (shared/aws/secrets.ts: Describe… with the ARN as identifier).
  */
 export function rdsAdapter(client: RDSClient): RdsPort {
+  const calls = managedDatabaseCalls(client);
+  const missing = (call: string, arn: string, what: string) =>
+    new PermanentError(
+      `rds:${call} ${arn} returned no ${what} with an endpoint (still creating, or deleted?)`,
+    );
   return {
-    async instanceEndpoint(arn) {
-      let found: DbEndpoint | undefined;
-      try {
-        const out = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: arn }));
-        const db = out.DBInstances?.[0];
-        if (db?.Endpoint?.Address && db.Engine)
-          found = { host: db.Endpoint.Address, port: db.Endpoint.Port ?? 0, engine: db.Engine };
-      } catch (error) {
-        throw toOpsError(`rds:DescribeDBInstances ${arn}`, error);
-      }
-      if (!found)
-        throw new PermanentError(
-          `rds:DescribeDBInstances ${arn} returned no instance with an endpoint (still creating, or deleted?)`,
-        );
-      return found;
+    async instanceEndpoint(arn): Promise<DbEndpoint> {
+      const db = await calls.describeInstance(arn);
+      if (!db?.Endpoint?.Address || !db.Engine) throw missing('DescribeDBInstances', arn, 'instance');
+      return { host: db.Endpoint.Address, port: db.Endpoint.Port ?? 0, engine: db.Engine };
     },
-    async clusterEndpoint(arn) {
-      let found: DbEndpoint | undefined;
-      try {
-        const out = await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }));
-        const db = out.DBClusters?.[0];
-        if (db?.Endpoint && db.Engine) found = { host: db.Endpoint, port: db.Port ?? 0, engine: db.Engine };
-      } catch (error) {
-        throw toOpsError(`rds:DescribeDBClusters ${arn}`, error);
-      }
-      if (!found)
-        throw new PermanentError(
-          `rds:DescribeDBClusters ${arn} returned no cluster with an endpoint (still creating, or deleted?)`,
-        );
-      return found;
+    async clusterEndpoint(arn): Promise<DbEndpoint> {
+      const db = await calls.describeCluster(arn);
+      if (!db?.Endpoint || !db.Engine) throw missing('DescribeDBClusters', arn, 'cluster');
+      return { host: db.Endpoint, port: db.Port ?? 0, engine: db.Engine };
     },
   };
 }

@@ -1,11 +1,10 @@
 import {
-  DescribeSecretCommand,
   GetRandomPasswordCommand,
-  GetSecretValueCommand,
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { secretsCalls, managedSecretOwner } from '../../../shared/aws/secrets';
 import { toOpsError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
 import { AWSCURRENT, AWSPENDING, type SecretsPort } from '../ports';
@@ -14,42 +13,42 @@ function errorName(error: unknown): string | undefined {
   return (error as { name?: string })?.name;
 }
 
-/** Secrets Manager adapter: SDK errors become RetryableError/PermanentError naming the call. */
+/**
+ * Secrets Manager adapter: SDK errors become RetryableError/PermanentError naming the call.
+ * DescribeSecret and GetSecretValue go through the shared adapter (shared/aws/secrets.ts), which
+ * also reads the RDS-managed secret's tag: `managedBy` is the instance or cluster it names.
+ */
 export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort {
+  const calls = secretsCalls(client);
   return {
     async describe(secretId) {
-      try {
-        const out = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
-        return {
-          arn: out.ARN ?? secretId,
-          name: out.Name ?? secretId,
-          rotationEnabled: out.RotationEnabled === true,
-          versions: out.VersionIdsToStages ?? {},
-          tags: Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-        };
-      } catch (error) {
-        throw toOpsError(`Secrets Manager DescribeSecret ${secretId}`, error);
-      }
+      const out = await calls.describeSecret(secretId);
+      const managedBy = managedSecretOwner(out.Tags);
+      return {
+        arn: out.ARN ?? secretId,
+        name: out.Name ?? secretId,
+        rotationEnabled: out.RotationEnabled === true,
+        versions: out.VersionIdsToStages ?? {},
+        tags: Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        ...(managedBy ? { managedBy } : {}),
+      };
     },
     async getValue(secretId, { versionId, stage }) {
+      let out;
       try {
-        const out = await client.send(
-          new GetSecretValueCommand({
-            SecretId: secretId,
-            ...(versionId ? { VersionId: versionId } : {}),
-            ...(stage ? { VersionStage: stage } : {}),
-          }),
-        );
-        if (out.SecretString === undefined) return undefined;
-        registerSecret(out.SecretString);
-        return { versionId: out.VersionId ?? '', value: out.SecretString, stages: out.VersionStages ?? [] };
+        out = await calls.getSecretValue({
+          SecretId: secretId,
+          ...(versionId ? { VersionId: versionId } : {}),
+          ...(stage ? { VersionStage: stage } : {}),
+        });
       } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') return undefined;
-        throw toOpsError(
-          `Secrets Manager GetSecretValue ${secretId} ${versionId ?? ''} ${stage ?? ''}`.trim(),
-          error,
-        );
+        // No such version or stage (yet): the rotation steps treat it as absent.
+        if (errorName((error as { cause?: unknown }).cause) === 'ResourceNotFoundException') return undefined;
+        throw error;
       }
+      if (out.SecretString === undefined) return undefined;
+      registerSecret(out.SecretString);
+      return { versionId: out.VersionId ?? '', value: out.SecretString, stages: out.VersionStages ?? [] };
     },
     async putPending(secretId, token, value) {
       registerSecret(value);

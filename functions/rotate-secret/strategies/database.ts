@@ -237,19 +237,11 @@ function databaseStrategy(alternating: boolean): Strategy {
   };
 }
 
-/** The tags RDS puts on the master secrets it manages (ManageMasterUserPassword). */
-export const TAG_RDS_INSTANCE = 'aws:rds:primaryDBInstanceArn';
-export const TAG_RDS_CLUSTER = 'aws:rds:primaryDBClusterArn';
-
-function tagValue(tags: Record<string, string>, key: string): string | undefined {
-  const found = Object.entries(tags).find(([k]) => k.toLowerCase() === key.toLowerCase());
-  return found?.[1] || undefined;
-}
-
 /**
  * The master secret as a connectable DbSecret. A secret RDS manages holds only
  * `{"username","password"}`; like AWS's rotation templates, its instance or cluster comes from its
- * tag (DescribeSecret) and host, port and engine from DescribeDBInstances / DescribeDBClusters.
+ * tag (DescribeSecret; the adapter reads it into `managedBy`) and host, port and engine from
+ * DescribeDBInstances / DescribeDBClusters.
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
  */
 export async function readMaster(ctx: StepContext, masterArn: string, secretName: string): Promise<DbSecret> {
@@ -260,17 +252,16 @@ export async function readMaster(ctx: StepContext, masterArn: string, secretName
   const obj = jsonObject(version.value);
   if (!obj || (obj.host !== undefined && obj.engine !== undefined)) return parse(version.value, what);
   if (typeof obj.password === 'string') registerSecret(obj.password);
-  const meta = await ctx.deps.secrets.describe(masterArn);
-  const instance = tagValue(meta.tags, TAG_RDS_INSTANCE);
-  const cluster = tagValue(meta.tags, TAG_RDS_CLUSTER);
-  if (!instance && !cluster) {
+  const owner = (await ctx.deps.secrets.describe(masterArn)).managedBy;
+  if (!owner) {
     throw new PermanentError(
-      `${what} has no host/engine and no ${TAG_RDS_INSTANCE} or ${TAG_RDS_CLUSTER} tag: it is neither a full database secret nor one RDS manages`,
+      `${what} has no host/engine and no aws:rds:primaryDBInstanceArn or aws:rds:primaryDBClusterArn tag: it is neither a full database secret nor one RDS manages`,
     );
   }
-  const endpoint = instance
-    ? await ctx.deps.rds.instanceEndpoint(instance)
-    : await ctx.deps.rds.clusterEndpoint(cluster!);
+  const endpoint =
+    owner.kind === 'instance'
+      ? await ctx.deps.rds.instanceEndpoint(owner.arn)
+      : await ctx.deps.rds.clusterEndpoint(owner.arn);
   return parse(JSON.stringify({ ...obj, ...endpoint }), what);
 }
 

@@ -8,7 +8,11 @@
  * is RDS-shaped and the schema Django-migrated (test/helpers/rds-world), on PostgreSQL and MariaDB.
  */
 import { RDSClient, DescribeDBInstancesCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { connect } from '../../../shared/db/driver';
 import { rdsEndpointResolver, secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
@@ -210,7 +214,12 @@ const CASES: Case[] = [
       return p;
     })(),
     fault: { secret: 'ok' },
-    deps: { endpoints: rdsEndpointResolver(new RDSClient({ region: 'us-east-1' })) },
+    deps: {
+      endpoints: rdsEndpointResolver(
+        new SecretsManagerClient({ region: 'us-east-1' }),
+        new RDSClient({ region: 'us-east-1' }),
+      ),
+    },
     expect: { answer: 'FAILED', reason: /Throttling|RDS|endpoint|host/i },
   },
   {
@@ -307,6 +316,10 @@ const CASES: Case[] = [
 beforeEach(() => {
   sm.reset();
   rds.reset();
+  // An RDS-managed secret: its tag names the instance, whose DescribeDBInstances is throttled.
+  sm.on(DescribeSecretCommand).resolves({
+    Tags: [{ Key: 'aws:rds:primaryDBInstanceArn', Value: 'arn:aws:rds:us-east-1:123456789012:db:app' }],
+  });
   rds.on(DescribeDBInstancesCommand).rejects(awsError('Throttling', 400));
   rds.on(DescribeDBClustersCommand).rejects(awsError('Throttling', 400));
 });

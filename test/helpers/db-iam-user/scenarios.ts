@@ -4,7 +4,11 @@
  * middy/Powertools wiring) and its answer is the PUT captured by a local ResponseURL server.
  */
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { connect, type DbConnectOptions, type Engine } from '../../../shared/db/driver';
@@ -62,7 +66,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
   let masterPassword: string;
   const deps: CoreDeps = {
     credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig())),
-    endpoints: rdsEndpointResolver(new RDSClient(clientConfig())),
+    endpoints: rdsEndpointResolver(new SecretsManagerClient(clientConfig()), new RDSClient(clientConfig())),
     connect,
     mysqlAuth: authMethod(MARIADB_AUTH_CLAUSE),
   };
@@ -528,7 +532,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     async (kind) => {
       const secret = rdsManagedSecret(fixture, kind);
       mockRdsManagedSecret(secret, {
-        secretsManager: { stub: secrets, GetSecretValueCommand },
+        secretsManager: { stub: secrets, GetSecretValueCommand, DescribeSecretCommand },
         rds: { stub: rds, DescribeDBInstancesCommand, DescribeDBClustersCommand },
       });
       const p = props(`managed_${kind}`, { MasterSecretArn: secret.arn });
@@ -539,9 +543,19 @@ export function describeScenarios(engine: Engine, prefix: string): void {
 
       expect(response).toMatchObject({ Status: 'SUCCESS' });
       expect(response.Data).toMatchObject({ Host: '127.0.0.1', Port: String(PORT[engine]) });
-      expect(rds).toHaveReceivedCommand(
-        kind === 'cluster' ? DescribeDBClustersCommand : DescribeDBInstancesCommand,
-      );
+      // DescribeSecret for the tag, then the one instance or cluster it names (no listing of all).
+      expect(secrets).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: secret.arn });
+      if (kind === 'cluster') {
+        expect(rds).toHaveReceivedCommandWith(DescribeDBClustersCommand, {
+          DBClusterIdentifier: secret.dbArn,
+        });
+        expect(rds).not.toHaveReceivedCommand(DescribeDBInstancesCommand);
+      } else {
+        expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, {
+          DBInstanceIdentifier: secret.dbArn,
+        });
+        expect(rds).not.toHaveReceivedCommand(DescribeDBClustersCommand);
+      }
       expect(await userState(engine, user(`managed_${kind}`))).toEqual({
         exists: true,
         iam: true,

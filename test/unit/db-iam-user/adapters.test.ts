@@ -1,5 +1,9 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { PermanentError } from '../../../shared/errors';
@@ -88,51 +92,109 @@ describe('localCredentials', () => {
   });
 });
 
+// RDS tags the master secret it manages with the ARN of its instance or cluster
+// (aws:rds:primaryDBInstanceArn / aws:rds:primaryDBClusterArn): the RDS service-linked role may tag
+// rds!* secrets with these two keys only.
+// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonRDSServiceRolePolicy.html
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
 describe('rdsEndpointResolver', () => {
-  const resolver = rdsEndpointResolver(new RDSClient(clientConfig({ maxAttempts: 1 })));
-
-  it('finds the Aurora cluster whose managed master secret is the ARN, across pages', async () => {
-    rds
-      .on(DescribeDBClustersCommand, {})
-      .resolves({
-        DBClusters: [{ Endpoint: 'other', Port: 5432, MasterUserSecret: { SecretArn: 'arn:other' } }],
-        Marker: 'p2',
-      })
-      .on(DescribeDBClustersCommand, { Marker: 'p2' })
-      .resolves({
-        DBClusters: [
-          {
-            Endpoint: 'app.cluster-x.rds.amazonaws.com',
-            Port: 3306,
-            MasterUserSecret: { SecretArn: SECRET_ARN },
-          },
-        ],
-      });
-
-    await expect(resolver.endpointForSecret(SECRET_ARN)).resolves.toEqual({
-      host: 'app.cluster-x.rds.amazonaws.com',
-      port: 3306,
-    });
-    expect(rds).not.toHaveReceivedCommand(DescribeDBInstancesCommand);
+  const resolver = rdsEndpointResolver(
+    new SecretsManagerClient(clientConfig({ maxAttempts: 1 })),
+    new RDSClient(clientConfig({ maxAttempts: 1 })),
+  );
+  const INSTANCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:app-db';
+  const CLUSTER_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:app-cluster';
+  const tagged = (Key: string, Value: string) => ({
+    ARN: SECRET_ARN,
+    Name: 'rds!db-1',
+    Tags: [{ Key, Value }],
   });
 
-  it('falls back to RDS instances, and answers undefined when none matches', async () => {
-    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+  it('reads the instance ARN from the secret tag, then describes that one instance', async () => {
+    sm.on(DescribeSecretCommand).resolves(tagged('aws:rds:primaryDBInstanceArn', INSTANCE_ARN));
     rds.on(DescribeDBInstancesCommand).resolves({
-      DBInstances: [
-        {
-          Endpoint: { Address: 'app.x.rds.amazonaws.com', Port: 5432 },
-          MasterUserSecret: { SecretArn: SECRET_ARN },
-        },
-      ],
+      DBInstances: [{ Endpoint: { Address: 'app.x.rds.amazonaws.com', Port: 5432 }, Engine: 'postgres' }],
     });
 
     await expect(resolver.endpointForSecret(SECRET_ARN)).resolves.toEqual({
       host: 'app.x.rds.amazonaws.com',
       port: 5432,
     });
-    await expect(
-      resolver.endpointForSecret('arn:aws:secretsmanager:us-east-1:1:secret:none'),
-    ).resolves.toBeUndefined();
+    expect(sm).toHaveReceivedCommandTimes(DescribeSecretCommand, 1);
+    expect(sm).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: SECRET_ARN });
+    expect(rds).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 1);
+    expect(rds).toHaveReceivedNthCommandWith(1, DescribeDBInstancesCommand, {
+      DBInstanceIdentifier: INSTANCE_ARN,
+    });
+    expect(rds).not.toHaveReceivedCommand(DescribeDBClustersCommand);
+    expect(sm.commandCalls(DescribeSecretCommand)[0]!.calledBefore(rds.calls()[0]!)).toBe(true);
+  });
+
+  it('an Aurora (cluster) secret: DescribeDBClusters of the cluster ARN, its writer endpoint', async () => {
+    sm.on(DescribeSecretCommand).resolves(tagged('aws:rds:primaryDBClusterArn', CLUSTER_ARN));
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [{ Endpoint: 'app.cluster-x.rds.amazonaws.com', Port: 3306, Engine: 'aurora-mysql' }],
+    });
+
+    await expect(resolver.endpointForSecret(SECRET_ARN)).resolves.toEqual({
+      host: 'app.cluster-x.rds.amazonaws.com',
+      port: 3306,
+    });
+    expect(rds).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 1);
+    expect(rds).toHaveReceivedCommandWith(DescribeDBClustersCommand, { DBClusterIdentifier: CLUSTER_ARN });
+    expect(rds).not.toHaveReceivedCommand(DescribeDBInstancesCommand);
+  });
+
+  it('a secret without either tag is not one RDS manages: undefined, and no RDS call', async () => {
+    sm.on(DescribeSecretCommand).resolves({
+      ARN: SECRET_ARN,
+      Name: 'app/db',
+      Tags: [{ Key: 'team', Value: 'x' }],
+    });
+
+    await expect(resolver.endpointForSecret(SECRET_ARN)).resolves.toBeUndefined();
+    expect(rds.calls()).toHaveLength(0);
+  });
+
+  it('the instance the tag names does not exist: a permanent error naming the call and the ARN', async () => {
+    sm.on(DescribeSecretCommand).resolves(tagged('aws:rds:primaryDBInstanceArn', INSTANCE_ARN));
+    rds.on(DescribeDBInstancesCommand).rejects(
+      Object.assign(new Error(`DBInstance ${INSTANCE_ARN} not found.`), {
+        name: 'DBInstanceNotFoundFault',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+
+    const error = await resolver.endpointForSecret(SECRET_ARN).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(String(error)).toContain(
+      `rds:DescribeDBInstances ${INSTANCE_ARN} failed: DBInstanceNotFoundFault`,
+    );
+  });
+
+  it('an instance listed without an endpoint (still creating): a permanent error saying so', async () => {
+    sm.on(DescribeSecretCommand).resolves(tagged('aws:rds:primaryDBInstanceArn', INSTANCE_ARN));
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceStatus: 'creating' }] });
+
+    await expect(resolver.endpointForSecret(SECRET_ARN)).rejects.toThrow(
+      new PermanentError(
+        `rds:DescribeDBInstances ${INSTANCE_ARN} returned no instance with an endpoint (still creating, or deleted?); the master secret ${SECRET_ARN} names it in its tag`,
+      ),
+    );
+  });
+
+  it('DescribeSecret denied: a permanent error naming the call (the IAM statement to check)', async () => {
+    sm.on(DescribeSecretCommand).rejects(
+      Object.assign(new Error('not authorized to perform: secretsmanager:DescribeSecret'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+
+    await expect(resolver.endpointForSecret(SECRET_ARN)).rejects.toThrow(
+      `secretsmanager:DescribeSecret ${SECRET_ARN} failed: AccessDeniedException`,
+    );
+    expect(rds.calls()).toHaveLength(0);
   });
 });

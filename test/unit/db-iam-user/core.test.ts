@@ -125,7 +125,9 @@ describe('processRequest', () => {
 
     const outcome = await processRequest(event('Create', props({ Host: undefined })), deps, options());
 
-    expect(outcome.reason).toMatch(/no RDS instance or cluster has .* as its managed master secret/);
+    expect(outcome.reason).toMatch(
+      /not a secret RDS manages \(no aws:rds:primaryDBInstanceArn or aws:rds:primaryDBClusterArn tag/,
+    );
   });
 
   it('connects with TLS verify-full and the CA bundle by default, and lets the deadline timer answer when less time is left than ConnectTimeoutSeconds', async () => {

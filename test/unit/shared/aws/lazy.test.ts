@@ -1,6 +1,7 @@
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
 import { ecsClient, lazyClient } from '../../../../shared/aws/lazy';
 import { rdsEndpointResolver } from '../../../../functions/db-iam-user/adapters';
@@ -54,19 +55,23 @@ it('is not a thenable and exposes nothing of the client but send and destroy', a
   expect(() => client.destroy()).not.toThrow();
 });
 
-// The SDK's paginate* helpers check `client instanceof XClient`, which a lazy client is not
-// ("Invalid client, expected instance of RDSClient"): the RDS endpoint resolver pages by hand.
-it('the dbIamUser endpoint resolver works on a lazily built RDS client, across pages', async () => {
+// The dbIamUser endpoint resolver on lazily built clients (no paginate* helper, which checks
+// `client instanceof XClient`: a lazy client is not): DescribeSecret, then DescribeDBClusters.
+it('the dbIamUser endpoint resolver works on lazily built Secrets Manager and RDS clients', async () => {
+  const sm = mockClient(SecretsManagerClient);
   const rds = mockClient(RDSClient);
+  sm.on(DescribeSecretCommand, { SecretId: 'arn:s' }).resolves({
+    Tags: [{ Key: 'aws:rds:primaryDBClusterArn', Value: 'arn:aws:rds:us-east-1:1:cluster:app' }],
+  });
   rds
-    .on(DescribeDBClustersCommand, {})
-    .resolves({ DBClusters: [], Marker: 'p2' })
-    .on(DescribeDBClustersCommand, { Marker: 'p2' })
-    .resolves({
-      DBClusters: [{ Endpoint: 'app.cluster-x', Port: 5432, MasterUserSecret: { SecretArn: 'arn:s' } }],
-    });
-  const resolver = rdsEndpointResolver(lazyClient(async () => new RDSClient({ region: 'us-east-1' })));
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'arn:aws:rds:us-east-1:1:cluster:app' })
+    .resolves({ DBClusters: [{ Endpoint: 'app.cluster-x', Port: 5432 }] });
+  const resolver = rdsEndpointResolver(
+    lazyClient(async () => new SecretsManagerClient({ region: 'us-east-1' })),
+    lazyClient(async () => new RDSClient({ region: 'us-east-1' })),
+  );
   await expect(resolver.endpointForSecret('arn:s')).resolves.toEqual({ host: 'app.cluster-x', port: 5432 });
-  expect(rds).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 2);
+  expect(rds).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 1);
+  sm.restore();
   rds.restore();
 });
