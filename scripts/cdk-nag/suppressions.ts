@@ -39,13 +39,13 @@ export const suppressions: Suppression[] = [
   ...ownLogStreams,
   {
     rule: 'AwsSolutions-IAM5[Resource::*]',
-    resources: ['DbIamUserRole', 'DeploymentGuardRole', 'HealthAlarmRole', 'RotateSecretRole'],
+    resources: ['DeploymentGuardRole', 'HealthAlarmRole', 'RotateSecretRole'],
     reason:
-      'Only actions without resource-level permissions, which IAM accepts on "*" alone: rds:DescribeDB* (dbIamUser), ecs:ListTasks with an ecs:cluster condition (deploymentGuard, healthAlarm), elasticloadbalancing:DescribeTargetHealth (healthAlarm), secretsmanager:GetRandomPassword (rotateSecret, reads no secret). The least-privilege contract test checks no mutating action is on "*".',
+      'Only actions without resource-level permissions, which IAM accepts on "*" alone: ecs:ListTasks with an ecs:cluster condition (deploymentGuard, healthAlarm), elasticloadbalancing:DescribeTargetHealth (healthAlarm), secretsmanager:GetRandomPassword (rotateSecret, reads no secret). The least-privilege contract test checks no mutating action is on "*".',
   },
   {
     rule: 'Serverless-LambdaStarPermissions',
-    resources: ['DbIamUserRole', 'DeploymentGuardRole', 'HealthAlarmRole', 'RotateSecretRole'],
+    resources: ['DeploymentGuardRole', 'HealthAlarmRole', 'RotateSecretRole'],
     reason:
       'Same statements as AwsSolutions-IAM5[Resource::*]: actions IAM only grants on "*", read-only or condition-scoped.',
   },
