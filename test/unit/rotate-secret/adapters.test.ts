@@ -1,5 +1,6 @@
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
+  DescribeSecretCommand,
   GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
@@ -82,6 +83,42 @@ describe('secretsManagerAdapter', () => {
       MoveToVersionId: 'new',
       RemoveFromVersionId: 'old',
     });
+  });
+  // RDS tags the master secret it manages with its instance's or cluster's ARN:
+  // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonRDSServiceRolePolicy.html
+  it('describes a secret through DescribeSecret, reading the RDS tag into managedBy', async () => {
+    const instance = 'arn:aws:rds:us-east-1:123456789012:db:app-db';
+    sm.on(DescribeSecretCommand, { SecretId: 'rds!db-1' })
+      .resolves({
+        ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf',
+        Name: 'rds!db-1',
+        RotationEnabled: true,
+        VersionIdsToStages: { v1: ['AWSCURRENT'] },
+        Tags: [{ Key: 'aws:rds:primaryDBInstanceArn', Value: instance }],
+      })
+      .on(DescribeSecretCommand, { SecretId: 'app/db' })
+      .resolves({ ARN: 'arn:app', Name: 'app/db', Tags: [{ Key: 'team', Value: 'web' }] });
+
+    await expect(port.describe('rds!db-1')).resolves.toEqual({
+      arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf',
+      name: 'rds!db-1',
+      rotationEnabled: true,
+      versions: { v1: ['AWSCURRENT'] },
+      tags: { 'aws:rds:primaryDBInstanceArn': instance },
+      managedBy: { kind: 'instance', arn: instance },
+    });
+    const plain = await port.describe('app/db');
+    expect(plain).not.toHaveProperty('managedBy');
+    expect(sm).toHaveReceivedCommandTimes(DescribeSecretCommand, 2);
+  });
+
+  it('names DescribeSecret and the secret when it fails', async () => {
+    sm.on(DescribeSecretCommand).rejects(
+      Object.assign(new Error('denied'), { name: 'AccessDeniedException' }),
+    );
+    await expect(port.describe('app/db')).rejects.toThrow(
+      'secretsmanager:DescribeSecret app/db failed: AccessDeniedException: denied',
+    );
   });
 });
 
