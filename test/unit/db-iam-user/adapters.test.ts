@@ -9,10 +9,14 @@ import { clientConfig } from '../../../shared/aws/client-config';
 import { PermanentError } from '../../../shared/errors';
 import { clearRegisteredSecrets, redact } from '../../../shared/redact';
 import {
+  buildDeps,
+  depsFromEnv,
   localCredentials,
   rdsEndpointResolver,
   secretsManagerCredentials,
 } from '../../../functions/db-iam-user/adapters';
+import { DbIamUserConfig } from '../../../functions/db-iam-user/schema';
+import { loadConfig } from '../../../shared/config';
 import { SECRET_ARN } from '../../helpers/db-iam-user/events';
 
 const sm = mockClient(SecretsManagerClient);
@@ -196,5 +200,64 @@ describe('rdsEndpointResolver', () => {
       `secretsmanager:DescribeSecret ${SECRET_ARN} failed: AccessDeniedException`,
     );
     expect(rds.calls()).toHaveLength(0);
+  });
+});
+
+describe('depsFromEnv / buildDeps (adapters/index.ts)', () => {
+  it('never throws at init: a bad variable becomes the FAILED reason of every request, with the default margin', async () => {
+    for (const env of [
+      { MYSQL_IAM_AUTH_CLAUSE: "IDENTIFIED BY 'x'; DROP USER root" },
+      { RESPONSE_MARGIN_MS: 'soon' },
+    ]) {
+      const { deps, options } = depsFromEnv(env);
+      expect(options).toEqual({ dryRun: false, marginMs: 5_000 });
+      await expect(deps.credentials.get(SECRET_ARN)).rejects.toThrow(
+        /^dbIamUser function is misconfigured: /,
+      );
+      await expect(deps.endpoints.endpointForSecret(SECRET_ARN)).rejects.toThrow(
+        env.MYSQL_IAM_AUTH_CLAUSE ? /MYSQL_IAM_AUTH_CLAUSE is invalid/ : /RESPONSE_MARGIN_MS is invalid/,
+      );
+    }
+  });
+
+  it('buildDeps throws the configuration error itself (depsFromEnv is what keeps it from init)', () => {
+    expect(() =>
+      buildDeps(loadConfig(DbIamUserConfig, { MYSQL_IAM_AUTH_CLAUSE: 'IDENTIFIED BY x' }), {}),
+    ).toThrow(/MYSQL_IAM_AUTH_CLAUSE is invalid/);
+  });
+
+  it('local stage with LOCAL_MASTER_CREDENTIALS_JSON: credentials from the variable, no Secrets Manager call', async () => {
+    const { deps, options } = depsFromEnv({
+      STAGE: 'local',
+      DRY_RUN: 'true',
+      RESPONSE_MARGIN_MS: '2000',
+      DB_CA_BUNDLE_PATH: '/nonexistent/ca.pem',
+      LOCAL_MASTER_CREDENTIALS_JSON: '{"username":"postgres","password":"pw-local"}',
+      AWS_REGION: 'eu-west-1',
+    });
+    await expect(deps.credentials.get(SECRET_ARN)).resolves.toEqual({
+      username: 'postgres',
+      password: 'pw-local',
+    });
+    expect(sm.calls()).toHaveLength(0);
+    expect(options).toEqual({
+      dryRun: true,
+      caBundlePath: undefined,
+      marginMs: 2_000,
+      send: { region: 'eu-west-1' },
+    });
+  });
+
+  it('elsewhere: credentials from Secrets Manager GetSecretValue', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: '{"username":"admin","password":"pw-sm-1"}' });
+    const { deps } = depsFromEnv({
+      STAGE: 'prod',
+      LOCAL_MASTER_CREDENTIALS_JSON: '{"username":"ignored","password":"ignored"}',
+    });
+    await expect(deps.credentials.get(SECRET_ARN)).resolves.toEqual({
+      username: 'admin',
+      password: 'pw-sm-1',
+    });
+    expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
   });
 });
