@@ -64,3 +64,13 @@ it.each(cases)('$fn loads neither pg nor mysql2 at init', ({ logicalId, handler 
   expect(sources.some((s) => s.includes('node_modules/@aws-lambda-powertools/'))).toBe(true);
   expect(sources.filter((s) => DRIVER.test(s))).toEqual([]);
 });
+
+// The RDS command classes bring RDS's whole schema and error model (94 KB); both functions need
+// them only for a master secret RDS manages, so shared/aws/secrets.ts loads them on first use.
+it.each(cases)("$fn loads RDS's schema and error model only on first use", ({ logicalId, handler }) => {
+  const { sources } = sourcesAtInit(logicalId, handler);
+  expect(sources.some((s) => s.includes('node_modules/@aws-sdk/client-secrets-manager/'))).toBe(true);
+  expect(
+    sources.filter((s) => /node_modules\/@aws-sdk\/client-rds\/dist-es\/(schemas|models)\//.test(s)),
+  ).toEqual([]);
+});
