@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { envBool, envInt } from '../../shared/config';
+import * as z from '../../shared/zod';
 import { identifierProblem, isReservedUser, MAX_LENGTH } from './identifiers';
 import * as mysql from './dialects/mysql';
 import * as postgres from './dialects/postgres';
@@ -8,33 +8,40 @@ import * as postgres from './dialects/postgres';
  * A whole number given as a number or a string (CloudFormation sends strings). A value that is not
  * a number reads "must be a whole number", not zod's "expected number, received NaN".
  */
-const wholeNumber = () =>
+const wholeNumber = (min: number, max: number) =>
   z.coerce
     .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number' : undefined) })
-    .int();
+    .check(z.int(), z.minimum(min), z.maximum(max));
+
+/**
+ * `z.preprocess(fn, schema)` of zod classic, which zod/mini lacks: the same pipe of a transform
+ * into the schema.
+ */
+const preprocess = <T extends z.core.$ZodType>(fn: (value: unknown) => unknown, schema: T) =>
+  z.pipe(z.transform(fn), schema);
 
 /** The envelope CloudFormation sends to a custom resource (properties are parsed separately). */
 export const CustomResourceEvent = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
-  ResponseURL: z.string().url(),
-  StackId: z.string().min(1),
-  RequestId: z.string().min(1),
-  LogicalResourceId: z.string().min(1),
-  ResourceType: z.string().min(1),
-  PhysicalResourceId: z.string().min(1).optional(),
+  ResponseURL: z.url(),
+  StackId: z.string().check(z.minLength(1)),
+  RequestId: z.string().check(z.minLength(1)),
+  LogicalResourceId: z.string().check(z.minLength(1)),
+  ResourceType: z.string().check(z.minLength(1)),
+  PhysicalResourceId: z.optional(z.string().check(z.minLength(1))),
   ResourceProperties: z.record(z.string(), z.unknown()),
-  OldResourceProperties: z.record(z.string(), z.unknown()).optional(),
+  OldResourceProperties: z.optional(z.record(z.string(), z.unknown())),
 });
-export type CustomResourceEvent = z.infer<typeof CustomResourceEvent>;
+export type CustomResourceEvent = z.output<typeof CustomResourceEvent>;
 
 /** The least an event needs for a response to be sent at all. */
 export const ResponseTarget = z.object({
-  ResponseURL: z.string().url(),
-  StackId: z.string().min(1),
-  RequestId: z.string().min(1),
-  LogicalResourceId: z.string().min(1),
+  ResponseURL: z.url(),
+  StackId: z.string().check(z.minLength(1)),
+  RequestId: z.string().check(z.minLength(1)),
+  LogicalResourceId: z.string().check(z.minLength(1)),
 });
-export type ResponseTarget = z.infer<typeof ResponseTarget>;
+export type ResponseTarget = z.output<typeof ResponseTarget>;
 
 const ENGINE_ALIASES: Record<string, 'postgres' | 'mysql'> = {
   postgres: 'postgres',
@@ -60,7 +67,7 @@ const SSL_ALIASES: Record<string, 'verify-full' | 'require' | 'disable'> = {
 };
 
 /** `"SELECT, INSERT"`, `["SELECT","INSERT"]` or `"ALL"`; upper-cased, whitespace collapsed. */
-const PrivilegeList = z.preprocess(
+const PrivilegeList = preprocess(
   (value) => {
     const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : value;
     if (!Array.isArray(items)) return items;
@@ -74,14 +81,16 @@ const PrivilegeList = z.preprocess(
         : item,
     );
   },
-  z.array(z.string().min(1)).min(1),
+  z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 );
 
 /** Checked field by field (so every bad name is reported); engine-specific lengths in superRefine. */
-const Identifier = z.string().superRefine((value, ctx) => {
-  const problem = identifierProblem(value, 64);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const Identifier = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = identifierProblem(value, 64);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 const HOST_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
 const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
@@ -92,66 +101,72 @@ const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:sec
  */
 export const DbIamUserProperties = z
   .strictObject({
-    ServiceToken: z.string().optional(),
-    ServiceTimeout: z.unknown().optional(),
-    Engine: z
-      .preprocess(lower, z.enum(Object.keys(ENGINE_ALIASES) as [string, ...string[]]))
-      .transform((v) => ENGINE_ALIASES[v] as 'postgres' | 'mysql'),
-    Host: z
-      .preprocess(trimmed, z.string().regex(HOST_PATTERN, 'must be a host name or IP address'))
-      .optional(),
-    Port: wholeNumber().min(1).max(65535).optional(),
-    Database: z.preprocess(trimmed, Identifier),
-    Username: z.preprocess(trimmed, Identifier),
-    Schema: z.preprocess(trimmed, Identifier).default('public'),
-    MasterSecretArn: z.preprocess(
-      trimmed,
-      z.string().regex(SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN'),
+    ServiceToken: z.optional(z.string()),
+    ServiceTimeout: z.optional(z.unknown()),
+    Engine: z.pipe(
+      preprocess(lower, z.enum(Object.keys(ENGINE_ALIASES) as [string, ...string[]])),
+      z.transform((v) => ENGINE_ALIASES[v] as 'postgres' | 'mysql'),
     ),
-    Privileges: PrivilegeList.default(['ALL']),
-    Ssl: z
-      .preprocess(lower, z.enum(Object.keys(SSL_ALIASES) as [string, ...string[]]))
-      .transform((v) => SSL_ALIASES[v] as 'verify-full' | 'require' | 'disable')
-      .default('verify-full'),
-    OnDelete: z.preprocess(lower, z.enum(['retain', 'lock', 'drop'])).default('retain'),
-    ExistingUser: z.preprocess(lower, z.enum(['fail', 'convert'])).default('fail'),
-    ConnectTimeoutSeconds: wholeNumber().min(1).max(900).default(30),
+    Host: z.optional(
+      preprocess(trimmed, z.string().check(z.regex(HOST_PATTERN, 'must be a host name or IP address'))),
+    ),
+    Port: z.optional(wholeNumber(1, 65535)),
+    Database: preprocess(trimmed, Identifier),
+    Username: preprocess(trimmed, Identifier),
+    Schema: z._default(preprocess(trimmed, Identifier), 'public'),
+    MasterSecretArn: preprocess(
+      trimmed,
+      z.string().check(z.regex(SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN')),
+    ),
+    Privileges: z._default(PrivilegeList, ['ALL']),
+    Ssl: z._default(
+      z.pipe(
+        preprocess(lower, z.enum(Object.keys(SSL_ALIASES) as [string, ...string[]])),
+        z.transform((v) => SSL_ALIASES[v] as 'verify-full' | 'require' | 'disable'),
+      ),
+      'verify-full',
+    ),
+    OnDelete: z._default(preprocess(lower, z.enum(['retain', 'lock', 'drop'])), 'retain'),
+    ExistingUser: z._default(preprocess(lower, z.enum(['fail', 'convert'])), 'fail'),
+    ConnectTimeoutSeconds: z._default(wholeNumber(1, 900), 30),
   })
-  .superRefine((props, ctx) => {
-    const limits = MAX_LENGTH[props.Engine];
-    const names: Array<['Database' | 'Username' | 'Schema', string, number]> = [
-      ['Database', props.Database, limits.database],
-      ['Username', props.Username, limits.user],
-      ['Schema', props.Schema, limits.schema],
-    ];
-    for (const [key, value, max] of names) {
-      const problem = identifierProblem(value, max);
-      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
-    }
-    if (isReservedUser(props.Username)) {
-      ctx.addIssue({ code: 'custom', path: ['Username'], message: 'is a built-in or reserved account' });
-    }
-    const allowed = props.Engine === 'postgres' ? postgres.ALLOWED_PRIVILEGES : mysql.ALLOWED_PRIVILEGES;
-    const unknown = props.Privileges.filter((p) => !allowed.includes(p));
-    if (unknown.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['Privileges'],
-        message: `not allowed for ${props.Engine}: ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`,
-      });
-    }
-    if (props.Privileges.includes('ALL') && props.Privileges.length > 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['Privileges'],
-        message: 'ALL cannot be combined with other privileges',
-      });
-    }
-  });
-export type DbIamUserProperties = z.infer<typeof DbIamUserProperties>;
+  .check(
+    z.superRefine((props, ctx) => {
+      const limits = MAX_LENGTH[props.Engine];
+      const names: Array<['Database' | 'Username' | 'Schema', string, number]> = [
+        ['Database', props.Database, limits.database],
+        ['Username', props.Username, limits.user],
+        ['Schema', props.Schema, limits.schema],
+      ];
+      for (const [key, value, max] of names) {
+        const problem = identifierProblem(value, max);
+        if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+      }
+      if (isReservedUser(props.Username)) {
+        ctx.addIssue({ code: 'custom', path: ['Username'], message: 'is a built-in or reserved account' });
+      }
+      const allowed = props.Engine === 'postgres' ? postgres.ALLOWED_PRIVILEGES : mysql.ALLOWED_PRIVILEGES;
+      const unknown = props.Privileges.filter((p) => !allowed.includes(p));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['Privileges'],
+          message: `not allowed for ${props.Engine}: ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`,
+        });
+      }
+      if (props.Privileges.includes('ALL') && props.Privileges.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['Privileges'],
+          message: 'ALL cannot be combined with other privileges',
+        });
+      }
+    }),
+  );
+export type DbIamUserProperties = z.output<typeof DbIamUserProperties>;
 
 /** `Engine: Invalid option...; Username: must contain only...` — one line, every problem. */
-export function describePropertyIssues(error: z.ZodError): string {
+export function describePropertyIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.map(String).join('.') || '(properties)'}: ${issue.message}`)
     .join('; ');
@@ -159,24 +174,24 @@ export function describePropertyIssues(error: z.ZodError): string {
 
 /** The master credentials stored in Secrets Manager (RDS-managed secrets carry only the first two). */
 export const MasterSecret = z.object({
-  username: z.string().min(1),
+  username: z.string().check(z.minLength(1)),
   password: z.string(),
-  host: z.string().min(1).optional(),
-  port: wholeNumber().min(1).max(65535).optional(),
+  host: z.optional(z.string().check(z.minLength(1))),
+  port: z.optional(wholeNumber(1, 65535)),
 });
-export type MasterSecret = z.infer<typeof MasterSecret>;
+export type MasterSecret = z.output<typeof MasterSecret>;
 
 /** Environment of the function. */
 export const DbIamUserConfig = z.object({
-  STAGE: z.string().default('dev'),
-  DRY_RUN: envBool.default(false),
+  STAGE: z._default(z.string(), 'dev'),
+  DRY_RUN: z._default(envBool, false),
   /** `IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'` unless a test server needs another plugin. */
-  MYSQL_IAM_AUTH_CLAUSE: z.string().default(mysql.AWS_IAM_AUTH_CLAUSE),
+  MYSQL_IAM_AUTH_CLAUSE: z._default(z.string(), mysql.AWS_IAM_AUTH_CLAUSE),
   /** CA bundle for verify-full; the Lambda runtime's bundle includes the RDS certificate authorities. */
-  DB_CA_BUNDLE_PATH: z.string().default('/var/runtime/ca-cert.pem'),
+  DB_CA_BUNDLE_PATH: z._default(z.string(), '/var/runtime/ca-cert.pem'),
   /** Milliseconds kept in reserve before the Lambda deadline to send FAILED. */
-  RESPONSE_MARGIN_MS: envInt(500, 60_000).default(5_000),
+  RESPONSE_MARGIN_MS: z._default(envInt(500, 60_000), 5_000),
   /** Only honoured when STAGE=local: JSON `{username,password}` used instead of Secrets Manager. */
-  LOCAL_MASTER_CREDENTIALS_JSON: z.string().optional(),
+  LOCAL_MASTER_CREDENTIALS_JSON: z.optional(z.string()),
 });
-export type DbIamUserConfig = z.infer<typeof DbIamUserConfig>;
+export type DbIamUserConfig = z.output<typeof DbIamUserConfig>;

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { envBool, envJson, envList } from '../../shared/config';
 import { serviceNameFrom } from '../../shared/aws/arn';
 import { InvalidEventError } from '../../shared/errors';
+import * as z from '../../shared/zod';
 import type { GuardConfig } from './ports';
 import {
   DEPLOYMENT_MODES,
@@ -12,42 +12,37 @@ import {
 } from './types';
 
 /** `services[].deployment` from the stage params; every field optional (see DEFAULT_POLICY). */
-export const PolicyInput = z
-  .object({
+export const PolicyInput = z.partial(
+  z.object({
     mode: z.enum(DEPLOYMENT_MODES),
-    maxDurationMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 60),
-    maxConsecutiveFailedTasks: z.number().int().min(1).max(1000),
+    maxDurationMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
+    maxConsecutiveFailedTasks: z.number().check(z.int(), z.minimum(1), z.maximum(1000)),
     startImpairedIsStuck: z.boolean(),
-    stallMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 60),
+    stallMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
     cancelStackUpdate: z.boolean(),
     actOnFirst: z.boolean(),
-  })
-  .partial();
+  }),
+);
 
-const ServiceEntry = z.object({ name: z.string().min(1), deployment: PolicyInput.optional() });
+const ServiceEntry = z.object({
+  name: z.string().check(z.minLength(1)),
+  deployment: z.optional(PolicyInput),
+});
 
 export const DeploymentGuardConfig = z.object({
-  CLUSTER_NAME: z.string().min(1),
+  CLUSTER_NAME: z.string().check(z.minLength(1)),
   SERVICES: envJson(z.array(ServiceEntry)),
-  DRY_RUN: envBool.default(false),
-  STAGE: z.string().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  DRY_RUN: z._default(envBool, false),
+  STAGE: z.optional(z.string()),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** Prefixes of the app stacks whose update the guard may cancel. */
-  APP_STACK_PREFIX: envList.default([]),
+  APP_STACK_PREFIX: z._default(envList, []),
   /** Local stage only: a recorded cluster state file used instead of AWS (see adapters/offline.ts). */
-  DEPLOYMENT_GUARD_OFFLINE_STATE: z.string().optional(),
+  DEPLOYMENT_GUARD_OFFLINE_STATE: z.optional(z.string()),
   /** DynamoDB table of claims (one invocation acts per deployment); '' = in memory (invoke local). */
-  CLAIMS_TABLE: z.string().optional(),
+  CLAIMS_TABLE: z.optional(z.string()),
 });
-export type DeploymentGuardConfig = z.infer<typeof DeploymentGuardConfig>;
+export type DeploymentGuardConfig = z.output<typeof DeploymentGuardConfig>;
 
 /** The plain configuration core receives. */
 export function settingsFrom(env: DeploymentGuardConfig): GuardConfig {
@@ -62,48 +57,48 @@ export function settingsFrom(env: DeploymentGuardConfig): GuardConfig {
 }
 
 /** Policies by service name, defaults filled in. */
-export function policiesFrom(services: z.infer<typeof ServiceEntry>[]): Record<string, DeploymentPolicy> {
+export function policiesFrom(services: z.output<typeof ServiceEntry>[]): Record<string, DeploymentPolicy> {
   return Object.fromEntries(services.map((s) => [s.name, resolvePolicy(s.deployment)]));
 }
 
 const Envelope = z.object({
   'detail-type': z.string(),
   source: z.string(),
-  time: z.string().optional(),
-  resources: z.array(z.string()).optional(),
-  detail: z.record(z.string(), z.unknown()).optional(),
+  time: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
+  detail: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const TaskDetail = z.object({
   clusterArn: z.string(),
-  group: z.string().optional(),
-  startedBy: z.string().optional(),
-  taskArn: z.string().optional(),
-  lastStatus: z.string().optional(),
-  stopCode: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  stoppedAt: z.string().optional(),
-  containers: z
-    .array(
+  group: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
+  taskArn: z.optional(z.string()),
+  lastStatus: z.optional(z.string()),
+  stopCode: z.optional(z.string()),
+  stoppedReason: z.optional(z.string()),
+  stoppedAt: z.optional(z.string()),
+  containers: z.optional(
+    z.array(
       z.object({
-        name: z.string().optional(),
-        reason: z.string().optional(),
-        exitCode: z.number().nullish(),
+        name: z.optional(z.string()),
+        reason: z.optional(z.string()),
+        exitCode: z.nullish(z.number()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 const ServiceActionDetail = z.object({
   eventName: z.string(),
-  clusterArn: z.string().optional(),
-  createdAt: z.string().optional(),
+  clusterArn: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
 });
 const DeploymentDetail = z.object({
   eventName: z.string(),
-  deploymentId: z.string().optional(),
-  updatedAt: z.string().optional(),
-  reason: z.string().optional(),
+  deploymentId: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 
 const ACTIONS = new Set<string>([
@@ -117,7 +112,7 @@ function date(value: string | undefined, fallback: Date): Date {
   return Number.isNaN(d.getTime()) ? fallback : d;
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+function parseOrThrow<T extends z.ZodMiniType>(schema: T, value: unknown, what: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { envBool, envInt, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
 import { parseArn } from '../../shared/aws/arn';
+import * as z from '../../shared/zod';
 import type { HealthAlarmSettings } from './ports';
 
 /** The three CloudWatch alarm states. */
@@ -40,111 +40,93 @@ export interface AlarmChange {
 
 // ---------- EventBridge: CloudWatch Alarm State Change ----------
 
-const EbMetricSchema = z
-  .object({
-    id: z.string().optional(),
-    metricStat: z
-      .object({
-        metric: z.object({
-          namespace: z.string(),
-          name: z.string(),
-          dimensions: z.record(z.string(), z.string()).optional(),
-        }),
-      })
-      .optional(),
-    expression: z.string().optional(),
-  })
-  .loose();
+const EbMetricSchema = z.looseObject({
+  id: z.optional(z.string()),
+  metricStat: z.optional(
+    z.object({
+      metric: z.object({
+        namespace: z.string(),
+        name: z.string(),
+        dimensions: z.optional(z.record(z.string(), z.string())),
+      }),
+    }),
+  ),
+  expression: z.optional(z.string()),
+});
 
-const EbStateSchema = z
-  .object({
-    value: AlarmStateSchema,
-    reason: z.string().optional(),
-    reasonData: z.string().optional(),
-    timestamp: z.string(),
-  })
-  .loose();
+const EbStateSchema = z.looseObject({
+  value: AlarmStateSchema,
+  reason: z.optional(z.string()),
+  reasonData: z.optional(z.string()),
+  timestamp: z.string(),
+});
 
-export const AlarmStateChangeEventSchema = z
-  .object({
-    'detail-type': z.literal('CloudWatch Alarm State Change'),
-    source: z.string(),
-    account: z.string().optional(),
-    region: z.string().optional(),
-    time: z.string().optional(),
-    resources: z.array(z.string()).optional(),
-    detail: z
-      .object({
-        alarmName: z.string().min(1),
-        state: EbStateSchema,
-        previousState: EbStateSchema.partial().optional(),
-        configuration: z
-          .object({
-            description: z.string().nullish(),
-            metrics: z.array(EbMetricSchema).optional(),
-          })
-          .loose()
-          .optional(),
-      })
-      .loose(),
-  })
-  .loose();
+export const AlarmStateChangeEventSchema = z.looseObject({
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  source: z.string(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
+  detail: z.looseObject({
+    alarmName: z.string().check(z.minLength(1)),
+    state: EbStateSchema,
+    previousState: z.optional(z.partial(EbStateSchema)),
+    configuration: z.optional(
+      z.looseObject({
+        description: z.nullish(z.string()),
+        metrics: z.optional(z.array(EbMetricSchema)),
+      }),
+    ),
+  }),
+});
 
 // ---------- SNS: the classic alarm message ----------
 
-const SnsDimensionsSchema = z.array(z.object({ name: z.string(), value: z.string() })).nullish();
+const SnsDimensionsSchema = z.nullish(z.array(z.object({ name: z.string(), value: z.string() })));
 
-const SnsTriggerSchema = z
-  .object({
-    MetricName: z.string().nullish(),
-    Namespace: z.string().nullish(),
-    Dimensions: SnsDimensionsSchema,
-    /** Metric-math alarms list their metrics here instead. */
-    Metrics: z
-      .array(
-        z
-          .object({
-            MetricStat: z
-              .object({
-                Metric: z.object({
-                  MetricName: z.string(),
-                  Namespace: z.string(),
-                  Dimensions: SnsDimensionsSchema,
-                }),
-              })
-              .loose()
-              .nullish(),
-          })
-          .loose(),
-      )
-      .nullish(),
-  })
-  .loose();
+const SnsTriggerSchema = z.looseObject({
+  MetricName: z.nullish(z.string()),
+  Namespace: z.nullish(z.string()),
+  Dimensions: SnsDimensionsSchema,
+  /** Metric-math alarms list their metrics here instead. */
+  Metrics: z.nullish(
+    z.array(
+      z.looseObject({
+        MetricStat: z.nullish(
+          z.looseObject({
+            Metric: z.object({
+              MetricName: z.string(),
+              Namespace: z.string(),
+              Dimensions: SnsDimensionsSchema,
+            }),
+          }),
+        ),
+      }),
+    ),
+  ),
+});
 
-export const SnsAlarmMessageSchema = z
-  .object({
-    AlarmName: z.string().min(1),
-    AlarmDescription: z.string().nullish(),
-    AlarmArn: z.string().nullish(),
-    AWSAccountId: z.string().nullish(),
-    /** A display name such as "EU (Ireland)", not a region code. */
-    Region: z.string().nullish(),
-    NewStateValue: AlarmStateSchema,
-    OldStateValue: AlarmStateSchema.nullish(),
-    NewStateReason: z.string().nullish(),
-    StateChangeTime: z.string(),
-    Trigger: SnsTriggerSchema.nullish(),
-  })
-  .loose();
+export const SnsAlarmMessageSchema = z.looseObject({
+  AlarmName: z.string().check(z.minLength(1)),
+  AlarmDescription: z.nullish(z.string()),
+  AlarmArn: z.nullish(z.string()),
+  AWSAccountId: z.nullish(z.string()),
+  /** A display name such as "EU (Ireland)", not a region code. */
+  Region: z.nullish(z.string()),
+  NewStateValue: AlarmStateSchema,
+  OldStateValue: z.nullish(AlarmStateSchema),
+  NewStateReason: z.nullish(z.string()),
+  StateChangeTime: z.string(),
+  Trigger: z.nullish(SnsTriggerSchema),
+});
 
-const SnsRecordSchema = z
-  .object({
-    EventSource: z.literal('aws:sns'),
-    Sns: z.object({ TopicArn: z.string().optional(), Message: z.string() }).loose(),
-  })
-  .loose();
+const SnsRecordSchema = z.looseObject({
+  EventSource: z.literal('aws:sns'),
+  Sns: z.looseObject({ TopicArn: z.optional(z.string()), Message: z.string() }),
+});
 
-export const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema).min(1) }).loose();
+export const SnsEventSchema = z.looseObject({ Records: z.array(SnsRecordSchema).check(z.minLength(1)) });
 
 // ---------- normalisation ----------
 
@@ -161,14 +143,14 @@ function dimensionRecord(
   return Object.fromEntries((dims ?? []).map((d) => [d.name, d.value]));
 }
 
-function issuesText(error: z.ZodError): string {
+function issuesText(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
     .join('; ');
 }
 
-function fromEventBridge(event: z.infer<typeof AlarmStateChangeEventSchema>): AlarmChange {
+function fromEventBridge(event: z.output<typeof AlarmStateChangeEventSchema>): AlarmChange {
   const { detail } = event;
   const alarmArn = event.resources?.find((r) => r.includes(':alarm:'));
   const metrics: AlarmMetric[] = [];
@@ -200,7 +182,7 @@ function fromEventBridge(event: z.infer<typeof AlarmStateChangeEventSchema>): Al
 }
 
 function fromSnsMessage(
-  message: z.infer<typeof SnsAlarmMessageSchema>,
+  message: z.output<typeof SnsAlarmMessageSchema>,
   topicArn: string | undefined,
 ): AlarmChange {
   const trigger = message.Trigger;
@@ -284,29 +266,27 @@ export function parseAlarmEvent(event: unknown): AlarmChange[] {
 // ---------- configuration ----------
 
 /** A monitored service as declared in the `services` stage param. */
-export const ServiceSchema = z
-  .object({
-    name: z.string().min(1),
-    targetGroupArn: z.string().optional(),
-    loadBalancerArn: z.string().optional(),
-  })
-  .loose();
-export type ServiceConfig = z.infer<typeof ServiceSchema>;
+export const ServiceSchema = z.looseObject({
+  name: z.string().check(z.minLength(1)),
+  targetGroupArn: z.optional(z.string()),
+  loadBalancerArn: z.optional(z.string()),
+});
+export type ServiceConfig = z.output<typeof ServiceSchema>;
 
 export const HealthAlarmConfigSchema = z.object({
-  STAGE: z.string().default('dev'),
-  NOTIFY_TOPIC_ARN: z.string().optional(),
-  DRY_RUN: envBool.default(false),
-  CLUSTER_NAME: z.string().min(1),
-  SERVICES: envJson(z.array(ServiceSchema)).default([]),
+  STAGE: z._default(z.string(), 'dev'),
+  NOTIFY_TOPIC_ARN: z.optional(z.string()),
+  DRY_RUN: z._default(envBool, false),
+  CLUSTER_NAME: z.string().check(z.minLength(1)),
+  SERVICES: z._default(envJson(z.array(ServiceSchema)), []),
   /** What to do with INSUFFICIENT_DATA: skip (log the reason) or notify. */
-  INSUFFICIENT_DATA: z.enum(['skip', 'notify']).default('skip'),
+  INSUFFICIENT_DATA: z._default(z.enum(['skip', 'notify']), 'skip'),
   /** Budget of each enrichment step, milliseconds. */
-  ENRICHMENT_TIMEOUT_MS: envInt(100, 20_000).default(3_000),
+  ENRICHMENT_TIMEOUT_MS: z._default(envInt(100, 20_000), 3_000),
   /** How far back stopped tasks count, minutes (ECS keeps them for about an hour). */
-  STOPPED_TASK_WINDOW_MINUTES: envInt(1, 120).default(60),
+  STOPPED_TASK_WINDOW_MINUTES: z._default(envInt(1, 120), 60),
 });
-export type HealthAlarmConfig = z.infer<typeof HealthAlarmConfigSchema>;
+export type HealthAlarmConfig = z.output<typeof HealthAlarmConfigSchema>;
 
 /** The plain settings core receives. */
 export function settingsFrom(config: HealthAlarmConfig): HealthAlarmSettings {

@@ -1,64 +1,69 @@
-import * as z from 'zod';
 import { envBool, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
+import * as z from '../../shared/zod';
 
 /** The Django app's setting, and its value when the task definition does not set it. */
 export const DEFAULT_ENV_VAR = 'SQS_QUEUE_VISIBILITY_TIMEOUT';
 export const APP_DEFAULT_VISIBILITY_TIMEOUT = 360;
 
 /** SQS accepts 0 s to 12 h. */
-const visibilitySeconds = z.number().int().min(0).max(43_200);
+const visibilitySeconds = z.number().check(z.int(), z.minimum(0), z.maximum(43_200));
 
 /** Where the app's expected timeout lives: an env var of a container in an ECS service's task definition. */
 export const ExpectedSource = z.strictObject({
-  service: z.string().min(1),
+  service: z.string().check(z.minLength(1)),
   /** Defaults to CLUSTER_NAME. */
-  cluster: z.string().min(1).optional(),
+  cluster: z.optional(z.string().check(z.minLength(1))),
   /** Defaults to the first container that sets `envVar`. */
-  container: z.string().min(1).optional(),
-  envVar: z.string().min(1).default(DEFAULT_ENV_VAR),
+  container: z.optional(z.string().check(z.minLength(1))),
+  envVar: z._default(z.string().check(z.minLength(1)), DEFAULT_ENV_VAR),
   /** The app's own default when the variable is unset. */
-  default: visibilitySeconds.default(APP_DEFAULT_VISIBILITY_TIMEOUT),
+  default: z._default(visibilitySeconds, APP_DEFAULT_VISIBILITY_TIMEOUT),
 });
-export type ExpectedSource = z.infer<typeof ExpectedSource>;
+export type ExpectedSource = z.output<typeof ExpectedSource>;
 
 export const QueueSpec = z
   .strictObject({
-    name: z.string().min(1).max(80).optional(),
-    url: z.url().optional(),
-    expectedVisibilityTimeout: visibilitySeconds.optional(),
-    source: ExpectedSource.optional(),
+    name: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
+    url: z.optional(z.url()),
+    expectedVisibilityTimeout: z.optional(visibilitySeconds),
+    source: z.optional(ExpectedSource),
     /** Longest task time limit (Celery `task_time_limit`) or ETA in use: must stay below the timeout. */
-    longestTaskSeconds: z.number().int().positive().optional(),
+    longestTaskSeconds: z.optional(z.number().check(z.int(), z.positive())),
     /** Name or URL of the queue's dead-letter queue: a finding when it holds more than the threshold. */
-    deadLetterQueue: z.string().min(1).optional(),
-    deadLetterThreshold: z.number().int().min(0).default(0),
+    deadLetterQueue: z.optional(z.string().check(z.minLength(1))),
+    deadLetterThreshold: z._default(z.number().check(z.int(), z.minimum(0)), 0),
     /** SetQueueAttributes back to the expected value when drifted. Off by default. */
-    remediate: z.boolean().default(false),
+    remediate: z._default(z.boolean(), false),
   })
-  .refine((q) => (q.name === undefined) !== (q.url === undefined), 'give exactly one of name or url')
-  .refine(
-    (q) => q.expectedVisibilityTimeout === undefined || q.source === undefined,
-    'give expectedVisibilityTimeout or source, not both',
+  .check(
+    z.refine((q) => (q.name === undefined) !== (q.url === undefined), 'give exactly one of name or url'),
+    z.refine(
+      (q) => q.expectedVisibilityTimeout === undefined || q.source === undefined,
+      'give expectedVisibilityTimeout or source, not both',
+    ),
   );
-export type QueueSpec = z.infer<typeof QueueSpec>;
+export type QueueSpec = z.output<typeof QueueSpec>;
 
-const Queues = z
-  .array(QueueSpec)
-  .refine((qs) => new Set(qs.map(queueName)).size === qs.length, 'two entries name the same queue');
+/** A list of queue entries, as the `queues` stage param holds them (no cross-entry checks). */
+export const QueueSpecList = z.array(QueueSpec);
+
+const Queues = QueueSpecList.check(
+  z.refine((qs) => new Set(qs.map(queueName)).size === qs.length, 'two entries name the same queue'),
+);
 
 /** Environment of the function (see README.md for the stage params that feed it). */
 export const QueueDriftConfig = z.object({
-  QUEUES: envJson(Queues).optional(),
+  QUEUES: z.optional(envJson(Queues)),
   /** The app's queue name prefix: other queues with it are reported as unexpected. Empty: skip. */
-  QUEUE_PREFIX: z.string().optional(),
-  CLUSTER_NAME: z.string().min(1).default('django-app'),
-  DRY_RUN: envBool.optional(),
+  QUEUE_PREFIX: z.optional(z.string()),
+  CLUSTER_NAME: z._default(z.string().check(z.minLength(1)), 'django-app'),
+  DRY_RUN: z.optional(envBool),
   /** DynamoDB table holding open drift episodes; unset: in-memory (invoke local). */
-  EPISODE_TABLE: z.string().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  EPISODE_TABLE: z.optional(z.string()),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
 });
-export type QueueDriftEnv = z.infer<typeof QueueDriftConfig>;
+export type QueueDriftEnv = z.output<typeof QueueDriftConfig>;
 
 /** Settings the core needs, with defaults applied. */
 export interface QueueDriftSettings {
@@ -102,7 +107,7 @@ export function isQueueUrl(nameOrUrl: string): boolean {
 const ScheduledEvent = z.looseObject({
   'detail-type': z.literal('Scheduled Event'),
   source: z.literal('aws.events'),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
 });
 
 const CloudTrailSqsEvent = z.looseObject({
@@ -110,29 +115,29 @@ const CloudTrailSqsEvent = z.looseObject({
   source: z.literal('aws.sqs'),
   detail: z.looseObject({
     eventSource: z.literal('sqs.amazonaws.com'),
-    eventName: z.string().min(1),
-    eventTime: z.string().optional(),
-    errorCode: z.string().optional(),
+    eventName: z.string().check(z.minLength(1)),
+    eventTime: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
     // CloudTrail records the request as the caller sent it: queueUrl (SetQueueAttributes,
     // DeleteQueue), queueName (CreateQueue), attributes as strings. Some calls record null.
-    requestParameters: z
-      .looseObject({
-        queueUrl: z.string().optional(),
-        queueName: z.string().optional(),
-        attributes: z.record(z.string(), z.unknown()).nullish(),
-      })
-      .nullish(),
+    requestParameters: z.nullish(
+      z.looseObject({
+        queueUrl: z.optional(z.string()),
+        queueName: z.optional(z.string()),
+        attributes: z.nullish(z.record(z.string(), z.unknown())),
+      }),
+    ),
     // CreateQueue answers with the queue's URL; failed calls record null.
-    responseElements: z.looseObject({ queueUrl: z.string().optional() }).nullish(),
+    responseElements: z.nullish(z.looseObject({ queueUrl: z.optional(z.string()) })),
     // `arn` is absent for AWS services acting on their own (type AWSService: `invokedBy`).
-    userIdentity: z
-      .looseObject({
-        arn: z.string().optional(),
-        type: z.string().optional(),
-        invokedBy: z.string().optional(),
-        principalId: z.string().optional(),
-      })
-      .optional(),
+    userIdentity: z.optional(
+      z.looseObject({
+        arn: z.optional(z.string()),
+        type: z.optional(z.string()),
+        invokedBy: z.optional(z.string()),
+        principalId: z.optional(z.string()),
+      }),
+    ),
   }),
 });
 
@@ -222,6 +227,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`).join('; ');
 }

@@ -1,18 +1,18 @@
-import * as z from 'zod';
 import { envBool, envInt, envJson } from '../../shared/config';
-import { InvalidEventError, PermanentError } from '../../shared/errors';
 import type { Engine } from '../../shared/db/driver';
+import { InvalidEventError, PermanentError } from '../../shared/errors';
+import * as z from '../../shared/zod';
 
 /** The three steps' event, as Secrets Manager sends it. */
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
 
 export const RotationEvent = z.object({
-  SecretId: z.string().min(1),
-  ClientRequestToken: z.string().min(1),
+  SecretId: z.string().check(z.minLength(1)),
+  ClientRequestToken: z.string().check(z.minLength(1)),
   Step: z.enum(ROTATION_STEPS),
 });
-export type RotationEvent = z.infer<typeof RotationEvent>;
+export type RotationEvent = z.output<typeof RotationEvent>;
 
 /** Parses the invocation, failing with a message that says which field is wrong. */
 export function parseRotationEvent(input: unknown): RotationEvent {
@@ -35,17 +35,17 @@ export function parseRotationEvent(input: unknown): RotationEvent {
 export const RotationFailedEvent = z.object({
   'detail-type': z.literal('AWS Service Event via CloudTrail'),
   source: z.literal('aws.secretsmanager'),
-  time: z.string().optional(),
-  region: z.string().optional(),
-  resources: z.array(z.string()).optional(),
+  time: z.optional(z.string()),
+  region: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
   detail: z.looseObject({
     eventName: z.literal('RotationFailed'),
-    eventTime: z.string().optional(),
-    additionalEventData: z.looseObject({ SecretId: z.string().optional() }).nullish(),
-    requestParameters: z.looseObject({ secretId: z.string().optional() }).nullish(),
+    eventTime: z.optional(z.string()),
+    additionalEventData: z.nullish(z.looseObject({ SecretId: z.optional(z.string()) })),
+    requestParameters: z.nullish(z.looseObject({ secretId: z.optional(z.string()) })),
   }),
 });
-export type RotationFailedEvent = z.infer<typeof RotationFailedEvent>;
+export type RotationFailedEvent = z.output<typeof RotationFailedEvent>;
 
 /** True for an EventBridge envelope (a rotation step never has `detail-type`). */
 export function isEventBridgeEvent(input: unknown): boolean {
@@ -71,11 +71,11 @@ export type StrategyName = (typeof STRATEGIES)[number];
  * a name prefix ending in `*`; `cluster` defaults to the stage's `clusterName`.
  */
 export const SecretConsumer = z.object({
-  secret: z.string().min(1),
-  services: z.array(z.string().min(1)).min(1),
-  cluster: z.string().min(1).optional(),
+  secret: z.string().check(z.minLength(1)),
+  services: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  cluster: z.optional(z.string().check(z.minLength(1))),
 });
-export type SecretConsumer = z.infer<typeof SecretConsumer>;
+export type SecretConsumer = z.output<typeof SecretConsumer>;
 
 /**
  * Characters that break a password inside a connection string or URL
@@ -84,37 +84,37 @@ export type SecretConsumer = z.infer<typeof SecretConsumer>;
 export const DEFAULT_EXCLUDE_CHARACTERS = '/@"\'\\:?#%&`$;=[]{}<>|^ ~';
 
 export const RotateSecretConfig = z.object({
-  STAGE: z.string().default('dev'),
-  AWS_REGION: z.string().default('us-east-1'),
-  DRY_RUN: envBool.default(false),
-  CLUSTER_NAME: z.string().default(''),
-  SECRET_CONSUMERS: envJson(z.array(SecretConsumer)).default([]),
+  STAGE: z._default(z.string(), 'dev'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+  DRY_RUN: z._default(envBool, false),
+  CLUSTER_NAME: z._default(z.string(), ''),
+  SECRET_CONSUMERS: z._default(envJson(z.array(SecretConsumer)), []),
   /** TLS to the database: `verify-full` (default), `require`, or `disable` (local test servers only). */
-  DB_SSL_MODE: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
-  DB_CA_BUNDLE_PATH: z.string().optional(),
-  DB_CONNECT_TIMEOUT_MS: envInt(500, 60_000).default(5_000),
-  PASSWORD_LENGTH: envInt(16, 4096).default(32),
-  PASSWORD_EXCLUDE_CHARACTERS: z.string().default(DEFAULT_EXCLUDE_CHARACTERS),
+  DB_SSL_MODE: z._default(z.enum(['verify-full', 'require', 'disable']), 'verify-full'),
+  DB_CA_BUNDLE_PATH: z.optional(z.string()),
+  DB_CONNECT_TIMEOUT_MS: z._default(envInt(500, 60_000), 5_000),
+  PASSWORD_LENGTH: z._default(envInt(16, 4096), 32),
+  PASSWORD_EXCLUDE_CHARACTERS: z._default(z.string(), DEFAULT_EXCLUDE_CHARACTERS),
   /** `local` stage only: a JSON file of secrets read instead of Secrets Manager (with DRY_RUN). */
-  LOCAL_SECRETS_STATE: z.string().optional(),
+  LOCAL_SECRETS_STATE: z.optional(z.string()),
 });
-export type RotateSecretConfig = z.infer<typeof RotateSecretConfig>;
+export type RotateSecretConfig = z.output<typeof RotateSecretConfig>;
 
 /**
  * A database secret, the shape of the AWS RDS rotation templates. Unknown fields are kept
  * (rotation copies them to the new version unchanged).
  */
 export const DbSecret = z.looseObject({
-  engine: z.string().min(1),
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(1).max(65_535).optional(),
-  username: z.string().min(1),
-  password: z.string().optional(),
-  dbname: z.string().min(1).optional(),
-  masterarn: z.string().min(1).optional(),
-  rotationStrategy: z.enum(STRATEGIES).optional(),
+  engine: z.string().check(z.minLength(1)),
+  host: z.string().check(z.minLength(1)),
+  port: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65_535))),
+  username: z.string().check(z.minLength(1)),
+  password: z.optional(z.string()),
+  dbname: z.optional(z.string().check(z.minLength(1))),
+  masterarn: z.optional(z.string().check(z.minLength(1))),
+  rotationStrategy: z.optional(z.enum(STRATEGIES)),
 });
-export type DbSecret = z.infer<typeof DbSecret>;
+export type DbSecret = z.output<typeof DbSecret>;
 
 /** `postgres`, `aurora-postgresql` → postgres; `mysql`, `mariadb`, `aurora-mysql`, `aurora` → mysql. */
 export function engineOf(engine: string): Engine {

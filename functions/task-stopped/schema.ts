@@ -1,35 +1,35 @@
-import * as z from 'zod';
 import { envBool, envInt, envJson } from '../../shared/config';
 import { InvalidEventError } from '../../shared/errors';
+import * as z from '../../shared/zod';
 import type { TaskStoppedSettings } from './ports';
 
 /** Environment of taskStopped (see README.md for the stage params behind each variable). */
 export const TaskStoppedConfig = z.object({
   /** Monitored services (the `services` stage param); only `name` is read here. Empty = all. */
-  SERVICES: envJson(z.array(z.looseObject({ name: z.string().min(1) }))).default([]),
-  STAGE: z.string().default('local'),
+  SERVICES: z._default(envJson(z.array(z.looseObject({ name: z.string().check(z.minLength(1)) }))), []),
+  STAGE: z._default(z.string(), 'local'),
   /** Notify routine stops (deployment replacement, scale-in, user stop) too. */
-  NOTIFY_ROUTINE: envBool.default(false),
+  NOTIFY_ROUTINE: z._default(envBool, false),
   /** Failed stops in one incident after which the single escalation message is sent. */
-  ESCALATE_AFTER: envInt(2, 1000).default(3),
+  ESCALATE_AFTER: z._default(envInt(2, 1000), 3),
   /** Minutes a task must stay RUNNING, with no failed stop of the service, for its incident to recover. */
-  RECOVERY_QUIET_MINUTES: envInt(1, 1440).default(15),
+  RECOVERY_QUIET_MINUTES: z._default(envInt(1, 1440), 15),
   /** DynamoDB table for incident state; unset = in-memory (local use only). */
-  STATE_TABLE_NAME: z.string().optional(),
-  NOTIFY_TOPIC_ARN: z.string().optional(),
-  DRY_RUN: envBool.default(false),
+  STATE_TABLE_NAME: z.optional(z.string()),
+  NOTIFY_TOPIC_ARN: z.optional(z.string()),
+  DRY_RUN: z._default(envBool, false),
 });
-export type TaskStoppedConfig = z.infer<typeof TaskStoppedConfig>;
+export type TaskStoppedConfig = z.output<typeof TaskStoppedConfig>;
 
-const nullableString = z.string().nullish().catch(undefined);
+const nullableString = z.catch(z.nullish(z.string()), undefined);
 
 /**
  * The `detail` of an ECS Task State Change event. Only `taskArn` and `clusterArn` are required;
  * everything else is read loosely (the classifier copes with any shape of the rest).
  */
 export const TaskDetail = z.looseObject({
-  taskArn: z.string().startsWith('arn:'),
-  clusterArn: z.string().startsWith('arn:'),
+  taskArn: z.string().check(z.startsWith('arn:')),
+  clusterArn: z.string().check(z.startsWith('arn:')),
   lastStatus: nullableString,
   desiredStatus: nullableString,
   startedAt: nullableString,
@@ -40,18 +40,18 @@ export const TaskDetail = z.looseObject({
   taskDefinitionArn: nullableString,
   stoppedAt: nullableString,
   containerInstanceArn: nullableString,
-  memory: z.union([z.string(), z.number()]).nullish().catch(undefined),
-  containers: z.array(z.unknown()).nullish().catch(undefined),
+  memory: z.catch(z.nullish(z.union([z.string(), z.number()])), undefined),
+  containers: z.catch(z.nullish(z.array(z.unknown())), undefined),
 });
-export type TaskDetail = z.infer<typeof TaskDetail>;
+export type TaskDetail = z.output<typeof TaskDetail>;
 
 const TaskStateChange = z.object({
   'detail-type': z.literal('ECS Task State Change'),
-  region: z.string().optional(),
-  time: z.string().optional(),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
   detail: TaskDetail,
 });
-export type TaskStateChange = z.infer<typeof TaskStateChange>;
+export type TaskStateChange = z.output<typeof TaskStateChange>;
 
 /**
  * An ECS Deployment State Change: `resources[0]` is the service ARN, `detail.eventName` one of
@@ -60,28 +60,28 @@ export type TaskStateChange = z.infer<typeof TaskStateChange>;
  */
 const DeploymentStateChange = z.object({
   'detail-type': z.literal('ECS Deployment State Change'),
-  region: z.string().optional(),
-  time: z.string().optional(),
-  resources: z.array(z.string()).min(1),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
+  resources: z.array(z.string()).check(z.minLength(1)),
   detail: z.looseObject({
-    eventName: z.string().min(1),
+    eventName: z.string().check(z.minLength(1)),
     deploymentId: nullableString,
     updatedAt: nullableString,
     reason: nullableString,
   }),
 });
-export type DeploymentStateChange = z.infer<typeof DeploymentStateChange>;
+export type DeploymentStateChange = z.output<typeof DeploymentStateChange>;
 
 /** The schedule that sweeps open incidents for recovery (EventBridge Scheduled Event). */
 const ScheduledSweep = z.object({
   'detail-type': z.literal('Scheduled Event'),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
 });
 
 export type TaskStoppedEvent =
   | { kind: 'task-stopped'; event: TaskStateChange }
   | { kind: 'deployment'; event: DeploymentStateChange }
-  | { kind: 'sweep'; event: z.infer<typeof ScheduledSweep> };
+  | { kind: 'sweep'; event: z.output<typeof ScheduledSweep> };
 
 /** Parses the incoming event or throws an `InvalidEventError` naming what is wrong. */
 export function parseEvent(input: unknown): TaskStoppedEvent {

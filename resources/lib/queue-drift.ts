@@ -6,7 +6,7 @@
  * time by `queue-drift.js` and `queue-drift-pattern.js` (through `load-ts.js`); unit-tested in
  * test/unit/queue-drift.
  */
-import { QueueSpec, isQueueUrl, queueName } from '../../functions/queue-drift/schema';
+import { QueueSpecList, isQueueUrl, queueName } from '../../functions/queue-drift/schema';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string | string[]; Resource: unknown };
 
@@ -32,7 +32,7 @@ export function queueArn(nameOrUrl: string): unknown {
  * it is granted on `*` and only when an app prefix is set.
  */
 export function queueDriftPolicy(queuesParam: unknown, queuePrefix: unknown, clusterName: string) {
-  const queues = QueueSpec.array().parse(queuesParam ?? []);
+  const queues = QueueSpecList.parse(queuesParam ?? []);
   const prefix = typeof queuePrefix === 'string' ? queuePrefix.trim() : '';
   const statements: Statement[] = [];
 
@@ -120,7 +120,7 @@ export const MAX_PATTERN_CHARS = 2048;
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
 export function queueDriftCloudTrailPattern(queuesParam: unknown, queuePrefix: unknown) {
-  const queues = QueueSpec.array().parse(queuesParam ?? []);
+  const queues = QueueSpecList.parse(queuesParam ?? []);
   const prefix = typeof queuePrefix === 'string' ? queuePrefix.trim() : '';
   if (prefix && !/^[A-Za-z0-9_-]+$/.test(prefix)) {
     throw new Error(

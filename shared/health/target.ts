@@ -3,50 +3,51 @@
  * the function as the JSON env var `HEALTH_TARGETS`). Shared by deepHealthcheck, healthAlarm and
  * the CloudFormation generator of the per-target alarms.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { parseCondition } from './conditions';
 
 /** Target names become metric dimensions and alarm names: keep them short and plain. */
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
+/** An integer in [min, max] (a JSON number; no coercion). */
+const intIn = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+
 export const HealthTokenSchema = z.object({
   /** Secrets Manager secret holding the token: full ARN, partial ARN or name. */
-  secretArn: z.string().min(1),
+  secretArn: z.string().check(z.minLength(1)),
   /** When the secret is a JSON object, the key holding the token (e.g. `HEALTH_CHECK_TOKEN`). */
-  jsonKey: z.string().min(1).optional(),
+  jsonKey: z.optional(z.string().check(z.minLength(1))),
   /** Request header carrying the token. */
-  header: z
-    .string()
-    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid HTTP header name')
-    .default('Authorization'),
+  header: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid HTTP header name')),
+    'Authorization',
+  ),
   /** Prefix before the token in the header (`Bearer`, `Token`); empty for the bare token. */
-  scheme: z.string().default('Bearer'),
+  scheme: z._default(z.string(), 'Bearer'),
 });
 
 export const HEALTH_FORMATS = ['django-health-check', 'json', 'status'] as const;
 
 export const HealthTargetSchema = z
   .object({
-    name: z.string().regex(TARGET_NAME, 'letters, digits, ".", "_" or "-", at most 63 characters'),
+    name: z.string().check(z.regex(TARGET_NAME, 'letters, digits, ".", "_" or "-", at most 63 characters')),
     url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
-    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
-    headers: z.record(z.string(), z.string()).default({}),
-    token: HealthTokenSchema.optional(),
+    method: z._default(z.enum(['GET', 'HEAD', 'POST']), 'GET'),
+    headers: z._default(z.record(z.string(), z.string()), {}),
+    token: z.optional(HealthTokenSchema),
     /** Whole probe (connect, TLS, redirects, body), never beyond the invocation deadline. */
-    timeoutMs: z.int().min(50).max(120_000).default(5_000),
+    timeoutMs: z._default(intIn(50, 120_000), 5_000),
     /** Statuses that count as healthy. */
-    expectedStatus: z
-      .union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)])
-      .default([200])
-      .transform((v) => (Array.isArray(v) ? v : [v])),
+    expectedStatus: z.pipe(
+      z._default(z.union([intIn(100, 599), z.array(intIn(100, 599)).check(z.minLength(1))]), [200]),
+      z.transform((v) => (Array.isArray(v) ? v : [v])),
+    ),
     /** A response slower than this is a failure with reason `slow`. */
-    latencyBudgetMs: z.int().min(1).max(120_000).default(2_000),
-    format: z.enum(HEALTH_FORMATS).default('django-health-check'),
+    latencyBudgetMs: z._default(intIn(1, 120_000), 2_000),
+    format: z._default(z.enum(HEALTH_FORMATS), 'django-health-check'),
     /** Gatus-style conditions, e.g. `[BODY].status == UP` (see `conditions.ts`). */
-    conditions: z
-      .array(z.string())
-      .default([])
-      .superRefine((list, ctx) => {
+    conditions: z._default(z.array(z.string()), []).check(
+      z.superRefine((list, ctx) => {
         for (const text of list) {
           try {
             parseCondition(text);
@@ -55,46 +56,49 @@ export const HealthTargetSchema = z
           }
         }
       }),
-    maxRedirects: z.int().min(0).max(20).default(3),
-    maxBodyBytes: z
-      .int()
-      .min(1_024)
-      .max(50 * 1024 * 1024)
-      .default(1024 * 1024),
+    ),
+    maxRedirects: z._default(intIn(0, 20), 3),
+    maxBodyBytes: z._default(intIn(1_024, 50 * 1024 * 1024), 1024 * 1024),
     /** Extra trusted CA certificate (PEM) for endpoints signed by a private CA. */
-    caCertificate: z.string().includes('BEGIN CERTIFICATE').optional(),
+    caCertificate: z.optional(z.string().check(z.includes('BEGIN CERTIFICATE'))),
     /**
      * Alarm: unhealthy in `failing` of the last `outOf` probe periods (one period per scheduled
      * run, a minute by default; a missing probe counts as failing).
      */
-    alarm: z
-      .object({
-        failing: z.int().min(1).max(60).default(3),
-        outOf: z.int().min(1).max(60).default(5),
-        /** https:// targets: warn when the certificate has fewer days left than this (0: no alarm). */
-        certificateDays: z.int().min(0).max(365).default(14),
-      })
-      .refine((a) => a.failing <= a.outOf, 'alarm.failing must not exceed alarm.outOf')
-      .default({ failing: 3, outOf: 5, certificateDays: 14 }),
+    alarm: z._default(
+      z
+        .object({
+          failing: z._default(intIn(1, 60), 3),
+          outOf: z._default(intIn(1, 60), 5),
+          /** https:// targets: warn when the certificate has fewer days left than this (0: no alarm). */
+          certificateDays: z._default(intIn(0, 365), 14),
+        })
+        .check(z.refine((a) => a.failing <= a.outOf, 'alarm.failing must not exceed alarm.outOf')),
+      { failing: 3, outOf: 5, certificateDays: 14 },
+    ),
   })
-  .refine((t) => !(t.token && t.url.startsWith('http://') && !isLoopback(t.url)), {
-    message: 'a token is only sent over https:// (or to a loopback address)',
-    path: ['token'],
-  });
+  .check(
+    z.refine((t) => !(t.token && t.url.startsWith('http://') && !isLoopback(t.url)), {
+      message: 'a token is only sent over https:// (or to a loopback address)',
+      path: ['token'],
+    }),
+  );
 
-export type HealthTarget = z.infer<typeof HealthTargetSchema>;
+export type HealthTarget = z.output<typeof HealthTargetSchema>;
 /** What a person writes in `serverless.yml` (defaults not applied yet). */
 export type HealthTargetInput = z.input<typeof HealthTargetSchema>;
 
 /** The list in `HEALTH_TARGETS`: names must be unique (they name alarms and metrics). */
-export const HealthTargetListSchema = z.array(HealthTargetSchema).superRefine((targets, ctx) => {
-  const seen = new Set<string>();
-  targets.forEach((t, index) => {
-    if (seen.has(t.name))
-      ctx.addIssue({ code: 'custom', message: `duplicate target name "${t.name}"`, path: [index, 'name'] });
-    seen.add(t.name);
-  });
-});
+export const HealthTargetListSchema = z.array(HealthTargetSchema).check(
+  z.superRefine((targets, ctx) => {
+    const seen = new Set<string>();
+    targets.forEach((t, index) => {
+      if (seen.has(t.name))
+        ctx.addIssue({ code: 'custom', message: `duplicate target name "${t.name}"`, path: [index, 'name'] });
+      seen.add(t.name);
+    });
+  }),
+);
 
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;

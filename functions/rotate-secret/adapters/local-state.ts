@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import * as z from 'zod';
 import { managedSecretOwner } from '../../../shared/aws/secrets';
 import { ConfigError, PermanentError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
+import * as z from '../../../shared/zod';
 import type { SecretsPort } from '../ports';
 
 /**
@@ -16,9 +16,12 @@ const LocalState = z.object({
     z.object({
       name: z.string(),
       arn: z.string(),
-      rotationEnabled: z.boolean().default(true),
-      tags: z.record(z.string(), z.string()).default({}),
-      versions: z.record(z.string(), z.object({ stages: z.array(z.string()), value: z.string().optional() })),
+      rotationEnabled: z._default(z.boolean(), true),
+      tags: z._default(z.record(z.string(), z.string()), {}),
+      versions: z.record(
+        z.string(),
+        z.object({ stages: z.array(z.string()), value: z.optional(z.string()) }),
+      ),
     }),
   ),
 });
@@ -35,7 +38,7 @@ function locate(path: string): string {
 }
 
 export function localStateSecrets(path: string): SecretsPort {
-  let parsed: z.infer<typeof LocalState>;
+  let parsed: z.output<typeof LocalState>;
   try {
     parsed = LocalState.parse(JSON.parse(readFileSync(locate(path), 'utf8')));
   } catch (error) {

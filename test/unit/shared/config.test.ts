@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { envBool, envInt, envJson, envList, loadConfig } from '../../../shared/config';
+import * as z from '../../../shared/zod';
 
 const Schema = z.object({
-  NOTIFY_TOPIC_ARN: z.string().optional(),
-  CLUSTER_NAME: z.string().min(1),
-  DRY_RUN: envBool.default(false),
-  TIMEOUT_SECONDS: envInt(1, 900).default(30),
+  NOTIFY_TOPIC_ARN: z.optional(z.string()),
+  CLUSTER_NAME: z.string().check(z.minLength(1)),
+  DRY_RUN: z._default(envBool, false),
+  TIMEOUT_SECONDS: z._default(envInt(1, 900), 30),
   SERVICES: envJson(z.array(z.object({ name: z.string() }))),
-  QUEUES: envList.optional(),
+  QUEUES: z.optional(envList),
 });
 
 describe('loadConfig', () => {
