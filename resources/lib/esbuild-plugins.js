@@ -1,6 +1,8 @@
 // esbuild plugins for serverless-esbuild (serverless.yml custom.esbuild.plugins).
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
+
+const LAZY_SOURCE_MAPS = path.resolve(__dirname, '../../shared/lazy-source-maps.ts');
 
 module.exports = [
   {
@@ -13,6 +15,30 @@ module.exports = [
         if (result.errors.length > 0 || !build.initialOptions.outdir) return;
         mkdirSync(build.initialOptions.outdir, { recursive: true });
         writeFileSync(path.join(build.initialOptions.outdir, 'package.json'), '{ "type": "module" }\n');
+      });
+    },
+  },
+  {
+    // Each entry point (a handler.ts) imports shared/lazy-source-maps.ts before anything else, in
+    // the bundle only (handlers stay wiring-only; jest runs the TypeScript). The import goes on
+    // the entry's first line, which is a comment, so the source map's lines stay the file's.
+    // (esbuild's `inject` would add an init call to every module of the bundle.)
+    name: 'lazy-source-maps',
+    setup(build) {
+      const entries = new Set(
+        [build.initialOptions.entryPoints ?? []]
+          .flat()
+          .map((e) =>
+            path.resolve(
+              build.initialOptions.absWorkingDir ?? process.cwd(),
+              typeof e === 'string' ? e : e.in,
+            ),
+          ),
+      );
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (!entries.has(args.path)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        return { contents: `import ${JSON.stringify(LAZY_SOURCE_MAPS)}; ${source}`, loader: 'ts' };
       });
     },
   },
