@@ -10,8 +10,10 @@
  * The bundle runs in a child process, with the function's packaged environment only: the Lambda
  * runtime imports it as an ES module, as here.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -132,4 +134,66 @@ it('maps an error thrown at init (bad configuration) to the handler line that lo
   expect(r.stack!.split('\n')[0]).toMatch(/^ConfigError: Invalid configuration: HEALTH_TARGETS/);
   const loadAt = lineOf(`${FN_DIR}/handler.ts`, 'loadConfig(');
   expect(r.stack).toMatch(new RegExp(`at ${FN_DIR}/handler\\.ts:${loadAt}:\\d+\\n`));
+});
+
+// The bundle sends deferred commands (shared/aws/lazy.ts `DeferredCommand`): the SDK command is
+// built from the client chunk on the first send. Unbundled tests never take that path, so here the
+// packaged queueDrift runs against a local endpoint that records each request's operation.
+describe('packaged queueDrift against a recording endpoint', () => {
+  let qdDir: string;
+  beforeAll(() => {
+    qdDir = mkdtempSync(path.join(os.tmpdir(), 'ops-sentinel-bundle-qd-'));
+    execFileSync('unzip', ['-q', path.join(packagedArtifacts(STAGE), 'queueDrift.zip'), '-d', qdDir]);
+  });
+  afterAll(() => rmSync(qdDir, { recursive: true, force: true }));
+
+  it('sends the SDK operations the adapters asked for, with their input, built on first send', async () => {
+    const requests: Array<{ target: string; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        requests.push({ target: String(req.headers['x-amz-target'] ?? ''), body });
+        res.setHeader('content-type', 'application/x-amz-json-1.0');
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const file = path.join(qdDir, 'functions/queue-drift/handler.js');
+    const event = JSON.parse(
+      readFileSync(path.join(ROOT, 'events/queue-drift/scheduled.json'), 'utf8'),
+    ) as unknown;
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
+      const context = { functionName: 'queueDrift', awsRequestId: 'r', getRemainingTimeInMillis: () => 30000 };
+      const report = await handler(${JSON.stringify(event)}, context);
+      console.log(JSON.stringify({ ok: true, report }));`;
+    try {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          PATH: process.env.PATH,
+          ...packagedEnvironment(STAGE, 'QueueDriftLambdaFunction'),
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_ENDPOINT_URL: url,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, err: err.slice(-2000) }).toEqual({ code: 0, err: expect.any(String) });
+      expect(out).toContain('"ok":true');
+    } finally {
+      server.close();
+    }
+    // The configured queue (local stage: celery) was looked up: a real GetQueueUrlCommand, serialised.
+    const getUrl = requests.find((r) => r.target === 'AmazonSQS.GetQueueUrl');
+    expect(getUrl).toBeDefined();
+    expect(JSON.parse(getUrl!.body)).toEqual({ QueueName: 'celery' });
+  });
 });
