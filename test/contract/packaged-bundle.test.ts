@@ -55,6 +55,8 @@ interface Outcome {
   /** Source maps (file names) read before the handler was ready, and after the first stack. */
   mapsAtInit: string[];
   mapsAfterStack: string[];
+  /** Whether Node's undici (its fetch client) was loaded by the end of init. */
+  undiciAtInit?: boolean;
 }
 
 /** Imports the packaged handler and invokes it with `event`, with `env` over the packaged environment. */
@@ -62,14 +64,16 @@ function run(event: unknown, env: Record<string, string> = {}): Outcome {
   const file = path.join(dir, FN_DIR, 'handler.js');
   const script = `
     const names = () => globalThis.mapsRead.map((f) => f.split('/').pop());
+    let undiciAtInit;
     const report = (phase, e, mapsAtInit) => {
       const stack = e?.stack; // formatted here, first
-      console.log(JSON.stringify({ phase, name: e?.name, ctor: e?.constructor?.name, stack, mapsAtInit, mapsAfterStack: names() }));
+      console.log(JSON.stringify({ phase, name: e?.name, ctor: e?.constructor?.name, stack, mapsAtInit, mapsAfterStack: names(), undiciAtInit }));
     };
     let mod;
     try { mod = await import(${JSON.stringify(pathToFileURL(file).href)}); }
     catch (e) { report('init', e, []); process.exit(0); }
     const mapsAtInit = names();
+    undiciAtInit = process.moduleLoadList.some((m) => m.includes('undici'));
     const context = { functionName: 'deepHealthcheck', awsRequestId: 'r', getRemainingTimeInMillis: () => 30000 };
     try { await mod.handler(${JSON.stringify(event)}, context); report('none', undefined, mapsAtInit); }
     catch (e) { report('invoke', e, mapsAtInit); }`;
@@ -128,6 +132,12 @@ it('names the TypeScript file and line in stack traces, reading the source maps 
   expect(r.mapsAfterStack).toContain('handler.js.map');
 });
 
+// resources/lib/esbuild-plugins.js `node-http-via-require`: the probe's node:http, imported as an
+// ES module, would load undici at init (Node 24's facade of node:http reads its WebSocket getter).
+it('loads no undici at init (node:http through require)', () => {
+  expect(run(BAD_EVENT).undiciAtInit).toBe(false);
+});
+
 it('maps an error thrown at init (bad configuration) to the handler line that loads the configuration', () => {
   const r = run(BAD_EVENT, { HEALTH_TARGETS: 'not json' });
   expect(r).toMatchObject({ phase: 'init', name: 'ConfigError', ctor: 'ConfigError' });
@@ -168,7 +178,8 @@ describe('packaged queueDrift against a recording endpoint', () => {
       const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
       const context = { functionName: 'queueDrift', awsRequestId: 'r', getRemainingTimeInMillis: () => 30000 };
       const report = await handler(${JSON.stringify(event)}, context);
-      console.log(JSON.stringify({ ok: true, report }));`;
+      const undici = process.moduleLoadList.some((m) => m.includes('undici'));
+      console.log(JSON.stringify({ ok: true, undici, report }));`;
     try {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         env: {
@@ -188,6 +199,8 @@ describe('packaged queueDrift against a recording endpoint', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect({ code, err: err.slice(-2000) }).toEqual({ code: 0, err: expect.any(String) });
       expect(out).toContain('"ok":true');
+      // The SDK's HTTP handler took node:http through require too: no undici on the first call.
+      expect(out).toContain('"undici":false');
     } finally {
       server.close();
     }
