@@ -16,9 +16,18 @@
  * The error's first line is V8's own (`Error.prototype.toString`, the class name then the
  * message): keepNames keeps `new.target.name`, so the class names survive minification.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import type { SourceMap } from 'node:module';
+
+/**
+ * Node's modules, taken when the first stack is formatted: importing them as ES modules would
+ * link their facades at init (node:fs's reads its stream getters, which load node:stream).
+ * https://nodejs.org/api/process.html#processgetbuiltinmoduleid
+ */
+const node = () => ({
+  fs: process.getBuiltinModule('node:fs'),
+  module: process.getBuiltinModule('node:module'),
+  url: process.getBuiltinModule('node:url'),
+});
 
 /** Each bundle file's map, parsed on its first stack; `null` when the file has none. */
 const maps = new Map<string, SourceMap | null>();
@@ -28,9 +37,10 @@ function mapOf(fileName: string): SourceMap | null {
   if (map !== undefined) return map;
   map = null;
   try {
-    const file = fileName.startsWith('file:') ? fileURLToPath(fileName) : fileName;
-    if (file.endsWith('.js') && existsSync(`${file}.map`))
-      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as never);
+    const { fs, module, url } = node();
+    const file = fileName.startsWith('file:') ? url.fileURLToPath(fileName) : fileName;
+    if (file.endsWith('.js') && fs.existsSync(`${file}.map`))
+      map = new module.SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')) as never);
   } catch {
     map = null; // an unreadable map: the frame stays as V8 printed it
   }
