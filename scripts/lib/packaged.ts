@@ -4,7 +4,7 @@
  * every jest worker, later jest runs, `npm run nag` (which CI runs just before the tests) and
  * `npm run bench` reuse it while serverless.yml, resources/, functions/, shared/ and the lockfile
  * are unchanged. Packaging runs under one lock (never two at once); workers wanting a stage wait
- * for its folder.
+ * for its folder. Only the most recently used digests are kept (`pruneDigests`).
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -16,11 +16,15 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
+const CACHE = path.join(ROOT, '.tmp/packaged');
+/** Digest folders kept (each holds a few MB per stage packaged): the ones used last. */
+const KEEP_DIGESTS = 3;
 const TEMPLATE = 'cloudformation-template-update-stack.json';
 
 export interface PackagedTemplate {
@@ -112,7 +116,7 @@ function sleep(ms: number): void {
 
 // One lock for every serverless command of the project: two runs share the `.esbuild` work
 // directory and can hang or clobber each other's bundles.
-const LOCK = path.join(ROOT, '.tmp/packaged/serverless-package.lock');
+const LOCK = path.join(CACHE, 'serverless-package.lock');
 
 /** Takes the lock, waiting for its holder (one that died leaves it free), or throws at the deadline. */
 function takeLock(what: string): void {
@@ -152,10 +156,29 @@ export function withServerlessLock<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Removes the digest folders under `cache` but the `keep` used last (a folder's mtime is its last
+ * use: `packagedArtifacts` touches it), never `current`. Runs under the packaging lock, after a
+ * new package was written; another worktree's cache is its own folder.
+ */
+export function pruneDigests(cache: string, current: string, keep = KEEP_DIGESTS): string[] {
+  const digests = readdirSync(cache, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^[0-9a-f]{16}$/.test(e.name))
+    .map((e) => path.join(cache, e.name))
+    .filter((dir) => dir !== current)
+    .map((dir) => ({ dir, used: statSync(dir).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  const removed = digests.slice(Math.max(0, keep - 1)).map((d) => d.dir);
+  for (const dir of removed) rmSync(dir, { recursive: true, force: true });
+  return removed;
+}
+
 /** The folder `serverless package --stage <stage>` wrote: the template and one zip per function. */
 export function packagedArtifacts(stage: string): string {
-  const base = path.join(ROOT, '.tmp/packaged', packagingDigest());
+  const base = path.join(CACHE, packagingDigest());
   mkdirSync(base, { recursive: true });
+  const now = new Date();
+  utimesSync(base, now, now); // its last use, for pruneDigests
   const dir = path.join(base, `package-${stage}`);
   if (existsSync(path.join(dir, TEMPLATE))) return dir;
   takeLock(`package stage ${stage}`);
@@ -167,6 +190,7 @@ export function packagedArtifacts(stage: string): string {
       // Written whole, then renamed: a reader never sees half a package.
       rmSync(dir, { recursive: true, force: true });
       renameSync(partial, dir);
+      pruneDigests(CACHE, base);
     }
   } finally {
     rmSync(partial, { recursive: true, force: true });

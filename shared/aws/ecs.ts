@@ -3,29 +3,20 @@
  * SDK shapes out, every SDK error translated by `toOpsError` (retryable or permanent, original kept
  * as `cause`). Each function maps these shapes onto its own port types in its `adapters/`.
  */
-import {
-  DescribeServiceDeploymentsCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListServiceDeploymentsCommand,
-  ListTagsForResourceCommand,
-  ListTasksCommand,
-  StopServiceDeploymentCommand,
-  TagResourceCommand,
-  UpdateServiceCommand,
-  type DesiredStatus,
-  type ECSClient,
-  type Failure,
-  type Service,
-  type ServiceDeployment,
-  type ServiceDeploymentBrief,
-  type ServiceDeploymentStatus,
-  type StopServiceDeploymentStopType,
-  type Task,
-  type TaskDefinition,
+import type {
+  DesiredStatus,
+  ECSClient,
+  Failure,
+  Service,
+  ServiceDeployment,
+  ServiceDeploymentBrief,
+  ServiceDeploymentStatus,
+  StopServiceDeploymentStopType,
+  Task,
+  TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { toOpsError } from '../errors';
+import { ecs } from './commands/ecs';
 
 /** DescribeServices accepts at most 10 services per call. */
 const DESCRIBE_SERVICES_BATCH = 10;
@@ -88,7 +79,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
       for (let i = 0; i < services.length; i += DESCRIBE_SERVICES_BATCH) {
         const batch = services.slice(i, i + DESCRIBE_SERVICES_BATCH);
         const res = await call(`ecs:DescribeServices ${cluster}/${batch.join(',')}`, () =>
-          client.send(new DescribeServicesCommand({ cluster, services: batch }), { abortSignal: signal }),
+          client.send(new ecs.DescribeServicesCommand({ cluster, services: batch }), { abortSignal: signal }),
         );
         found.push(...(res.services ?? []));
         failures.push(...(res.failures ?? []));
@@ -99,12 +90,12 @@ export function ecsCalls(client: ECSClient): EcsCalls {
     listServiceTasks(cluster, service, desiredStatus, { signal, maxResults = 100 } = {}) {
       return call(`ecs:ListTasks/DescribeTasks ${cluster}/${service} ${desiredStatus}`, async () => {
         const listed = await client.send(
-          new ListTasksCommand({ cluster, serviceName: service, desiredStatus, maxResults }),
+          new ecs.ListTasksCommand({ cluster, serviceName: service, desiredStatus, maxResults }),
           { abortSignal: signal },
         );
         const arns = listed.taskArns ?? [];
         if (arns.length === 0) return [];
-        const described = await client.send(new DescribeTasksCommand({ cluster, tasks: arns }), {
+        const described = await client.send(new ecs.DescribeTasksCommand({ cluster, tasks: arns }), {
           abortSignal: signal,
         });
         return described.tasks ?? [];
@@ -114,7 +105,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
     listServiceDeployments(cluster, service, status, { signal, maxResults = 20 } = {}) {
       return call(`ecs:ListServiceDeployments ${cluster}/${service}`, async () => {
         const res = await client.send(
-          new ListServiceDeploymentsCommand({ cluster, service, status, maxResults }),
+          new ecs.ListServiceDeploymentsCommand({ cluster, service, status, maxResults }),
           { abortSignal: signal },
         );
         return res.serviceDeployments ?? [];
@@ -124,7 +115,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
     describeServiceDeployment(arn, { signal } = {}) {
       return call(`ecs:DescribeServiceDeployments ${arn}`, async () => {
         const res = await client.send(
-          new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }),
+          new ecs.DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }),
           { abortSignal: signal },
         );
         return res.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
@@ -133,7 +124,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
 
     async stopServiceDeployment(arn, stopType, { signal } = {}) {
       await call(`ecs:StopServiceDeployment ${arn}`, () =>
-        client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType }), {
+        client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType }), {
           abortSignal: signal,
         }),
       );
@@ -144,7 +135,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
         `ecs:UpdateService ${cluster}/${service}${taskDefinition ? ` -> ${taskDefinition}` : ''}`,
         () =>
           client.send(
-            new UpdateServiceCommand({
+            new ecs.UpdateServiceCommand({
               cluster,
               service,
               ...(taskDefinition ? { taskDefinition } : {}),
@@ -157,7 +148,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
 
     listTags(resourceArn, { signal } = {}) {
       return call(`ecs:ListTagsForResource ${resourceArn}`, async () => {
-        const res = await client.send(new ListTagsForResourceCommand({ resourceArn }), {
+        const res = await client.send(new ecs.ListTagsForResourceCommand({ resourceArn }), {
           abortSignal: signal,
         });
         return Object.fromEntries(
@@ -169,7 +160,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
     async tagResource(resourceArn, tags, { signal } = {}) {
       await call(`ecs:TagResource ${resourceArn}`, () =>
         client.send(
-          new TagResourceCommand({
+          new ecs.TagResourceCommand({
             resourceArn,
             tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
           }),
@@ -180,7 +171,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
 
     describeTaskDefinition(taskDefinition, { signal } = {}) {
       return call(`ecs:DescribeTaskDefinition ${taskDefinition}`, async () => {
-        const res = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition }), {
+        const res = await client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition }), {
           abortSignal: signal,
         });
         return res.taskDefinition;

@@ -15,10 +15,14 @@ import { failFastWhenUnreachable, type ServiceName } from './reachability';
 /**
  * An SDK client built on its first `send`, from a module loaded then: a function whose
  * invocation may not call that API does not load the client's runtime (credential chain, HTTP
- * handler, endpoint rules) at cold start. The command classes the adapters import stay static
- * (small); `load` imports a one-class module under ./clients/, which the packaged bundle keeps in
- * its own chunk (serverless.yml custom.esbuild: ESM, splitting). Adapters are unchanged: they
- * get an object with the client's `send`. A failed load is not cached: the next send retries.
+ * handler, endpoint rules) at cold start. `load` imports a module under ./clients/ (the client
+ * class and the commands the functions send), which the packaged bundle keeps in its own chunk
+ * (serverless.yml custom.esbuild: ESM, splitting). The adapters take their command classes from
+ * ./commands/ (`new ecs.DescribeServicesCommand(input)`): in the bundle those are
+ * `DeferredCommand`s, built into the SDK's command by `send` once the module is loaded, so
+ * neither the commands (their schemas) nor the SDK core they extend are read at init either.
+ * Adapters get an object with the client's `send`. A failed load is not cached: the next send
+ * retries.
  *
  * The factories below are what the functions use: `new ECSClient(clientConfig())` becomes
  * `ecsClient(clientConfig())`. Only the packaged bundle (serverless.yml custom.esbuild defines
@@ -37,9 +41,9 @@ export function lazyClient<C extends { send: (...args: never[]) => Promise<unkno
       loading = undefined;
       throw error;
     }));
-  const send = async (...args: unknown[]) => {
+  const send = async (command: unknown, ...rest: unknown[]) => {
     const real = (await client()) as unknown as { send: (...a: unknown[]) => Promise<unknown> };
-    return real.send(...args);
+    return real.send(command instanceof DeferredCommand ? await command.build() : command, ...rest);
   };
   const destroy = () =>
     void loading?.then(
@@ -52,6 +56,57 @@ export function lazyClient<C extends { send: (...args: never[]) => Promise<unkno
       if (name === 'destroy') return destroy;
       // Anything else of the client (config, middlewareStack) needs it built: not available lazily.
       return undefined;
+    },
+  });
+}
+
+/**
+ * A command made before its client's module is loaded (`new ecs.DescribeServicesCommand(input)`
+ * in the bundle, ./commands/): the class name and input. The lazy client's `send` builds the
+ * real command from the client module, which it has loaded by then, so the command classes and
+ * the SDK core they extend are not read at init either.
+ */
+export class DeferredCommand {
+  constructor(
+    readonly commandName: string,
+    readonly input: unknown,
+    private readonly load: () => Promise<object>,
+  ) {}
+
+  async build(): Promise<unknown> {
+    const Command = (await this.load())[this.commandName as never] as
+      (new (input: unknown) => unknown) | undefined;
+    if (!Command) throw new Error(`${this.commandName} is not exported by its shared/aws/clients/ module`);
+    return new Command(this.input);
+  }
+}
+
+/**
+ * The command classes of a client module (./clients/*.ts, which exports the client and the
+ * commands the functions send), as stand-ins of the same names: `new m.XCommand(input)` is a
+ * `DeferredCommand` that `load` (that module's `import()`) turns into the real one on send.
+ * Typed as the module, so only what it exports can be used. Unbundled, ./commands/ gives the
+ * SDK's own classes instead (the tests match sent commands by class).
+ */
+export function deferredCommands<M extends object>(load: () => Promise<M>): M {
+  const made = new Map<string, new (input: unknown) => DeferredCommand>();
+  return new Proxy({} as M, {
+    get(_target, key) {
+      // Only command classes: anything else (`then`, a client class) is not deferred.
+      if (typeof key !== 'string' || !key.endsWith('Command')) return undefined;
+      const name = key;
+      let Command = made.get(name);
+      if (!Command) {
+        Command = class extends DeferredCommand {
+          constructor(input: unknown) {
+            super(name, input, load);
+          }
+        };
+        // Named as the SDK's class, so a stack or a log of it reads the same.
+        Object.defineProperty(Command, 'name', { value: name });
+        made.set(name, Command);
+      }
+      return Command;
     },
   });
 }

@@ -3,7 +3,8 @@
  * invocations (a once-a-minute probe must not pay a GetSecretValue per run). A token the endpoint
  * rejects is forgotten, so a rotated secret is picked up on the next run.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManager } from '../aws/commands/secrets-manager';
 import { PermanentError, toOpsError } from '../errors';
 import { registerSecret } from '../redact';
 import type { HealthTarget } from './target';
@@ -65,7 +66,7 @@ export function secretsManagerTokenSource(
 
   const fetchSecret = async (secretArn: string): Promise<string> => {
     try {
-      const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      const out = await client.send(new secretsManager.GetSecretValueCommand({ SecretId: secretArn }));
       if (typeof out.SecretString !== 'string')
         throw new PermanentError(
           `${secretLabel(secretArn)} has no SecretString (binary secrets are not supported)`,

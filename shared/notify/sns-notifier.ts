@@ -1,4 +1,5 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { sns } from '../aws/commands/sns';
 import { toOpsError } from '../errors';
 import { formatChatbot, formatEmail, formatSubject, MAX_BODY_BYTES } from './format';
 import type { Notification, Notifier, NotifyResult } from './notification';
@@ -18,7 +19,7 @@ export function snsNotifier(client: SNSClient, topicArn: string, stage?: string)
       }
       try {
         const out = await client.send(
-          new PublishCommand({
+          new sns.PublishCommand({
             TopicArn: topicArn,
             Subject: subject,
             MessageStructure: 'json',

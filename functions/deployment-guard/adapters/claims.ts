@@ -1,8 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  PutItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDb } from '../../../shared/aws/commands/dynamodb';
 import { toOpsError } from '../../../shared/errors';
 import type { ClaimPort } from '../ports';
 
@@ -17,7 +14,7 @@ export function dynamoClaims(client: DynamoDBClient, table: string, now: () => D
       const at = Math.floor(now().getTime() / 1000);
       try {
         await client.send(
-          new PutItemCommand({
+          new dynamoDb.PutItemCommand({
             TableName: table,
             Item: { pk: { S: key }, expiresAt: { N: String(at + ttlSeconds) } },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
@@ -26,7 +23,6 @@ export function dynamoClaims(client: DynamoDBClient, table: string, now: () => D
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
         if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
         throw toOpsError(`dynamodb:PutItem ${table} (claim ${key})`, error);
       }

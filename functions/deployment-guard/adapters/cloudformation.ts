@@ -1,8 +1,5 @@
-import {
-  CancelUpdateStackCommand,
-  DescribeStacksCommand,
-  type CloudFormationClient,
-} from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { cloudFormation } from '../../../shared/aws/commands/cloudformation';
 import { toOpsError } from '../../../shared/errors';
 import type { StackPort } from '../ports';
 
@@ -11,7 +8,7 @@ export function stackAdapter(client: CloudFormationClient): StackPort {
   return {
     async describe(stackName) {
       try {
-        const res = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+        const res = await client.send(new cloudFormation.DescribeStacksCommand({ StackName: stackName }));
         const stack = res.Stacks?.[0];
         if (!stack?.StackName || !stack.StackStatus) return undefined;
         return {
@@ -34,7 +31,7 @@ export function stackAdapter(client: CloudFormationClient): StackPort {
     },
     async cancelUpdate(stackName) {
       try {
-        await client.send(new CancelUpdateStackCommand({ StackName: stackName }));
+        await client.send(new cloudFormation.CancelUpdateStackCommand({ StackName: stackName }));
       } catch (error) {
         throw toOpsError(`cloudformation:CancelUpdateStack ${stackName}`, error);
       }

@@ -1,4 +1,5 @@
-import { DescribeAlarmHistoryCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { cloudWatch } from '../../../shared/aws/commands/cloudwatch';
 import { toOpsError } from '../../../shared/errors';
 import type { AlarmState } from '../schema';
 import type { AlarmHistoryPort, StateTransition } from '../ports';
@@ -38,7 +39,7 @@ export function cloudWatchAlarmHistory(client: CloudWatchClient): AlarmHistoryPo
   const history = async (alarmName: string, before: Date, signal: AbortSignal) => {
     try {
       const out = await client.send(
-        new DescribeAlarmHistoryCommand({
+        new cloudWatch.DescribeAlarmHistoryCommand({
           AlarmName: alarmName,
           HistoryItemType: 'StateUpdate',
           EndDate: before,

@@ -1,7 +1,5 @@
-import {
-  DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { elbv2 } from '../../../shared/aws/commands/elbv2';
 import { toOpsError } from '../../../shared/errors';
 import type { TargetHealthEntry, TargetHealthPort } from '../ports';
 
@@ -10,9 +8,12 @@ export function elbTargetHealth(client: ElasticLoadBalancingV2Client): TargetHea
   return {
     async describeTargetHealth(targetGroupArn, signal) {
       try {
-        const out = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }), {
-          abortSignal: signal,
-        });
+        const out = await client.send(
+          new elbv2.DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
+          {
+            abortSignal: signal,
+          },
+        );
         return (out.TargetHealthDescriptions ?? []).map((d): TargetHealthEntry => {
           const entry: TargetHealthEntry = {
             id: d.Target?.Id ?? '?',

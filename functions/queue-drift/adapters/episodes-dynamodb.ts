@@ -1,11 +1,6 @@
-import {
-  DeleteItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { dynamoDb } from '../../../shared/aws/commands/dynamodb';
 import { toOpsError } from '../../../shared/errors';
 import type { Episode, EpisodeStore, FindingKind } from '../ports';
 
@@ -41,7 +36,7 @@ export function dynamoEpisodeStore(client: DynamoDBClient, table: string): Episo
       try {
         do {
           const out = await client.send(
-            new QueryCommand({
+            new dynamoDb.QueryCommand({
               TableName: table,
               KeyConditionExpression: '#scope = :scope',
               ExpressionAttributeNames: { '#scope': 'scope' },
@@ -70,7 +65,7 @@ export function dynamoEpisodeStore(client: DynamoDBClient, table: string): Episo
     async open(episode) {
       try {
         await client.send(
-          new PutItemCommand({
+          new dynamoDb.PutItemCommand({
             TableName: table,
             Item: marshall({
               scope: EPISODE_SCOPE,
@@ -92,7 +87,7 @@ export function dynamoEpisodeStore(client: DynamoDBClient, table: string): Episo
     async resolve(episodeKey) {
       try {
         await client.send(
-          new DeleteItemCommand({
+          new dynamoDb.DeleteItemCommand({
             TableName: table,
             Key: key(episodeKey),
             ConditionExpression: 'attribute_exists(episode)',

@@ -1,10 +1,5 @@
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ListQueuesCommand,
-  SetQueueAttributesCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sqs } from '../../../shared/aws/commands/sqs';
 import { PermanentError, toOpsError } from '../../../shared/errors';
 import type { QueueAttributes, QueuePort } from '../ports';
 
@@ -28,7 +23,7 @@ export function sqsAdapter(client: SQSClient): QueuePort {
   return {
     async queueUrl(name) {
       try {
-        const out = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+        const out = await client.send(new sqs.GetQueueUrlCommand({ QueueName: name }));
         return out.QueueUrl;
       } catch (error) {
         if (isMissingQueue(error)) return undefined;
@@ -40,7 +35,7 @@ export function sqsAdapter(client: SQSClient): QueuePort {
       let attributes: Record<string, string> | undefined;
       try {
         const out = await client.send(
-          new GetQueueAttributesCommand({
+          new sqs.GetQueueAttributesCommand({
             QueueUrl: queueUrl,
             AttributeNames: [
               'VisibilityTimeout',
@@ -75,7 +70,7 @@ export function sqsAdapter(client: SQSClient): QueuePort {
       try {
         do {
           const out = await client.send(
-            new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 1000, NextToken: nextToken }),
+            new sqs.ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 1000, NextToken: nextToken }),
           );
           urls.push(...(out.QueueUrls ?? []));
           nextToken = out.NextToken;
@@ -89,7 +84,7 @@ export function sqsAdapter(client: SQSClient): QueuePort {
     async setVisibilityTimeout(queueUrl, seconds) {
       try {
         await client.send(
-          new SetQueueAttributesCommand({
+          new sqs.SetQueueAttributesCommand({
             QueueUrl: queueUrl,
             Attributes: { VisibilityTimeout: String(seconds) },
           }),

@@ -1,13 +1,6 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { dynamoDb } from '../../../shared/aws/commands/dynamodb';
 import { toOpsError } from '../../../shared/errors';
 import type { Incident, IncidentStore } from '../ports';
 
@@ -31,12 +24,8 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
       await send();
       return true;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error)?.name === 'ConditionalCheckFailedException'
-      ) {
-        return false;
-      }
+      // By name (the SDK's exception class would load the client at init): what it sets on it.
+      if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
       throw toOpsError(`dynamodb:${action} ${tableName}`, error);
     }
   }
@@ -45,7 +34,7 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
     async get(k) {
       try {
         const out = await client.send(
-          new GetItemCommand({ TableName: tableName, Key: key(k), ConsistentRead: true }),
+          new dynamoDb.GetItemCommand({ TableName: tableName, Key: key(k), ConsistentRead: true }),
         );
         return out.Item ? fromItem(out.Item) : undefined;
       } catch (error) {
@@ -58,13 +47,15 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : versionIs(expectedVersion);
       return conditional('PutItem', () =>
-        client.send(new PutItemCommand({ TableName: tableName, Item: toItem(incident), ...condition })),
+        client.send(
+          new dynamoDb.PutItemCommand({ TableName: tableName, Item: toItem(incident), ...condition }),
+        ),
       );
     },
     remove(incident) {
       return conditional('DeleteItem', () =>
         client.send(
-          new DeleteItemCommand({
+          new dynamoDb.DeleteItemCommand({
             TableName: tableName,
             Key: key(incident.key),
             ...versionIs(incident.version),
@@ -78,7 +69,11 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
       try {
         do {
           const out = await client.send(
-            new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+            new dynamoDb.ScanCommand({
+              TableName: tableName,
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
           );
           for (const item of out.Items ?? []) {
             const incident = fromItem(item);

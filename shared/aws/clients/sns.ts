@@ -1,2 +1,3 @@
-// Imported dynamically by lazyClient (../lazy.ts): this chunk holds the client class only.
-export { SNSClient } from '@aws-sdk/client-sns';
+// Imported dynamically by the lazy client (../lazy.ts) on its first send: this chunk holds the
+// client class and the commands the functions send (../commands/sns.ts defers them).
+export { SNSClient, PublishCommand } from '@aws-sdk/client-sns';

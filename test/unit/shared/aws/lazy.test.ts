@@ -1,9 +1,10 @@
-import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { ListClustersCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
-import { ecsClient, lazyClient } from '../../../../shared/aws/lazy';
+import { ecs as ecsCommands } from '../../../../shared/aws/commands/ecs';
+import { DeferredCommand, deferredCommands, ecsClient, lazyClient } from '../../../../shared/aws/lazy';
 import { rdsEndpointResolver } from '../../../../functions/db-iam-user/adapters';
 
 const ecs = mockClient(ECSClient);
@@ -74,4 +75,45 @@ it('the dbIamUser endpoint resolver works on lazily built Secrets Manager and RD
   expect(rds).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 1);
   sm.restore();
   rds.restore();
+});
+
+describe('deferred commands (the bundle path of shared/aws/commands/)', () => {
+  const clientModule = async () => ({ ECSClient, ListClustersCommand });
+
+  it('sends the SDK command built from the client module, with the input and options given', async () => {
+    ecs.on(ListClustersCommand, { maxResults: 5 }).resolves({ clusterArns: ['arn:c'] });
+    const deferred = deferredCommands(clientModule);
+    const command = new deferred.ListClustersCommand({ maxResults: 5 });
+    expect(command).toBeInstanceOf(DeferredCommand);
+    expect(command).not.toBeInstanceOf(ListClustersCommand);
+    expect(deferred.ListClustersCommand.name).toBe('ListClustersCommand');
+    const abort = new AbortController();
+    const client = lazyClient(async () => new ECSClient({ region: 'us-east-1' }));
+    await expect(client.send(command, { abortSignal: abort.signal })).resolves.toMatchObject({
+      clusterArns: ['arn:c'],
+    });
+    expect(ecs).toHaveReceivedCommandWith(ListClustersCommand, { maxResults: 5 });
+    expect(ecs.commandCalls(ListClustersCommand)[0]!.args[0]).toBeInstanceOf(ListClustersCommand);
+  });
+
+  it('fails the send, naming the command, when the client module does not export it', async () => {
+    const deferred = deferredCommands(
+      async () => ({ ECSClient }) as unknown as { ListClustersCommand: typeof ListClustersCommand },
+    );
+    const client = lazyClient(async () => new ECSClient({ region: 'us-east-1' }));
+    await expect(client.send(new deferred.ListClustersCommand({}))).rejects.toThrow(
+      'ListClustersCommand is not exported by its shared/aws/clients/ module',
+    );
+    expect(ecs).toHaveReceivedCommandTimes(ListClustersCommand, 0);
+  });
+
+  it('defers command classes only (not a thenable)', () => {
+    const deferred = deferredCommands(clientModule) as unknown as Record<string, unknown>;
+    expect(deferred.then).toBeUndefined();
+    expect(deferred.ECSClient).toBeUndefined();
+  });
+
+  it('unbundled, shared/aws/commands/ gives the SDK classes themselves', () => {
+    expect(ecsCommands.ListTasksCommand).toBe(ListTasksCommand);
+  });
 });
