@@ -5,7 +5,7 @@
  * has somewhere to answer, CloudFormation gets exactly one answer before the Lambda deadline;
  * when the answer cannot be delivered, the invocation throws a project error (Lambda retries,
  * then the on-failure destination keeps the event), and the event is never mutated. The master
- * is RDS-shaped and the schema Django-migrated (test/helpers/rds-world), on PostgreSQL and MariaDB.
+ * is RDS-shaped and the schema Django-migrated (local/rds-world), on PostgreSQL and MariaDB.
  */
 import { RDSClient, DescribeDBInstancesCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -17,7 +17,7 @@ import { handleEvent, misconfigured } from '../../../functions/db-iam-user/custo
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import type { Engine } from '../../../shared/db/driver';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
-import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
+import { createWorld, dropWorld, type World } from '../../../local/rds-world';
 import { cfnEvent, lambdaContext, type RequestType } from '../../helpers/db-iam-user/events';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import {

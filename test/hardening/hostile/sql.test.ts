@@ -15,27 +15,27 @@ import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
-import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
+import {
+  asAdmin,
+  canLogin,
+  createWorld,
+  dropWorld,
+  PG_PASSWORD_ROLE,
+  PORT,
+  type World,
+} from '../../../local/rds-world';
 import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
 import { isProjectError } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   addRdsManagedMaster,
-  asAdmin,
   assertPasswordsEnforced,
-  canLogin,
-  createFixture,
-  dropFixture,
-  MYSQL_PORT,
-  PG_PASSWORD_ROLE,
-  PG_PORT,
   recordingNotifier,
   rotationDeps,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const ENGINES: Engine[] = ['postgres', 'mysql'];
-const PORT = { postgres: PG_PORT, mysql: MYSQL_PORT };
 const SENTINEL = 'hard_sql_sentinel';
 
 /** Payloads that would create a hard_evil_* role or drop the sentinel if they ever became SQL. */
@@ -201,7 +201,7 @@ describe.each(
 
   beforeAll(async () => {
     if (engine === 'postgres') await assertPasswordsEnforced(`${prefix}_probe`);
-    fixture = await createFixture(engine, prefix);
+    fixture = await createWorld(engine, prefix);
     await dropHostile(engine, user);
     if (engine === 'postgres') {
       await asAdmin(engine, async (db) => {
@@ -244,7 +244,7 @@ describe.each(
   afterAll(async () => {
     fake?.restore();
     // The database first: PostgreSQL keeps the roles' grants there.
-    await dropFixture(engine, prefix);
+    await dropWorld(engine, prefix);
     await dropHostile(engine, user);
     await dropHostile(engine, `${user}_clone`);
   });

@@ -28,7 +28,7 @@ import {
 } from './databases';
 import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
 import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
-import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../rds-world';
+import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../../../local/rds-world';
 
 /** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
 async function assertPasswordsEnforced(engine: Engine, user: string, wrongPassword: string): Promise<void> {
