@@ -19,6 +19,7 @@ import type { Engine } from '../../../shared/db/driver';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { createWorld, dropWorld, type World } from '../../../local/rds-world';
 import { cfnEvent, lambdaContext, type RequestType } from '../../helpers/db-iam-user/events';
+import { awsError, econnreset } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import {
   closedPort,
@@ -58,15 +59,6 @@ afterAll(async () => {
   await dropWorld('mysql', PREFIX);
   await Promise.all([response.close(), hanging.close(), resetting.close()]);
 });
-
-const awsError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name}: injected by the hardening suite`), {
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    ...extra,
-  });
-const econnreset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 const props = (overrides: Record<string, unknown> = {}) => ({
   Engine: 'postgres',

@@ -11,6 +11,7 @@
 import type { Engine } from '../../../shared/db/driver';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
+import { awsError, econnreset } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import {
   CURRENT,
@@ -30,14 +31,6 @@ import { formatEmail, formatSubject } from '../../../shared/notify/format';
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 const PREFIX: Record<Engine, string> = { postgres: 'hard_rot_pg', mysql: 'hard_rot_my' };
-
-const awsError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name}: injected by the hardening suite`), {
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    ...extra,
-  });
 
 type Command = Parameters<FakeSecretsManager['failNext']>[0];
 interface Fault {
@@ -61,11 +54,7 @@ const FAULTS: Record<StrategyName, Record<RotationStep, Fault>> = {
   'alternating-users': {
     createSecret: sm('GetRandomPassword', () => awsError('InternalFailure', 500), true),
     setSecret: dbDown,
-    testSecret: sm(
-      'GetSecretValue',
-      () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      true,
-    ),
+    testSecret: sm('GetSecretValue', econnreset, true),
     finishSecret: sm('UpdateSecretVersionStage', () => awsError('AccessDeniedException', 400), false),
   },
   'single-user': {
