@@ -400,7 +400,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     expect(await itemsCount(engine, prefix)).toBe(0);
   });
 
-  // ---- issue 16: the master is RDS's (not a superuser), the app user owns the tables ----------
+  // ---- the master is RDS's (not a superuser), the app user owns the tables -------------------
 
   it('Create, Update and the rollback Update succeed on tables the app user owns (Django migrations), and the master keeps no membership', async () => {
     const first = statements.length;
