@@ -10,8 +10,8 @@ import path from 'node:path';
 import { connect, type DbConnection } from '../../../shared/db/driver';
 import type { InvocationResult } from '../../../functions/db-iam-user/custom-resource';
 import { invoke, loadHandler, wouldCalls } from '../invoke';
-import { createWorld, dropWorld, type Server } from '../../../local/rds-world';
-import type { SandboxPostgres } from '../postgres';
+import { createWorld, dropWorld } from '../../../local/rds-world';
+import { type SandboxPostgres, worldServer } from '../postgres';
 import { HANDLER_VIA, sampleEvent } from './events';
 import type { Scenario } from './types';
 
@@ -22,12 +22,7 @@ export const dbIamUser: Scenario = {
     const pg = ctx.postgres;
     const database = `sandbox_app_${ctx.suffix}`;
     const username = `${database}_iam`;
-    const server: Server = {
-      host: pg.host,
-      port: pg.port,
-      adminUser: pg.user,
-      adminPassword: pg.password ?? '',
-    };
+    const server = worldServer(pg);
     const dropAll = () => dropWorld('postgres', database, server);
     ctx.onCleanup(`database ${database} and users ${database}_* gone`, dropAll);
     const world = await createWorld('postgres', database, server);

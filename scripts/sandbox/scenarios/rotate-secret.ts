@@ -13,9 +13,10 @@ import { notifierFromEnv } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
 import type { EcsPort } from '../../../functions/rotate-secret/ports';
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
-import { canLogin, dropWorld, migrate, type Server } from '../../../local/rds-world';
+import { canLogin, dropWorld, migrate } from '../../../local/rds-world';
 import { rotationDeps, setUpRotation } from '../../../local/rotate-secret/rotation';
 import { capture, wouldCalls } from '../invoke';
+import { worldServer } from '../postgres';
 import type { Scenario } from './types';
 
 export const rotateSecretScenario: Scenario = {
@@ -26,12 +27,7 @@ export const rotateSecretScenario: Scenario = {
     const prefix = `sandbox_rot_${ctx.suffix}`;
     const secretName = 'django-app/db';
     // The RDS-shaped world (local/rds-world) on the sandbox's server.
-    const server: Server = {
-      host: pg.host,
-      port: pg.port,
-      adminUser: pg.user,
-      adminPassword: pg.password ?? '',
-    };
+    const server = worldServer(pg);
     const dropAll = () => dropWorld('postgres', prefix, server);
     ctx.onCleanup(`database ${prefix} and its users gone`, dropAll);
     // The master secret as RDS manages it ({username, password} only, found through its tag) and
