@@ -153,15 +153,7 @@ export async function as<T>(
   database?: string,
   server: Server = localServer(engine),
 ): Promise<T> {
-  const db = await connect({
-    engine,
-    host: server.host,
-    port: server.port,
-    user,
-    password,
-    database: database ?? (engine === 'postgres' ? 'postgres' : undefined),
-    ssl: 'disable',
-  });
+  const db = await connectAs(engine, user, password, database, server);
   try {
     return await fn(db);
   } finally {
@@ -178,16 +170,7 @@ export async function canLogin(
   server: Server = localServer(engine),
 ): Promise<boolean> {
   try {
-    const db = await connect({
-      engine,
-      host: server.host,
-      port: server.port,
-      user,
-      password,
-      database: database ?? (engine === 'postgres' ? 'postgres' : undefined),
-      ssl: 'disable',
-      connectTimeoutMs: 3000,
-    });
+    const db = await connectAs(engine, user, password, database, server, 3000);
     try {
       await db.query('SELECT 1');
       return true;
@@ -197,6 +180,26 @@ export async function canLogin(
   } catch {
     return false;
   }
+}
+
+function connectAs(
+  engine: Engine,
+  user: string,
+  password: string,
+  database: string | undefined,
+  server: Server,
+  connectTimeoutMs?: number,
+): Promise<DbConnection> {
+  return connect({
+    engine,
+    host: server.host,
+    port: server.port,
+    user,
+    password,
+    database: database ?? (engine === 'postgres' ? 'postgres' : undefined),
+    ssl: 'disable',
+    connectTimeoutMs,
+  });
 }
 
 const ignoreDuplicate = (error: unknown) => {
