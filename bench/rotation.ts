@@ -1,24 +1,11 @@
 /** Duration of a full four-step rotation (alternating users) against the local PostgreSQL, RDS-shaped. */
-import { FakeSecretsManager } from '../local/rotate-secret/fake-secrets-manager';
-import {
-  createFixture,
-  dropFixture,
-  rotationDeps,
-  runFullRotation,
-  seedAppSecret,
-  testConfig,
-} from '../test/helpers/rotate-secret/rotation';
+import { rotationDeps, runFullRotation, setUpRotation, testConfig } from '../local/rotate-secret/rotation';
 import { median, round } from './stats';
-
-const PREFIX = 'rot_bench';
 
 export async function measureRotation(runs: number) {
   // The RDS-shaped world: non-superuser master behind its RDS-managed secret, Django-owned tables.
-  const fixture = await createFixture('postgres', PREFIX);
-  const fake = new FakeSecretsManager();
+  const { fake, secretId, tearDown } = await setUpRotation('postgres', 'rot_bench', 'alternating-users');
   try {
-    const secretId = `${PREFIX}/app/db`;
-    seedAppSecret(fake, fixture, secretId, 'alternating-users');
     const config = testConfig({ CLUSTER_NAME: 'django-app', SECRET_CONSUMERS: '[]' });
     const totals: number[] = [];
     const perStep = new Map<string, number[]>();
@@ -36,7 +23,6 @@ export async function measureRotation(runs: number) {
       { step: 'full rotation (4 steps)', 'median ms': round(median(totals), 1) },
     ];
   } finally {
-    fake.restore();
-    await dropFixture('postgres', PREFIX);
+    await tearDown();
   }
 }

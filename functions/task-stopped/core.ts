@@ -140,14 +140,13 @@ export async function handleTaskStopped(
   const service = ctx.service;
   const key = incidentKey(ctx.cluster, service);
   const sent: Sent[] = [];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await backoff(attempt, deps);
+  return untilSettled(`incident ${key}`, deps, async () => {
     const now = deps.now();
     const current = await deps.store.get(key);
     const closing = current && closable(current, now, settings);
     if (current && closing) {
       sent.push(...(await close(current, closing, now, deps, settings)));
-      continue;
+      return AGAIN;
     }
     if (stop.routine) {
       const outcome = await routine(ctx, stop, deps, settings);
@@ -168,7 +167,7 @@ export async function handleTaskStopped(
       : open(key, ctx, service, stop.category, now);
     const escalate = current !== undefined && !current.escalated && next.count >= settings.escalateAfter;
     next.escalated = current?.escalated === true || escalate;
-    if (!(await deps.store.save(next, current?.version))) continue;
+    if (!(await deps.store.save(next, current?.version))) return AGAIN;
 
     if (!current || escalate) {
       const message = current
@@ -196,8 +195,7 @@ export async function handleTaskStopped(
       incidentCount: next.count,
       sent,
     });
-  }
-  throw new RetryableError(`incident ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
+  });
 }
 
 /**
@@ -220,15 +218,14 @@ export async function handleTaskRunning(
   }
   const key = incidentKey(ctx.cluster, service);
   const sent: Sent[] = [];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await backoff(attempt, deps);
+  return untilSettled(`incident ${key}`, deps, async () => {
     const now = deps.now();
     const current = await deps.store.get(key);
     if (!current) return { service, action: 'no-incident', reason: 'no open incident', sent };
     const closing = closable(current, now, settings);
     if (closing) {
       sent.push(...(await close(current, closing, now, deps, settings)));
-      continue;
+      return AGAIN;
     }
     const startedAt = timeOf(event.detail.startedAt) ?? timeOf(event.time) ?? now;
     if (startedAt <= current.lastFailureAt) {
@@ -248,15 +245,14 @@ export async function handleTaskRunning(
       };
     }
     const next: Incident = { ...current, runningAt: startedAt, version: current.version + 1 };
-    if (!(await deps.store.save(next, current.version))) continue;
+    if (!(await deps.store.save(next, current.version))) return AGAIN;
     return {
       service,
       action: 'recorded-running',
       reason: `task ${ctx.taskId} RUNNING since ${new Date(startedAt).toISOString()}: recovered once it stays up ${duration(settings.quietMs)} with no failed stop`,
       sent,
     };
-  }
-  throw new RetryableError(`incident ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
+  });
 }
 
 /**
@@ -288,8 +284,7 @@ export async function handleDeploymentEvent(
     at: completedAt,
     deploymentId: event.detail.deploymentId ?? undefined,
   };
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await backoff(attempt, deps);
+  return untilSettled(`incident ${key}`, deps, async () => {
     const current = await deps.store.get(key);
     if (!current) return { service, action: 'no-incident', reason: 'no open incident', sent: [] };
     if (completedAt < current.lastFailureAt) {
@@ -304,8 +299,8 @@ export async function handleDeploymentEvent(
     const sent = await close(current, evidence, deps.now(), deps, settings);
     if (sent.length > 0)
       return { service, action: 'recovered', reason: 'deployment completed: incident closed', sent };
-  }
-  throw new RetryableError(`incident ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
+    return AGAIN;
+  });
 }
 
 /**
@@ -369,6 +364,26 @@ function closable(i: Incident, now: number, settings: TaskStoppedSettings): Reco
   return undefined;
 }
 
+/** What an attempt of `untilSettled` returns when it lost a race and must re-read. */
+const AGAIN = Symbol('again');
+
+/**
+ * Runs `attempt` (read the item, decide, conditionally write) until it returns an outcome rather
+ * than AGAIN, backing off between attempts; after MAX_ATTEMPTS lost races the event is retried.
+ */
+async function untilSettled<T>(
+  item: string,
+  deps: TaskStoppedDeps,
+  attempt: () => Promise<T | typeof AGAIN>,
+): Promise<T> {
+  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    if (i > 0) await backoff(i, deps);
+    const outcome = await attempt();
+    if (outcome !== AGAIN) return outcome;
+  }
+  throw new RetryableError(`${item} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`);
+}
+
 async function backoff(attempt: number, deps: TaskStoppedDeps): Promise<void> {
   const cap = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
   const ms = Math.floor((deps.random ?? Math.random)() * cap);
@@ -387,8 +402,7 @@ async function capacityStop(
 ): Promise<Pick<StopOutcome, 'action' | 'reason' | 'sent' | 'incidentCount'>> {
   const service = ctx.service!;
   const key = `${incidentKey(ctx.cluster, service)}#capacity`;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await backoff(attempt, deps);
+  return untilSettled(`capacity episode ${key}`, deps, async () => {
     const now = deps.now();
     const current = await deps.store.get(key);
     const ongoing =
@@ -403,7 +417,7 @@ async function capacityStop(
     }
     if (ongoing) {
       const next = extend(ongoing, ctx, stop.category, now);
-      if (!(await deps.store.save(next, ongoing.version))) continue;
+      if (!(await deps.store.save(next, ongoing.version))) return AGAIN;
       deps.metrics.notification(service, false);
       return {
         action: 'grouped-capacity',
@@ -417,7 +431,7 @@ async function capacityStop(
       kind: 'capacity',
       version: (current?.version ?? 0) + 1,
     };
-    if (!(await deps.store.save(next, current?.version))) continue;
+    if (!(await deps.store.save(next, current?.version))) return AGAIN;
     const undo = () =>
       current
         ? deps.store.save({ ...current, version: next.version + 1 }, next.version)
@@ -429,10 +443,7 @@ async function capacityStop(
       incidentCount: 1,
       sent,
     };
-  }
-  throw new RetryableError(
-    `capacity episode ${key} changed concurrently ${MAX_ATTEMPTS} times; retrying the event`,
-  );
+  });
 }
 
 /** Routine stops never touch the incident: they are not failures. */

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import type { Server } from '../../local/rds-world';
 
 export interface SandboxPostgres {
   host: string;
@@ -17,6 +18,11 @@ export interface SandboxPostgres {
   database: string;
   kind: 'local server' | 'embedded';
   stop(): Promise<void>;
+}
+
+/** The server the RDS-shaped world (local/rds-world) is built on. */
+export function worldServer(pg: SandboxPostgres): Server {
+  return { host: pg.host, port: pg.port, adminUser: pg.user, adminPassword: pg.password ?? '' };
 }
 
 const LOCAL_PORT = 5432;

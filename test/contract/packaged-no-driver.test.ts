@@ -1,5 +1,5 @@
 /**
- * The database functions load no database driver at cold start (issue 19): pg and mysql2 come in
+ * The database functions load no database driver at cold start: pg and mysql2 come in
  * on the first connection only, so a PostgreSQL deployment never compiles mysql2 and vice versa.
  * Each packaged handler is imported in a fresh Node process by the bench's probe, which records
  * every file loaded during init; the source map beside each file says which packages it holds.

@@ -1,6 +1,6 @@
 /**
  * dbIamUser, the Custom::DbIamUser resource, on the real PostgreSQL shaped as RDS hands it out
- * (test/helpers/rds-world): the master is not a superuser (member of a stand-in rds_superuser),
+ * (local/rds-world): the master is not a superuser (member of a stand-in rds_superuser),
  * and the app's tables were made by Django's migrations run as the app user, so the app user
  * owns them. Create makes an IAM login user (member of `rds_iam`) that may read the app's tables
  * and answers CloudFormation on a local ResponseURL; the user is checked on the server; Delete
@@ -10,8 +10,8 @@ import path from 'node:path';
 import { connect, type DbConnection } from '../../../shared/db/driver';
 import type { InvocationResult } from '../../../functions/db-iam-user/custom-resource';
 import { invoke, loadHandler, wouldCalls } from '../invoke';
-import { createWorld, dropWorld, type Server } from '../../../test/helpers/rds-world';
-import type { SandboxPostgres } from '../postgres';
+import { createWorld, dropWorld } from '../../../local/rds-world';
+import { type SandboxPostgres, worldServer } from '../postgres';
 import { HANDLER_VIA, sampleEvent } from './events';
 import type { Scenario } from './types';
 
@@ -22,12 +22,7 @@ export const dbIamUser: Scenario = {
     const pg = ctx.postgres;
     const database = `sandbox_app_${ctx.suffix}`;
     const username = `${database}_iam`;
-    const server: Server = {
-      host: pg.host,
-      port: pg.port,
-      adminUser: pg.user,
-      adminPassword: pg.password ?? '',
-    };
+    const server = worldServer(pg);
     const dropAll = () => dropWorld('postgres', database, server);
     ctx.onCleanup(`database ${database} and users ${database}_* gone`, dropAll);
     const world = await createWorld('postgres', database, server);

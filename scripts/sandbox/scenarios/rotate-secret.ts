@@ -11,20 +11,12 @@ import { loadConfig } from '../../../shared/config';
 import { connect } from '../../../shared/db/driver';
 import { notifierFromEnv } from '../../../shared/notify';
 import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
-import type { EcsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
+import type { EcsPort } from '../../../functions/rotate-secret/ports';
 import { ROTATION_STEPS, RotateSecretConfig } from '../../../functions/rotate-secret/schema';
-import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
-import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
-import {
-  createWorld,
-  dropWorld,
-  migrate,
-  rdsManagedSecret,
-  type Server,
-} from '../../../test/helpers/rds-world';
-import { addRdsManagedMaster, fakeRds } from '../../../test/helpers/rotate-secret/rotation';
+import { canLogin, dropWorld, migrate } from '../../../local/rds-world';
+import { rotationDeps, setUpRotation } from '../../../local/rotate-secret/rotation';
 import { capture, wouldCalls } from '../invoke';
-import type { SandboxPostgres } from '../postgres';
+import { worldServer } from '../postgres';
 import type { Scenario } from './types';
 
 export const rotateSecretScenario: Scenario = {
@@ -34,37 +26,21 @@ export const rotateSecretScenario: Scenario = {
     const pg = ctx.postgres;
     const prefix = `sandbox_rot_${ctx.suffix}`;
     const secretName = 'django-app/db';
-    const fake = new FakeSecretsManager();
-    // The RDS-shaped world (test/helpers/rds-world) on the sandbox's server.
-    const server: Server = {
-      host: pg.host,
-      port: pg.port,
-      adminUser: pg.user,
-      adminPassword: pg.password ?? '',
-    };
+    // The RDS-shaped world (local/rds-world) on the sandbox's server.
+    const server = worldServer(pg);
     const dropAll = () => dropWorld('postgres', prefix, server);
     ctx.onCleanup(`database ${prefix} and its users gone`, dropAll);
-    const world = await createWorld('postgres', prefix, server);
+    // The master secret as RDS manages it ({username, password} only, found through its tag) and
+    // the app secret naming it, in the in-memory Secrets Manager.
+    const { world, fake } = await setUpRotation('postgres', prefix, 'alternating-users', {
+      secretId: secretName,
+      server,
+    });
     const { app, master } = world;
     ctx.progress(
       `created database ${prefix} as RDS hands it out: master ${master} (not a superuser), app user ${app} owning the tables Django's migrations made`,
     );
     try {
-      // The master secret as RDS manages it: {username, password} only, found through its tag.
-      const masterArn = addRdsManagedMaster(fake, world);
-      fake.createSecret(
-        secretName,
-        JSON.stringify({
-          engine: 'postgres',
-          host: pg.host,
-          port: pg.port,
-          username: app,
-          password: world.appPassword,
-          dbname: prefix,
-          masterarn: masterArn,
-          rotationStrategy: 'alternating-users',
-        }),
-      );
       const recordedEcs: string[] = [];
       const ecs: EcsPort = {
         async forceNewDeployment(cluster, service) {
@@ -80,14 +56,8 @@ export const rotateSecretScenario: Scenario = {
         DB_SSL_MODE: 'disable',
         SECRET_CONSUMERS: JSON.stringify([{ secret: 'django-app/db', services: ['web', 'worker'] }]),
       });
-      const deps: RotationDeps = {
-        secrets: secretsManagerAdapter(fake.client),
-        db: { connect },
-        ecs,
-        // RDS stand-in: DescribeDBInstances answers the sandbox server for the master secret's tag.
-        rds: fakeRds([rdsManagedSecret(world, 'instance')]),
-        notifier: notifierFromEnv(),
-      };
+      // RDS stand-in: DescribeDBInstances answers the sandbox server for the master secret's tag.
+      const deps = rotationDeps(fake, { db: { connect }, ecs, notifier: notifierFromEnv() });
 
       const token = fake.startRotation(secretName);
       const results: RotationResult[] = [];
@@ -100,8 +70,8 @@ export const rotateSecretScenario: Scenario = {
       });
       fake.completeRotation(secretName);
       const current = fake.json(secretName) as { username: string; password: string };
-      const loginWorks = await canLogin(pg, prefix, current.username, current.password);
-      const oldStillWorks = await canLogin(pg, prefix, app, world.appPassword);
+      const loginWorks = await canLogin('postgres', current.username, current.password, prefix, server);
+      const oldStillWorks = await canLogin('postgres', app, world.appPassword, prefix, server);
       // A deployment after the rotation: Django's next migration run as the clone.
       const migrated = await migrate(
         { ...world, app: current.username, appPassword: current.password },
@@ -113,7 +83,7 @@ export const rotateSecretScenario: Scenario = {
 
       return {
         headline: `rotated ${secretName}: the app now logs in as ${current.username}`,
-        via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (test/helpers/rotate-secret), ECS = recorder',
+        via: 'core.ts rotateSecret() in-process, the four steps as Secrets Manager calls them; Secrets Manager = in-memory fake (local/rotate-secret), ECS = recorder',
         input: [
           `secret ${secretName}: {engine: postgres, username: ${app}, dbname: ${prefix}, masterarn: the RDS-managed rds!db-… secret, rotationStrategy: alternating-users}`,
           `SECRET_CONSUMERS=[{secret: django-app/db, services: [web, worker]}], CLUSTER_NAME=django-app`,
@@ -155,31 +125,3 @@ export const rotateSecretScenario: Scenario = {
     }
   },
 };
-
-async function canLogin(
-  pg: SandboxPostgres,
-  database: string,
-  user: string,
-  password: string,
-): Promise<boolean> {
-  try {
-    const db = await connect({
-      engine: 'postgres',
-      host: pg.host,
-      port: pg.port,
-      user,
-      password,
-      database,
-      ssl: 'disable',
-      connectTimeoutMs: 3_000,
-    });
-    try {
-      await db.query('SELECT 1');
-      return true;
-    } finally {
-      await db.close();
-    }
-  } catch {
-    return false;
-  }
-}

@@ -14,7 +14,7 @@ import { formatEmail, formatSubject } from '../../../shared/notify/format';
 import { FAULTS } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager, PENDING } from '../../../local/rotate-secret/fake-secrets-manager';
-import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 const COMMANDS = [

@@ -23,7 +23,7 @@ import {
   type Rig,
 } from '../../helpers/hardening/rigs';
 import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
-import { rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
 

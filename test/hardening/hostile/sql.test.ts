@@ -15,27 +15,27 @@ import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
-import { createWorld, dropWorld, type World } from '../../helpers/rds-world';
+import {
+  asAdmin,
+  canLogin,
+  createWorld,
+  dropWorld,
+  PG_PASSWORD_ROLE,
+  PORT,
+  type World,
+} from '../../../local/rds-world';
 import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
 import { isProjectError } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   addRdsManagedMaster,
-  asAdmin,
   assertPasswordsEnforced,
-  canLogin,
-  createFixture,
-  dropFixture,
-  MYSQL_PORT,
-  PG_PASSWORD_ROLE,
-  PG_PORT,
   recordingNotifier,
   rotationDeps,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const ENGINES: Engine[] = ['postgres', 'mysql'];
-const PORT = { postgres: PG_PORT, mysql: MYSQL_PORT };
 const SENTINEL = 'hard_sql_sentinel';
 
 /** Payloads that would create a hard_evil_* role or drop the sentinel if they ever became SQL. */
@@ -100,6 +100,34 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
     await dropWorld(engine, database);
   });
 
+  const props = {
+    Engine: engine,
+    Host: '127.0.0.1',
+    Port: String(PORT[engine]),
+    Database: database,
+    Username: 'hard_sql_iam_user',
+    MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hard-master-AbCdEf',
+    Ssl: 'disable',
+    OnDelete: 'drop',
+  };
+
+  /** Runs the custom resource on `event`; its result and the answer CloudFormation received. */
+  async function answer(event: ReturnType<typeof cfnEvent>) {
+    let answered: Record<string, string> | undefined;
+    const result = await handleEvent(event, lambdaContext(20_000), deps, {
+      dryRun: false,
+      marginMs: 5_000,
+      send: {
+        put: async (_url, body) => {
+          answered = JSON.parse(body) as Record<string, string>;
+          return 200;
+        },
+        sleep: async () => undefined,
+      },
+    });
+    return { result, answered };
+  }
+
   const fields = ['Username', 'Database', 'Schema'] as const;
   const cases = [
     ...fields.flatMap((field) => PAYLOADS.map((p) => [field, p] as const)),
@@ -107,33 +135,8 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
   ];
 
   it.each(cases)('%s = %j is refused before any SQL', async (field, payload) => {
-    let answered: Record<string, string> | undefined;
-    const props = {
-      Engine: engine,
-      Host: '127.0.0.1',
-      Port: String(PORT[engine]),
-      Database: database,
-      Username: 'hard_sql_iam_user',
-      MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hard-master-AbCdEf',
-      Ssl: 'disable',
-      OnDelete: 'drop',
-      [field]: payload,
-    };
-    const result = await handleEvent(
-      cfnEvent('Create', 'http://127.0.0.1:1/cfn', props),
-      lambdaContext(20_000),
-      deps,
-      {
-        dryRun: false,
-        marginMs: 5_000,
-        send: {
-          put: async (_url, body) => {
-            answered = JSON.parse(body) as Record<string, string>;
-            return 200;
-          },
-          sleep: async () => undefined,
-        },
-      },
+    const { result, answered } = await answer(
+      cfnEvent('Create', 'http://127.0.0.1:1/cfn', { ...props, [field]: payload }),
     );
     expect(result.changes).toEqual([]);
     expect(answered).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining(field) });
@@ -142,35 +145,11 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
   it.each(PAYLOADS.flatMap((p) => [['user', p] as const, ['database', p] as const]))(
     'Delete with a PhysicalResourceId whose %s is %j drops nothing',
     async (part, payload) => {
-      let answered: Record<string, string> | undefined;
       const user = part === 'user' ? payload : 'hard_sql_iam_user';
       const db = part === 'database' ? payload : database;
       const id = `dbiamuser:v1:${engine}:127.0.0.1:${PORT[engine]}:${db}:${user}`;
-      const props = {
-        Engine: engine,
-        Host: '127.0.0.1',
-        Port: String(PORT[engine]),
-        Database: database,
-        Username: 'hard_sql_iam_user',
-        MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hard-master-AbCdEf',
-        Ssl: 'disable',
-        OnDelete: 'drop',
-      };
-      const result = await handleEvent(
+      const { result, answered } = await answer(
         cfnEvent('Delete', 'http://127.0.0.1:1/cfn', props, { physicalResourceId: id }),
-        lambdaContext(20_000),
-        deps,
-        {
-          dryRun: false,
-          marginMs: 5_000,
-          send: {
-            put: async (_url, body) => {
-              answered = JSON.parse(body) as Record<string, string>;
-              return 200;
-            },
-            sleep: async () => undefined,
-          },
-        },
       );
       expect(result.changes).toEqual([]);
       expect(answered).toMatchObject({
@@ -201,7 +180,7 @@ describe.each(
 
   beforeAll(async () => {
     if (engine === 'postgres') await assertPasswordsEnforced(`${prefix}_probe`);
-    fixture = await createFixture(engine, prefix);
+    fixture = await createWorld(engine, prefix);
     await dropHostile(engine, user);
     if (engine === 'postgres') {
       await asAdmin(engine, async (db) => {
@@ -244,7 +223,7 @@ describe.each(
   afterAll(async () => {
     fake?.restore();
     // The database first: PostgreSQL keeps the roles' grants there.
-    await dropFixture(engine, prefix);
+    await dropWorld(engine, prefix);
     await dropHostile(engine, user);
     await dropHostile(engine, `${user}_clone`);
   });

@@ -9,7 +9,7 @@ import { parseRotationEvent, ROTATION_STEPS } from '../../../functions/rotate-se
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 import { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
-import { recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
 
 const fake = new FakeSecretsManager();

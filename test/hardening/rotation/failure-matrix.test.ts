@@ -11,38 +11,26 @@
 import type { Engine } from '../../../shared/db/driver';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
+import { awsError, econnreset } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import {
   CURRENT,
-  FakeSecretsManager,
+  type FakeSecretsManager,
   PENDING,
   throttlingError,
 } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   assertPasswordsEnforced,
-  canLogin,
-  createFixture,
-  dropFixture,
-  fakeEcs,
-  recordingNotifier,
   rotationDeps,
-  seedAppSecret,
-  switchableDb,
+  type RotationSetUp,
+  setUpRotation,
+  type switchableDb,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
-import type { World } from '../../helpers/rds-world';
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 const PREFIX: Record<Engine, string> = { postgres: 'hard_rot_pg', mysql: 'hard_rot_my' };
-
-const awsError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name}: injected by the hardening suite`), {
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    ...extra,
-  });
 
 type Command = Parameters<FakeSecretsManager['failNext']>[0];
 interface Fault {
@@ -66,11 +54,7 @@ const FAULTS: Record<StrategyName, Record<RotationStep, Fault>> = {
   'alternating-users': {
     createSecret: sm('GetRandomPassword', () => awsError('InternalFailure', 500), true),
     setSecret: dbDown,
-    testSecret: sm(
-      'GetSecretValue',
-      () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      true,
-    ),
+    testSecret: sm('GetSecretValue', econnreset, true),
     finishSecret: sm('UpdateSecretVersionStage', () => awsError('AccessDeniedException', 400), false),
   },
   'single-user': {
@@ -90,42 +74,26 @@ const MATRIX = (['postgres', 'mysql'] as const).flatMap((engine) =>
 
 beforeAll(() => assertPasswordsEnforced('hard_rot_probe'));
 
-it(`has at least 16 cases (${MATRIX.length * STEPS.length})`, () => {
-  expect(MATRIX.length * STEPS.length).toBeGreaterThanOrEqual(16);
-});
-
 /**
  * One fixture per engine and strategy (creating a database costs a second); its four cases are
  * four consecutive rotations, each with a fault at another step, as a secret meets them in life.
  */
 describe.each(MATRIX)('%s', (_name, engine: Engine, strategy: StrategyName) => {
   const prefix = `${PREFIX[engine]}_${strategy === 'single-user' ? 's' : 'a'}`;
-  const secretName = `${prefix}/app/db`;
-  let fixture: World;
-  let fake: FakeSecretsManager;
+  let rotation: RotationSetUp;
 
   beforeAll(async () => {
-    // The RDS-shaped world: a non-superuser master (as its RDS-managed secret), Django-owned tables.
-    fixture = await createFixture(engine, prefix);
-    fake = new FakeSecretsManager();
-    seedAppSecret(fake, fixture, secretName, strategy);
+    rotation = await setUpRotation(engine, prefix, strategy);
   }, 120_000);
-  afterAll(async () => {
-    fake?.restore();
-    await dropFixture(engine, prefix);
-  });
+  afterAll(() => rotation?.tearDown());
 
   it.each(STEPS.map((failing) => [`${failing} fails (${FAULTS[strategy][failing].what})`, failing] as const))(
     '%s',
     async (_case, failing: RotationStep) => {
-      const db = switchableDb();
-      const notifier = recordingNotifier();
-      const deps = { ...rotationDeps(fake), db, ecs: fakeEcs(), notifier };
+      const { fake, secretId: secretName, login } = rotation;
+      const deps = rotationDeps(fake);
+      const { db, notifier } = deps;
       const config = testConfig({ CLUSTER_NAME: 'django-app' });
-      const login = async (stage: string) => {
-        const s = fake.json(secretName, stage) as { username: string; password: string };
-        return canLogin(engine, s.username, s.password, fixture.database);
-      };
       const previous = String(fake.json(secretName).password);
       const token = fake.startRotation(secretName);
       let passwordChanged = false;

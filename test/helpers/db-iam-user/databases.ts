@@ -1,14 +1,22 @@
 /**
- * The real local databases for dbIamUser tests, RDS-shaped (test/helpers/rds-world): a per-file
+ * The real local databases for dbIamUser tests, RDS-shaped (local/rds-world): a per-file
  * fixture (database made by a non-superuser master as on RDS, its tables made by Django's
  * migrations run as the app user) and an inspector that answers what a user would check by hand
  * (does the user exist, is it IAM, what may it do on the table).
  */
 import type { Engine } from '../../../shared/db/driver';
-import { as, asAdmin, createWorld, dropWorld, migrate, PORT, type World } from '../rds-world';
+import {
+  as,
+  asAdmin,
+  createWorld,
+  dropWorld,
+  migrate,
+  PG_PASSWORD_ROLE,
+  PORT,
+  type World,
+} from '../../../local/rds-world';
 
-export { asAdmin, PORT };
-export const PG_PASSWORD_ROLE = 'rot_password_auth';
+export { asAdmin, PG_PASSWORD_ROLE, PORT };
 /** What the tests tell the MySQL dialect to use instead of AWSAuthenticationPlugin (MariaDB has none). */
 export const MARIADB_AUTH_CLAUSE = 'IDENTIFIED VIA unix_socket';
 export const MARIADB_AUTH = { clause: MARIADB_AUTH_CLAUSE, plugin: 'unix_socket' };

@@ -32,7 +32,7 @@ import {
 } from './databases';
 import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
 import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
-import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../rds-world';
+import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../../../local/rds-world';
 
 /** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
 async function assertPasswordsEnforced(engine: Engine, user: string, wrongPassword: string): Promise<void> {
@@ -404,7 +404,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     expect(await itemsCount(engine, prefix)).toBe(0);
   });
 
-  // ---- issue 16: the master is RDS's (not a superuser), the app user owns the tables ----------
+  // ---- the master is RDS's (not a superuser), the app user owns the tables -------------------
 
   it('Create, Update and the rollback Update succeed on tables the app user owns (Django migrations), and the master keeps no membership', async () => {
     const first = statements.length;

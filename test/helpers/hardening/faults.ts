@@ -12,15 +12,22 @@ export interface Fault {
   mark?: string;
 }
 
+/** An SDK service error as the client raises it (`status` undefined: no HTTP answer). */
+export const awsError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(`${name}: injected by the hardening suite`), {
+    name,
+    $fault: (status ?? 0) >= 500 ? 'server' : 'client',
+    $metadata: status === undefined ? {} : { httpStatusCode: status },
+    ...extra,
+  });
+
+/** A connection reset by the peer. */
+export const econnreset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+
 const aws =
   (name: string, status: number | undefined, extra: Record<string, unknown> = {}) =>
   () =>
-    Object.assign(new Error(`${name}: injected by the hardening suite`), {
-      name,
-      $fault: (status ?? 0) >= 500 ? 'server' : 'client',
-      $metadata: status === undefined ? {} : { httpStatusCode: status },
-      ...extra,
-    });
+    awsError(name, status, extra);
 
 export const FAULTS: Fault[] = [
   {
@@ -44,7 +51,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'ECONNRESET',
-    error: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    error: econnreset,
     retryable: true,
     mark: 'ECONNRESET',
   },

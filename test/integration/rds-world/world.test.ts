@@ -1,5 +1,5 @@
 /**
- * The RDS-shaped world itself (test/helpers/rds-world): the master is what RDS hands out, and the
+ * The RDS-shaped world itself (local/rds-world): the master is what RDS hands out, and the
  * app's tables belong to the app user because Django's migrations ran as it. If one of these
  * fails, every dbIamUser / rotateSecret test built on the world would be kinder than RDS.
  */
@@ -13,7 +13,7 @@ import {
   rdsManagedSecret,
   relationOwners,
   type World,
-} from '../../helpers/rds-world';
+} from '../../../local/rds-world';
 
 describe.each<Engine>(['postgres', 'mysql'])('RDS world on %s', (engine) => {
   const prefix = `world_${engine === 'postgres' ? 'pg' : 'my'}`;

@@ -9,9 +9,18 @@ import { PermanentError, RetryableError } from '../../../shared/errors';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { mysqlDialect } from '../../../functions/rotate-secret/dialects/mysql';
 import { giveClonePrivileges } from '../../../functions/rotate-secret/strategies/database';
-import type { RotationDeps } from '../../../functions/rotate-secret/ports';
 import type { RotationStep, StrategyName } from '../../../functions/rotate-secret/schema';
-import { as, migrate, rdsManagedSecret, relationOwners, type World } from '../../helpers/rds-world';
+import {
+  as,
+  asAdmin,
+  canLogin,
+  migrate,
+  PG_PASSWORD_ROLE,
+  PORT,
+  rdsManagedSecret,
+  relationOwners,
+  type World,
+} from '../../../local/rds-world';
 import {
   CURRENT,
   FakeSecretsManager,
@@ -21,37 +30,26 @@ import {
 } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
   addRdsManagedMaster,
-  asAdmin,
   assertPasswordsEnforced,
-  canLogin,
-  createFixture,
-  dropFixture,
-  fakeEcs,
   fakeRds,
-  MYSQL_PORT,
-  PG_PASSWORD_ROLE,
-  PG_PORT,
-  recordingNotifier,
+  type LocalRotationDeps,
   rotationDeps,
+  type RotationSetUp,
   runFullRotation,
-  seedAppSecret,
-  switchableDb,
+  setUpRotation,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 
 export function rotationScenarios(engine: Engine, prefix: string): void {
-  const port = engine === 'postgres' ? PG_PORT : MYSQL_PORT;
+  const port = PORT[engine];
   const SECRET = `${prefix}/app/db`;
+  let rotation: RotationSetUp;
   let fake: FakeSecretsManager;
   let fixture: World;
   let masterArn: string;
-  let deps: RotationDeps & {
-    db: ReturnType<typeof switchableDb>;
-    ecs: ReturnType<typeof fakeEcs>;
-    notifier: ReturnType<typeof recordingNotifier>;
-  };
+  let deps: LocalRotationDeps;
   const config = testConfig({
     CLUSTER_NAME: 'django-app',
     SECRET_CONSUMERS: JSON.stringify([{ secret: `${prefix}/app/*`, services: ['web', 'worker'] }]),
@@ -67,25 +65,18 @@ export function rotationScenarios(engine: Engine, prefix: string): void {
    * and the app user owns the tables Django's migrations made.
    */
   async function setUp(strategy: StrategyName): Promise<void> {
-    fixture = await createFixture(engine, prefix);
-    fake = new FakeSecretsManager();
-    seedAppSecret(fake, fixture, SECRET, strategy);
+    rotation = await setUpRotation(engine, prefix, strategy);
+    ({ fake, world: fixture } = rotation);
     masterArn = String(fake.json(SECRET).masterarn);
-    deps = { ...rotationDeps(fake), db: switchableDb(), ecs: fakeEcs(), notifier: recordingNotifier() };
+    deps = rotationDeps(fake);
   }
 
-  afterEach(async () => {
-    fake?.restore();
-    await dropFixture(engine, prefix);
-  });
+  afterEach(() => rotation?.tearDown());
 
   const step = (Step: RotationStep, token: string) =>
     rotateSecret({ SecretId: SECRET, ClientRequestToken: token, Step }, deps, config);
 
-  async function loginAt(stage: string): Promise<boolean> {
-    const s = fake.json(SECRET, stage) as { username: string; password: string };
-    return canLogin(engine, s.username, s.password, fixture.database);
-  }
+  const loginAt = (stage: string) => rotation.login(stage);
 
   /** Runs `sql` as the user of `stage`; resolves true when it succeeds. */
   async function canRun(stage: string, sql: string): Promise<boolean> {

@@ -22,7 +22,7 @@ import {
   rotationDeps,
   runFullRotation,
   testConfig,
-} from '../../helpers/rotate-secret/rotation';
+} from '../../../local/rotate-secret/rotation';
 
 const META: SecretMetadata = {
   arn: 'arn:x',

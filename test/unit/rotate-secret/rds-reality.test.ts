@@ -12,13 +12,13 @@ import type { DbPort } from '../../../functions/rotate-secret/ports';
 import type { RotationStep } from '../../../functions/rotate-secret/schema';
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import { formatEmail, formatSubject } from '../../../shared/notify/format';
-import { rdsManagedSecret, type World } from '../../helpers/rds-world';
+import { rdsManagedSecret, type World } from '../../../local/rds-world';
 import {
   CURRENT,
   FakeSecretsManager,
   throttlingError,
 } from '../../../local/rotate-secret/fake-secrets-manager';
-import { recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 
 const WORLD: World = {
   engine: 'postgres',

@@ -16,7 +16,7 @@ import type { EcsPort } from '../../../functions/rotate-secret/ports';
 import type { RotationStep } from '../../../functions/rotate-secret/schema';
 import { closedPort } from '../../helpers/hardening/servers';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
-import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 
 const SERVICES = ['web', 'worker', 'beat', 'flower', 'admin'];
 const CONSUMERS = JSON.stringify([{ secret: 'django-app/prod/*', services: SERVICES }]);

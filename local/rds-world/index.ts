@@ -1,7 +1,7 @@
 /**
- * The RDS-shaped test world: the local PostgreSQL 15 and MariaDB 10.11 set up the way RDS hands
- * them to a team, so that dbIamUser and rotateSecret tests run no kinder than production.
- * No jest globals here (the sandbox and bench may import it).
+ * The RDS-shaped world: the local PostgreSQL 15 and MariaDB 10.11 set up the way RDS hands them
+ * to a team, so that dbIamUser and rotateSecret tests, the sandbox and the bench run no kinder
+ * than production. No jest globals here.
  *
  * API
  *   const world = await createWorld('postgres', 'myprefix');        // or 'mysql' (MariaDB)
@@ -15,6 +15,7 @@
  *       DescribeDBInstances/DescribeDBClusters answers that resolve it to the local endpoint;
  *       mockRdsManagedSecret(secret, { secretsManager, rds }) installs them in aws-sdk-client-mock.
  *   asAdmin(engine, fn, database?)        the local superuser: builds the stand-ins, inspects.
+ *   as(engine, user, password, fn, database?) / canLogin(engine, user, password, database?)
  *   Another server (the sandbox's embedded PostgreSQL): pass `server` to createWorld/dropWorld.
  *
  * What is modelled, and from which AWS doc:
@@ -56,7 +57,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { connect, type DbConnection, type Engine } from '../../../shared/db/driver';
+import { connect, type DbConnection, type Engine } from '../../shared/db/driver';
 
 const run = promisify(execFile);
 
@@ -152,7 +153,44 @@ export async function as<T>(
   database?: string,
   server: Server = localServer(engine),
 ): Promise<T> {
-  const db = await connect({
+  const db = await connectAs(engine, user, password, database, server);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** True when `user`/`password` log in and run a query. */
+export async function canLogin(
+  engine: Engine,
+  user: string,
+  password: string,
+  database?: string,
+  server: Server = localServer(engine),
+): Promise<boolean> {
+  try {
+    const db = await connectAs(engine, user, password, database, server, 3000);
+    try {
+      await db.query('SELECT 1');
+      return true;
+    } finally {
+      await db.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+function connectAs(
+  engine: Engine,
+  user: string,
+  password: string,
+  database: string | undefined,
+  server: Server,
+  connectTimeoutMs?: number,
+): Promise<DbConnection> {
+  return connect({
     engine,
     host: server.host,
     port: server.port,
@@ -160,12 +198,8 @@ export async function as<T>(
     password,
     database: database ?? (engine === 'postgres' ? 'postgres' : undefined),
     ssl: 'disable',
+    connectTimeoutMs,
   });
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 const ignoreDuplicate = (error: unknown) => {

@@ -1,31 +1,43 @@
 /**
- * Building blocks for rotateSecret tests and the benchmark: real-database test users, in-memory
- * ECS and notifier, and `runFullRotation` (all four steps as Secrets Manager would call them).
- * No jest globals: `bench/` imports this module.
+ * The rotation set-up on the RDS-shaped world (../rds-world), for the rotateSecret tests, the
+ * sandbox and the bench: the app secret and its RDS-managed master in the in-memory Secrets
+ * Manager, real-database users, in-memory ECS, RDS and notifier, and `runFullRotation` (all four
+ * steps as Secrets Manager would call them). No jest globals here.
+ *
+ *   const rotation = await setUpRotation('postgres', 'rot_x', 'alternating-users');
+ *   await runFullRotation(rotation.fake, rotation.secretId, rotationDeps(rotation.fake), testConfig());
+ *   await rotation.login(CURRENT);   // the app secret's AWSCURRENT logs in to the app database
+ *   await rotation.tearDown();
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '../../../shared/config';
-import { connect, type DbConnectOptions, type DbConnection, type Engine } from '../../../shared/db/driver';
-import type { Notification, Notifier } from '../../../shared/notify';
-import { rotateSecret, type RotationResult } from '../../../functions/rotate-secret/core';
+import { loadConfig } from '../../shared/config';
+import { connect, type DbConnectOptions, type Engine } from '../../shared/db/driver';
+import type { Notification, Notifier } from '../../shared/notify';
+import { rotateSecret, type RotationResult } from '../../functions/rotate-secret/core';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { rdsAdapter } from '../../../functions/rotate-secret/adapters/rds';
-import type { DbPort, EcsPort, RdsPort, RotationDeps } from '../../../functions/rotate-secret/ports';
+import { rdsAdapter } from '../../functions/rotate-secret/adapters/rds';
+import type { DbPort, EcsPort, RdsPort, RotationDeps } from '../../functions/rotate-secret/ports';
 import {
   ROTATION_STEPS,
   RotateSecretConfig,
   type RotationStep,
-} from '../../../functions/rotate-secret/schema';
-import { secretsManagerAdapter } from '../../../functions/rotate-secret/adapters/secrets-manager';
-import { createWorld, dropWorld, rdsManagedSecret, type RdsManagedSecret, type World } from '../rds-world';
-import type { FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
-
-export const PG_PORT = 5432;
-export const MYSQL_PORT = 3306;
-/** PostgreSQL members of this role must give a password (see local/rotate-secret/pg-password-auth.sh). */
-export const PG_PASSWORD_ROLE = 'rot_password_auth';
+  type StrategyName,
+} from '../../functions/rotate-secret/schema';
+import { secretsManagerAdapter } from '../../functions/rotate-secret/adapters/secrets-manager';
+import {
+  asAdmin,
+  canLogin,
+  createWorld,
+  dropWorld,
+  PG_PASSWORD_ROLE,
+  rdsManagedSecret,
+  type RdsManagedSecret,
+  type Server,
+  type World,
+} from '../rds-world';
+import { FakeSecretsManager } from './fake-secrets-manager';
 
 /** Configuration as the function gets it; tests talk to local servers without TLS. */
 export function testConfig(env: Record<string, string> = {}): RotateSecretConfig {
@@ -128,7 +140,19 @@ export function addRdsManagedMaster(
   });
 }
 
-export function rotationDeps(fake: FakeSecretsManager, overrides: Partial<RotationDeps> = {}): RotationDeps {
+/** The ports `rotationDeps` builds, with what a test reads back from them. */
+export type LocalRotationDeps = RotationDeps & {
+  db: ReturnType<typeof switchableDb>;
+  ecs: ReturnType<typeof fakeEcs>;
+  rds: ReturnType<typeof fakeRds>;
+  notifier: ReturnType<typeof recordingNotifier>;
+};
+
+/** Secrets Manager = `fake`, the real driver (switchable), in-memory ECS, RDS and notifier. */
+export function rotationDeps<O extends Partial<RotationDeps> = Record<never, never>>(
+  fake: FakeSecretsManager,
+  overrides?: O,
+): Omit<LocalRotationDeps, keyof O> & O {
   return {
     secrets: secretsManagerAdapter(fake.client),
     db: switchableDb(),
@@ -136,7 +160,7 @@ export function rotationDeps(fake: FakeSecretsManager, overrides: Partial<Rotati
     rds: fakeRds(managedMasters.get(fake) ?? []),
     notifier: recordingNotifier(),
     ...overrides,
-  };
+  } as Omit<LocalRotationDeps, keyof O> & O;
 }
 
 export interface FullRotation {
@@ -168,75 +192,45 @@ export async function runFullRotation(
   return { token, steps, totalMs: performance.now() - start };
 }
 
-// --- real databases -------------------------------------------------------------------------
-
-export function adminOptions(engine: Engine, database?: string): DbConnectOptions {
-  return engine === 'postgres'
-    ? {
-        engine,
-        host: '127.0.0.1',
-        port: PG_PORT,
-        user: 'postgres',
-        database: database ?? 'postgres',
-        ssl: 'disable',
-      }
-    : {
-        engine,
-        host: '127.0.0.1',
-        port: MYSQL_PORT,
-        user: 'root',
-        password: '',
-        ...(database ? { database } : {}),
-        ssl: 'disable',
-      };
-}
-
-export async function asAdmin<T>(
-  engine: Engine,
-  fn: (db: DbConnection) => Promise<T>,
-  database?: string,
-): Promise<T> {
-  const db = await connect(adminOptions(engine, database));
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-/** True when `user`/`password` log in and run a query. */
-export async function canLogin(
-  engine: Engine,
-  user: string,
-  password: string,
-  database?: string,
-): Promise<boolean> {
-  try {
-    const db = await connect({ ...adminOptions(engine, database), user, password, connectTimeoutMs: 3000 });
-    try {
-      await db.query('SELECT 1');
-      return true;
-    } finally {
-      await db.close();
-    }
-  } catch {
-    return false;
-  }
+export interface RotationSetUp {
+  world: World;
+  fake: FakeSecretsManager;
+  /** The app secret: the RDS templates' shape, `masterarn` = the world's RDS-managed master secret. */
+  secretId: string;
+  /** True when the credentials at `stage` of the app secret log in to the app database. */
+  login(stage: string): Promise<boolean>;
+  /** Restores the fake's SDK mock and drops the world. */
+  tearDown(): Promise<void>;
 }
 
 /**
- * The RDS-shaped world (test/helpers/rds-world) under `prefix`: database `prefix`, a master that
- * is not a superuser (PostgreSQL: CREATEROLE CREATEDB in rds_superuser; MariaDB: RDS's master
- * privilege list), and the app user `${prefix}_app`, which owns the tables Django's migrations
- * made (`items`, `django_migrations`, …). Passwords are enforced (PostgreSQL: rot_password_auth).
+ * A fresh RDS-shaped world under `prefix` (database `prefix`, a master that is not a superuser,
+ * the app user `${prefix}_app` owning the tables Django's migrations made; PostgreSQL passwords
+ * enforced through rot_password_auth) and a new fake Secrets Manager holding its RDS-managed
+ * master secret and the app secret `secretId` (default `${prefix}/app/db`) of `strategy`.
  */
-export async function createFixture(engine: Engine, prefix: string): Promise<World> {
-  return createWorld(engine, prefix);
-}
-
-/** Drops the fixture database and every user whose name starts with `prefix`. */
-export async function dropFixture(engine: Engine, prefix: string): Promise<void> {
-  await dropWorld(engine, prefix);
+export async function setUpRotation(
+  engine: Engine,
+  prefix: string,
+  strategy: StrategyName,
+  { secretId = `${prefix}/app/db`, server }: { secretId?: string; server?: Server } = {},
+): Promise<RotationSetUp> {
+  const world = await createWorld(engine, prefix, server);
+  const fake = new FakeSecretsManager();
+  seedAppSecret(fake, world, secretId, strategy);
+  return {
+    world,
+    fake,
+    secretId,
+    login(stage) {
+      const s = fake.json(secretId, stage) as { username: string; password: string };
+      return canLogin(engine, s.username, s.password, world.database, server);
+    },
+    async tearDown() {
+      fake.restore();
+      await dropWorld(engine, prefix, server);
+    },
+  };
 }
 
 /**
@@ -267,7 +261,7 @@ export function seedAppSecret(
   );
 }
 
-const PG_PASSWORD_AUTH_SCRIPT = join(__dirname, '../../../local/rotate-secret/pg-password-auth.sh');
+const PG_PASSWORD_AUTH_SCRIPT = join(__dirname, 'pg-password-auth.sh');
 
 async function wrongPasswordLogsIn(probe: string): Promise<boolean> {
   await asAdmin('postgres', async (db) => {
