@@ -1,6 +1,6 @@
 /**
  * No packaged function loads zod classic, a locale other than English or Powertools Parser at
- * init (issue 19): schemas are zod/mini through shared/zod.ts, which keeps 32–41 KB of zod at init
+ * init: schemas are zod/mini through shared/zod.ts, which keeps 32–41 KB of zod at init
  * where classic kept about 100 KB and Parser (which imports all of classic and every locale)
  * about 460 KB. What init loads is the handler and the chunks it imports statically (esbuild's
  * ESM output); the source map beside each file says which modules it holds.

@@ -2,7 +2,7 @@
  * The deployed entry point (middy + Powertools wiring, configuration from the environment) against
  * the local PostgreSQL, as `serverless invoke local --stage local` runs it: master credentials from
  * LOCAL_MASTER_CREDENTIALS_JSON (honoured only when STAGE=local). The master is the RDS-shaped
- * one (test/helpers/rds-world: not a superuser) and the app's tables belong to the app user.
+ * one (local/rds-world: not a superuser) and the app's tables belong to the app user.
  */
 import type { Context } from 'aws-lambda';
 import { createFixture, dropFixture, type Fixture, userState } from '../../helpers/db-iam-user/databases';

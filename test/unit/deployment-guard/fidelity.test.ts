@@ -1,5 +1,5 @@
 /**
- * deploymentGuard against what ECS and CloudFormation really do (issue 17): each test models an
+ * deploymentGuard against what ECS and CloudFormation really do: each test models an
  * AWS behaviour, cited beside it, that the guard used to get wrong.
  */
 import { decide, runGuard } from '../../../functions/deployment-guard/core';

@@ -7,7 +7,7 @@ import type { RotateSecretDeps } from '../../../functions/rotate-secret/ports';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import rotationFailed from '../../../events/rotate-secret/rotationFailed.json';
 import { captureEmf } from '../../helpers/emf';
-import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../helpers/rotate-secret/rotation';
+import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
 
 function recordingPorts() {
   const lines: Array<{ level: 'info' | 'warn'; message: string; extra?: Record<string, unknown> }> = [];

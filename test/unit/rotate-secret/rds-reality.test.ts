@@ -1,5 +1,5 @@
 /**
- * rotateSecret against RDS as it is (issue 16): RDS-managed master secrets, secrets that only look
+ * rotateSecret against RDS as it is: RDS-managed master secrets, secrets that only look
  * like database secrets, failures that must reach a person. AWS is aws-sdk-client-mock; the
  * database is a recording stand-in (the real databases are in test/integration/rotate-secret).
  */
