@@ -6,6 +6,7 @@
  * matters is pulled out of it for the report.
  */
 import { randomUUID } from 'node:crypto';
+import { lambdaContext } from '../../local/lambda-context';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -16,25 +17,6 @@ export interface Captured {
   metrics: Array<{ name: string; value: unknown; dimensions: Record<string, unknown> }>;
   /** Everything else that was printed. */
   text: string[];
-}
-
-/** A Lambda context with a deadline `timeoutMs` from now. */
-export function lambdaContext(functionName: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    functionName: `ops-sentinel-local-${functionName}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:ops-sentinel-local-${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/ops-sentinel-local-${functionName}`,
-    logStreamName: 'sandbox',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /**
@@ -65,7 +47,17 @@ export async function invoke<T>(
   env: Record<string, string> = {},
 ): Promise<{ result: T; captured: Captured }> {
   const out = await withEnv(env, () =>
-    capture(async () => (await handler(event, lambdaContext(functionName))) as T),
+    capture(
+      async () =>
+        (await handler(
+          event,
+          lambdaContext({
+            functionName: `ops-sentinel-local-${functionName}`,
+            awsRequestId: randomUUID(),
+            deadline: Date.now() + 30_000,
+          }),
+        )) as T,
+    ),
   );
   const init = initOutput.get(handler);
   if (init) {

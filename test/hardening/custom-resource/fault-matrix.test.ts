@@ -22,7 +22,7 @@ import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import type { Engine } from '../../../shared/db/driver';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { createWorld, dropWorld, type World } from '../../../local/rds-world';
-import { cfnEvent, lambdaContext, type RequestType } from '../../helpers/db-iam-user/events';
+import { cfnEvent, type RequestType } from '../../helpers/db-iam-user/events';
 import { awsError, econnreset } from '../../helpers/hardening/faults';
 import { badTokens, deepCopy, isProjectError, unchanged } from '../../helpers/hardening/outcome';
 import {
@@ -34,6 +34,7 @@ import {
   type ScriptedServer,
   type Step,
 } from '../../helpers/hardening/servers';
+import { lambdaContext } from '../../../local/lambda-context';
 
 const sm = mockClient(SecretsManagerClient);
 const rds = mockClient(RDSClient);
@@ -345,7 +346,7 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     cfnEvent(c.type ?? 'Create', response.url(), properties, { physicalResourceId });
   const before = deepCopy(event);
   const remainingMs = c.remainingMs ?? 20_000;
-  const context = lambdaContext(remainingMs);
+  const context = lambdaContext({ deadline: Date.now() + remainingMs });
   const deadline = Date.now() + remainingMs;
   const accepted = response.accepted.length;
   const attempts = response.attempts;

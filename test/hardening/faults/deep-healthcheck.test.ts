@@ -10,7 +10,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAULTS } from '../../helpers/hardening/faults';
-import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
+import { loadIsolated } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { outcomeOf } from '../../helpers/hardening/outcome';
 import { closedPort, hangingServer, resettingServer, type Closable } from '../../helpers/hardening/servers';
 import {
@@ -87,7 +88,8 @@ async function runWith(
   );
   try {
     const outcome = await outcomeOf(
-      () => handler(scheduled, lambdaContext('deepHealthcheck', 20_000)),
+      () =>
+        handler(scheduled, lambdaContext({ functionName: 'deepHealthcheck', deadline: Date.now() + 20_000 })),
       () => false,
     );
     return { outcome, logged };

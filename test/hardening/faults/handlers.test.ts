@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAULTS, type Fault } from '../../helpers/hardening/faults';
-import { lambdaContext } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { badTokens, deepCopy, outcomeOf, unchanged } from '../../helpers/hardening/outcome';
 import {
   deploymentGuardRig,
@@ -104,7 +104,7 @@ describe.each(Object.keys(RIGS))('%s', (fn) => {
     for (const [index, e] of events.entries()) {
       await rig.prime?.();
       rig.happy();
-      await rig.handler(e, lambdaContext(fn));
+      await rig.handler(e, lambdaContext({ functionName: fn, deadline: Date.now() + 30_000 }));
       for (const c of commandsCalled(rig.mocks)) {
         if (!plan.some((p) => p.service === c.service && p.command === c.command))
           plan.push({ event: index, ...c });
@@ -137,7 +137,7 @@ describe.each(Object.keys(RIGS))('%s', (fn) => {
         }),
       );
       const outcome = await outcomeOf(
-        () => rig.handler(e, lambdaContext(fn)),
+        () => rig.handler(e, lambdaContext({ functionName: fn, deadline: Date.now() + 30_000 })),
         () => false,
       );
       spies.forEach((s) => s.mockRestore());

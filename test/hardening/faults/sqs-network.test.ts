@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type * as EcsSdk from '@aws-sdk/client-ecs';
 import type * as SnsSdk from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
+import { loadIsolated } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { deepCopy, outcomeOf, unchanged } from '../../helpers/hardening/outcome';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry needs require() */
@@ -100,7 +101,7 @@ async function invoke(endpoint: string) {
   const handler = loadQueueDrift();
   const event = deepCopy(scheduled);
   const outcome = await outcomeOf(
-    () => handler(event, lambdaContext('queueDrift')),
+    () => handler(event, lambdaContext({ functionName: 'queueDrift', deadline: Date.now() + 30_000 })),
     () => false,
   );
   expect(unchanged(scheduled, event)).toBe(true);

@@ -11,9 +11,9 @@ import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { parseRotationEvent } from '../../../functions/rotate-secret/schema';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
-import { lambdaContext as cfnContext } from '../../helpers/db-iam-user/events';
 import { oversized, samples } from '../../helpers/hardening/events';
-import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
+import { loadIsolated } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { deepCopy, outcomeOf, outcomeProblems, unchanged } from '../../helpers/hardening/outcome';
 import {
   deploymentGuardRig,
@@ -70,7 +70,12 @@ const RIGS: Array<[string, string, () => Rig]> = [
 
 it.each(RIGS)('%s handles 1 MB+ events', async (fn, folder, load) => {
   const rig = load();
-  await expectHandled(fn, (e) => rig.handler(e, lambdaContext(fn)), bigEvents(folder), rig.published);
+  await expectHandled(
+    fn,
+    (e) => rig.handler(e, lambdaContext({ functionName: fn, deadline: Date.now() + 30_000 })),
+    bigEvents(folder),
+    rig.published,
+  );
 });
 
 it('deepHealthcheck handles 1 MB+ events', async () => {
@@ -90,7 +95,7 @@ it('deepHealthcheck handles 1 MB+ events', async () => {
   big.push({ ...(big[0] as object), targets: Array.from({ length: 50_000 }, (_, i) => `target-${i}`) });
   await expectHandled(
     'deepHealthcheck',
-    (e) => handler(e, lambdaContext('deepHealthcheck', 20_000)),
+    (e) => handler(e, lambdaContext({ functionName: 'deepHealthcheck', deadline: Date.now() + 20_000 })),
     big,
     () => [],
   );
@@ -132,7 +137,7 @@ it('dbIamUser answers 1 MB+ events with a reason within the 4 KB response limit'
   await expectHandled(
     'dbIamUser',
     (e) =>
-      handleEvent(e, cfnContext(20_000), deps, {
+      handleEvent(e, lambdaContext({ deadline: Date.now() + 20_000 }), deps, {
         dryRun: false,
         marginMs: 5_000,
         send: {

@@ -24,7 +24,7 @@ import {
   PORT,
   type World,
 } from '../../../local/rds-world';
-import { cfnEvent, lambdaContext } from '../../helpers/db-iam-user/events';
+import { cfnEvent } from '../../helpers/db-iam-user/events';
 import { isProjectError } from '../../helpers/hardening/outcome';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import {
@@ -34,6 +34,7 @@ import {
   rotationDeps,
   testConfig,
 } from '../../../local/rotate-secret/rotation';
+import { lambdaContext } from '../../../local/lambda-context';
 
 const ENGINES: Engine[] = ['postgres', 'mysql'];
 const SENTINEL = 'hard_sql_sentinel';
@@ -114,7 +115,7 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
   /** Runs the custom resource on `event`; its result and the answer CloudFormation received. */
   async function answer(event: ReturnType<typeof cfnEvent>) {
     let answered: Record<string, string> | undefined;
-    const result = await handleEvent(event, lambdaContext(20_000), deps, {
+    const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 20_000 }), deps, {
       dryRun: false,
       marginMs: 5_000,
       send: {

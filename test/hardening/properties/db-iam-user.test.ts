@@ -10,8 +10,8 @@ import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
 import { assertEventsHandled } from '../../helpers/hardening/property';
-import { lambdaContext } from '../../helpers/db-iam-user/events';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
+import { lambdaContext } from '../../../local/lambda-context';
 
 /** The database is down: every connection is refused at once. */
 const deps: CoreDeps = {
@@ -60,7 +60,7 @@ it('answers CloudFormation once for every malformed or unusual event it can answ
       fn: 'dbIamUser',
       invoke: async (event) => {
         const before = bodies.length;
-        const result = await handleEvent(event, lambdaContext(30_000), deps, {
+        const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 30_000 }), deps, {
           dryRun: false,
           marginMs: 5_000,
           send: { put, sleep: async () => undefined },

@@ -6,7 +6,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type * as SmSdk from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { lambdaContext, loadIsolated } from '../../helpers/hardening/load';
+import { loadIsolated } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 import { HEALTHY_BODY, json, startHttpServer, type TestServer } from '../../helpers/deep-healthcheck/servers';
 
@@ -45,7 +46,8 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const run = await assertEventsHandled(
     {
       fn: 'deepHealthcheck',
-      invoke: (event) => handler(event, lambdaContext('deepHealthcheck', 20_000)),
+      invoke: (event) =>
+        handler(event, lambdaContext({ functionName: 'deepHealthcheck', deadline: Date.now() + 20_000 })),
       notifications: () => [],
       isSkip: () => false,
     },

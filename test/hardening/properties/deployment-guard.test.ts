@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { lambdaContext } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { deploymentGuardRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
@@ -22,7 +22,8 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const run = await assertEventsHandled(
     {
       fn: 'deploymentGuard',
-      invoke: (event) => handler(event, lambdaContext('deploymentGuard')),
+      invoke: (event) =>
+        handler(event, lambdaContext({ functionName: 'deploymentGuard', deadline: Date.now() + 30_000 })),
       notifications: published,
       isSkip: (r) => typeof r === 'object' && r !== null && 'skipped' in r,
     },

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, mutated, nastyString, samples } from '../../helpers/hardening/events';
-import { lambdaContext } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { healthAlarmRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
@@ -44,7 +44,8 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const run = await assertEventsHandled(
     {
       fn: 'healthAlarm',
-      invoke: (event) => handler(event, lambdaContext('healthAlarm')),
+      invoke: (event) =>
+        handler(event, lambdaContext({ functionName: 'healthAlarm', deadline: Date.now() + 30_000 })),
       notifications: published,
       isSkip: (r) => (r as AlarmResult).outcomes.every((o) => o.action === 'skipped'),
     },

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { lambdaContext } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { queueDriftRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
@@ -26,7 +26,8 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const run = await assertEventsHandled(
     {
       fn: 'queueDrift',
-      invoke: (event) => handler(event, lambdaContext('queueDrift')),
+      invoke: (event) =>
+        handler(event, lambdaContext({ functionName: 'queueDrift', deadline: Date.now() + 30_000 })),
       notifications: published,
       isSkip: () => false,
     },

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
-import { lambdaContext } from '../../helpers/hardening/load';
+import { lambdaContext } from '../../../local/lambda-context';
 import { taskStoppedRig } from '../../helpers/hardening/rigs';
 import { assertEventsHandled } from '../../helpers/hardening/property';
 
@@ -39,7 +39,8 @@ it('ends every malformed or unusual event in a handled outcome (1,000 cases)', a
   const run = await assertEventsHandled(
     {
       fn: 'taskStopped',
-      invoke: (event) => handler(event, lambdaContext('taskStopped')),
+      invoke: (event) =>
+        handler(event, lambdaContext({ functionName: 'taskStopped', deadline: Date.now() + 30_000 })),
       notifications: published,
       isSkip: (r) =>
         /not-stopped|standalone|unmonitored|duplicate|suppressed/.test(

@@ -33,9 +33,3 @@ export function cfnEvent(
     ...(options.oldProperties ? { OldResourceProperties: options.oldProperties } : {}),
   };
 }
-
-/** A Lambda context whose deadline is `remainingMs` from now. */
-export function lambdaContext(remainingMs = 60_000) {
-  const deadline = Date.now() + remainingMs;
-  return { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
-}

@@ -30,9 +30,10 @@ import {
   tablePrivileges,
   userState,
 } from './databases';
-import { cfnEvent, type EventOptions, lambdaContext, type RequestType, SECRET_ARN } from './events';
+import { cfnEvent, type EventOptions, type RequestType, SECRET_ARN } from './events';
 import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
 import { migrate, mockRdsManagedSecret, rdsManagedSecret, relationOwners } from '../../../local/rds-world';
+import { lambdaContext } from '../../../local/lambda-context';
 
 /** PostgreSQL on 127.0.0.1 trusts every login unless the pg_hba rule for rot_password_auth is in place. */
 async function assertPasswordsEnforced(engine: Engine, user: string, wrongPassword: string): Promise<void> {
@@ -124,7 +125,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     const before = server.accepted().length;
     const result = await handleEvent(
       cfnEvent(type, server.url(), properties, options),
-      lambdaContext(run.remainingMs),
+      lambdaContext({ deadline: Date.now() + (run.remainingMs ?? 60_000) }),
       run.deps ?? deps,
       { dryRun: false, marginMs: 2_000 },
     );
@@ -171,10 +172,15 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     const race = { requestId: 'race-request' };
     await Promise.all(
       [0, 1].map(() =>
-        handleEvent(cfnEvent('Create', server.url(), props('dup2'), race), lambdaContext(), deps, {
-          dryRun: false,
-          marginMs: 2_000,
-        }),
+        handleEvent(
+          cfnEvent('Create', server.url(), props('dup2'), race),
+          lambdaContext({ deadline: Date.now() + 60_000 }),
+          deps,
+          {
+            dryRun: false,
+            marginMs: 2_000,
+          },
+        ),
       ),
     );
     const raced = server.accepted().filter((body) => body.RequestId === 'race-request');

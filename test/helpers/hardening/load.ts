@@ -28,22 +28,3 @@ export function publishedTexts(calls: () => unknown[]): () => string[] {
       (c) => `${c.args[0].input.Subject ?? ''}\n${c.args[0].input.Message ?? ''}`,
     );
 }
-
-/** A Lambda context with `remainingMs` left. */
-export function lambdaContext(name: string, remainingMs = 30_000) {
-  const deadline = Date.now() + remainingMs;
-  return {
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'req-hardening',
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'stream',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}

@@ -16,7 +16,7 @@ import { SD_ARN, stuckService } from '../deployment-guard/fakes';
 import { LB_ARN, TG_ARN } from '../health-alarm/fakes';
 import { statefulTable } from '../task-stopped/fake-dynamodb';
 import { loadIsolated, publishedTexts } from './load';
-import { lambdaContext } from '../lambda-context';
+import { lambdaContext } from '../../../local/lambda-context';
 
 export type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

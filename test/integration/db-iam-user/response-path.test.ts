@@ -13,8 +13,9 @@ import { secretsManagerCredentials } from '../../../functions/db-iam-user/adapte
 import type { CoreDeps } from '../../../functions/db-iam-user/core';
 import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
 import { AWS_IAM_AUTH_CLAUSE, authMethod } from '../../../functions/db-iam-user/dialects/mysql';
-import { cfnEvent, lambdaContext, SECRET_ARN } from '../../helpers/db-iam-user/events';
+import { cfnEvent, SECRET_ARN } from '../../helpers/db-iam-user/events';
 import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
+import { lambdaContext } from '../../../local/lambda-context';
 
 const secrets = mockClient(SecretsManagerClient);
 const deps: CoreDeps = {
@@ -55,7 +56,10 @@ describe('the CloudFormation response', () => {
     const before = server.requests.length;
     const event = cfnEvent('Delete', server.url('flaky'), props(), { physicalResourceId: 'not-ours' });
 
-    const result = await handleEvent(event, lambdaContext(), deps, { dryRun: false, marginMs: 2_000 });
+    const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 60_000 }), deps, {
+      dryRun: false,
+      marginMs: 2_000,
+    });
 
     const puts = server.requests.slice(before);
     expect(puts.map((p) => p.method)).toEqual(['PUT', 'PUT', 'PUT']);
@@ -69,7 +73,10 @@ describe('the CloudFormation response', () => {
     const event = cfnEvent('Delete', server.url('expired'), props(), { physicalResourceId: 'not-ours' });
 
     await expect(
-      handleEvent(event, lambdaContext(), deps, { dryRun: false, marginMs: 2_000 }),
+      handleEvent(event, lambdaContext({ deadline: Date.now() + 60_000 }), deps, {
+        dryRun: false,
+        marginMs: 2_000,
+      }),
     ).rejects.toThrow(/rejected: HTTP 403/);
   });
 
@@ -97,7 +104,10 @@ describe('the CloudFormation response', () => {
       );
 
       // 3 s left in the invocation, 2 s kept to answer: the timer fires while pg is still connecting.
-      const result = await handleEvent(event, lambdaContext(3_000), deps, { dryRun: false, marginMs: 2_000 });
+      const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 3_000 }), deps, {
+        dryRun: false,
+        marginMs: 2_000,
+      });
 
       const puts = server.requests.slice(before);
       expect(puts).toHaveLength(1);
@@ -120,7 +130,10 @@ describe('the CloudFormation response', () => {
     const before = server.requests.length;
     const event = cfnEvent('Create', server.url('long'), props());
 
-    await handleEvent(event, lambdaContext(), deps, { dryRun: false, marginMs: 2_000 });
+    await handleEvent(event, lambdaContext({ deadline: Date.now() + 60_000 }), deps, {
+      dryRun: false,
+      marginMs: 2_000,
+    });
 
     const [put] = server.requests.slice(before);
     expect(Buffer.byteLength(put!.body, 'utf8')).toBeLessThanOrEqual(4096);

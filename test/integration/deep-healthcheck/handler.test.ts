@@ -13,7 +13,7 @@ import {
   startHttpServer,
   type TestServer,
 } from '../../helpers/deep-healthcheck/servers';
-import { lambdaContext } from '../../helpers/lambda-context';
+import { lambdaContext } from '../../../local/lambda-context';
 
 const TOKEN = 'hc-secret-token-0192837465';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/health-AbCdEf';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../../helpers/lambda-context';
+import { lambdaContext } from '../../../local/lambda-context';
 import { startFauxqs, type Fauxqs } from '../../../local/queue-drift/fauxqs';
 import { sampleEvent, withTask } from '../../helpers/task-stopped/events';
 

@@ -5,7 +5,7 @@ import type * as SnsSdk from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { SD_ARN, stuckService } from '../../helpers/deployment-guard/fakes';
-import { lambdaContext } from '../../helpers/lambda-context';
+import { lambdaContext } from '../../../local/lambda-context';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-test-notifications';
 const event = (name: string) =>

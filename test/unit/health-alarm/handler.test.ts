@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 // Imported outside the isolated registry: the jest matchers recognise only this module's mocks.
 import { mockClient } from 'aws-sdk-client-mock';
 import { LB_ARN, sampleEvent, TG_ARN } from '../../helpers/health-alarm/fakes';
-import { lambdaContext } from '../../helpers/lambda-context';
+import { lambdaContext } from '../../../local/lambda-context';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-sentinel-local-notifications';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 // Imported outside the isolated registry: the jest matchers recognise only this module's mocks.
 import { mockClient } from 'aws-sdk-client-mock';
-import { lambdaContext } from '../../helpers/lambda-context';
+import { lambdaContext } from '../../../local/lambda-context';
 import { deploymentEvent, runningTask, sampleEvent, withTask } from '../../helpers/task-stopped/events';
 import { statefulTable } from '../../helpers/task-stopped/fake-dynamodb';
 

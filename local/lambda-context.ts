@@ -7,7 +7,7 @@
  *   memoryLimitInMB and awsRequestId into every log line.
  * The remaining time is a fixed budget (it does not count down) unless `deadline` is given:
  * tests must not depend on the clock, except those about the deadline itself.
- * The one Lambda context helper of the suite: tests build their context here, not by hand.
+ * The one Lambda context helper: tests and the sandbox (`npm start`) build their context here.
  */
 import type { Context } from 'aws-lambda';
 
