@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { envBool, envInt } from '../../shared/config';
 import * as z from '../../shared/zod';
+import type { LifecycleOptions } from './custom-resource';
 import { identifierProblem, isReservedUser, MAX_LENGTH } from './identifiers';
 import * as mysql from './dialects/mysql';
 import * as postgres from './dialects/postgres';
@@ -195,3 +197,20 @@ export const DbIamUserConfig = z.object({
   LOCAL_MASTER_CREDENTIALS_JSON: z.optional(z.string()),
 });
 export type DbIamUserConfig = z.output<typeof DbIamUserConfig>;
+
+/**
+ * The request lifecycle's settings (custom-resource.ts `LifecycleOptions`) from the configuration:
+ * dry run, the CA bundle when the file exists (otherwise the driver's default authorities), the
+ * margin kept before the deadline, and the region the response PUT names when S3 is unreachable.
+ */
+export function settingsFrom(
+  config: DbIamUserConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): LifecycleOptions {
+  return {
+    dryRun: config.DRY_RUN,
+    caBundlePath: existsSync(config.DB_CA_BUNDLE_PATH) ? config.DB_CA_BUNDLE_PATH : undefined,
+    marginMs: config.RESPONSE_MARGIN_MS,
+    send: { region: env.AWS_REGION },
+  };
+}

@@ -9,13 +9,11 @@ import {
   type SecretMetadata,
 } from './ports';
 import {
-  isEventBridgeEvent,
   jsonObject,
-  parseRotationEvent,
-  parseRotationFailedEvent,
   secretNameOf,
   STRATEGIES,
   type RotateSecretConfig,
+  type RotateSecretEvent,
   type RotationEvent,
   type StrategyName,
 } from './schema';
@@ -234,24 +232,24 @@ export async function rotateSecret(
 }
 
 /**
- * The function's entry point: Secrets Manager's RotationFailed record (EventBridge) is notified;
- * a rotation step runs `rotateSecret`, is counted (`RotationSteps`) and logged. `remainingMs` is
- * the invocation's time left (Lambda's context).
+ * The function's entry point, on the parsed event (schema.ts `parseEvent`): Secrets Manager's
+ * RotationFailed record (EventBridge) is notified; a rotation step runs `rotateSecret`, is counted
+ * (`RotationSteps`) and logged. `remainingMs` is the invocation's time left (Lambda's context).
  */
 export async function handleInvocation(
-  input: unknown,
+  input: RotateSecretEvent,
   deps: RotateSecretDeps,
   config: RotateSecretConfig,
   remainingMs?: () => number,
 ): Promise<RotationResult | { notified: string }> {
-  if (isEventBridgeEvent(input)) {
+  if (input.kind === 'rotation-failed') {
     // Secrets Manager's RotationFailed event (EventBridge rule in resources/rotate-secret.yml).
-    const notification = rotationFailedNotification(parseRotationFailedEvent(input), config.AWS_REGION);
+    const notification = rotationFailedNotification(input.event, config.AWS_REGION);
     await deps.notifier.notify(notification);
     deps.log.info('rotation failure reported by Secrets Manager', { title: notification.title });
     return { notified: notification.title };
   }
-  const event = parseRotationEvent(input);
+  const { event } = input;
   // Key names without "secret"/"token": the logger redacts values under such keys.
   deps.log.appendKeys({
     rotating: secretNameOf(event.SecretId),

@@ -6,7 +6,7 @@ import { loadConfig } from '../../shared/config';
 import { logger } from '../../shared/powertools';
 import { buildDeps } from './adapters';
 import { handleInvocation } from './core';
-import { RotateSecretConfig } from './schema';
+import { parseEvent, RotateSecretConfig } from './schema';
 
 const config = loadConfig(RotateSecretConfig); // fails at init, naming the bad variable
 const deps = buildDeps(config);
@@ -14,5 +14,5 @@ const deps = buildDeps(config);
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler((input: unknown, context: Context) =>
-    handleInvocation(input, deps, config, () => context.getRemainingTimeInMillis()),
+    handleInvocation(parseEvent(input), deps, config, () => context.getRemainingTimeInMillis()),
   );

@@ -48,7 +48,7 @@ export const RotationFailedEvent = z.object({
 export type RotationFailedEvent = z.output<typeof RotationFailedEvent>;
 
 /** True for an EventBridge envelope (a rotation step never has `detail-type`). */
-export function isEventBridgeEvent(input: unknown): boolean {
+function isEventBridgeEvent(input: unknown): boolean {
   return typeof input === 'object' && input !== null && 'detail-type' in input;
 }
 
@@ -61,6 +61,21 @@ export function parseRotationFailedEvent(input: unknown): RotationFailedEvent {
   throw new InvalidEventError(
     `Not a Secrets Manager RotationFailed event (EventBridge, AWS Service Event via CloudTrail): ${problems.join('; ')}`,
   );
+}
+
+/** The function's two inputs: Secrets Manager's RotationFailed record, or a rotation step. */
+export type RotateSecretEvent =
+  { kind: 'rotation-failed'; event: RotationFailedEvent } | { kind: 'step'; event: RotationEvent };
+
+/**
+ * An EventBridge envelope (it has `detail-type`) is Secrets Manager's RotationFailed record (the
+ * rule in resources/rotate-secret.yml); anything else is a rotation step Secrets Manager invokes
+ * the function with. Either parse throws InvalidEventError naming what is wrong.
+ */
+export function parseEvent(input: unknown): RotateSecretEvent {
+  return isEventBridgeEvent(input)
+    ? { kind: 'rotation-failed', event: parseRotationFailedEvent(input) }
+    : { kind: 'step', event: parseRotationEvent(input) };
 }
 
 export const STRATEGIES = ['alternating-users', 'single-user', 'random-value'] as const;

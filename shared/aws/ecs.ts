@@ -52,13 +52,19 @@ export interface EcsCalls {
     stopType: StopServiceDeploymentStopType,
     options?: CallOptions,
   ): Promise<void>;
-  /** UpdateService with forceNewDeployment, optionally onto another task definition. */
+  /**
+   * UpdateService with forceNewDeployment, optionally onto another task definition: the service as
+   * UpdateService returns it ("the full description of your service following the update call";
+   * its `deployments` hold the new one as PRIMARY):
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
+   */
   forceNewDeployment(
     cluster: string,
     service: string,
     taskDefinition?: string,
     options?: CallOptions,
-  ): Promise<void>;
+  ): Promise<Service | undefined>;
   listTags(resourceArn: string, options?: CallOptions): Promise<Record<string, string>>;
   tagResource(resourceArn: string, tags: Record<string, string>, options?: CallOptions): Promise<void>;
   describeTaskDefinition(taskDefinition: string, options?: CallOptions): Promise<TaskDefinition | undefined>;
@@ -131,7 +137,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
     },
 
     async forceNewDeployment(cluster, service, taskDefinition, { signal } = {}) {
-      await call(
+      const res = await call(
         `ecs:UpdateService ${cluster}/${service}${taskDefinition ? ` -> ${taskDefinition}` : ''}`,
         () =>
           client.send(
@@ -144,6 +150,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
             { abortSignal: signal },
           ),
       );
+      return res.service;
     },
 
     listTags(resourceArn, { signal } = {}) {

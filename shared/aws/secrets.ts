@@ -2,19 +2,20 @@
  * The Secrets Manager calls dbIamUser and rotateSecret both make, and the lookup of the database
  * an RDS-managed master secret belongs to. Takes the clients, returns SDK shapes, and translates
  * every SDK error with `toOpsError` (docs/adding-a-function.md: adapters). Each function's own
- * adapter maps these shapes onto its ports.
+ * adapter maps these shapes onto its ports. The commands come from ./commands/ (deferred in the
+ * bundle, ../lazy.ts): neither Secrets Manager's nor RDS's schemas are read at cold start.
  */
 import type { DBCluster, DBInstance, RDSClient } from '@aws-sdk/client-rds';
-import {
-  type DescribeSecretCommandOutput,
-  DescribeSecretCommand,
-  type GetSecretValueCommandInput,
-  type GetSecretValueCommandOutput,
-  GetSecretValueCommand,
-  type SecretsManagerClient,
-  type Tag,
+import type {
+  DescribeSecretCommandOutput,
+  GetSecretValueCommandInput,
+  GetSecretValueCommandOutput,
+  SecretsManagerClient,
+  Tag,
 } from '@aws-sdk/client-secrets-manager';
 import { toOpsError } from '../errors';
+import { rds } from './commands/rds';
+import { secretsManager } from './commands/secrets-manager';
 
 /**
  * The tags RDS puts on the master secret it manages (ManageMasterUserPassword, a secret named
@@ -35,7 +36,7 @@ export function secretsCalls(client: SecretsManagerClient): SecretsCalls {
   return {
     async getSecretValue(input) {
       try {
-        return await client.send(new GetSecretValueCommand(input));
+        return await client.send(new secretsManager.GetSecretValueCommand(input));
       } catch (error) {
         const select = [input.VersionId, input.VersionStage].filter(Boolean).join(' ');
         throw toOpsError(
@@ -46,7 +47,7 @@ export function secretsCalls(client: SecretsManagerClient): SecretsCalls {
     },
     async describeSecret(secretId) {
       try {
-        return await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+        return await client.send(new secretsManager.DescribeSecretCommand({ SecretId: secretId }));
       } catch (error) {
         throw toOpsError(`secretsmanager:DescribeSecret ${secretId}`, error);
       }
@@ -79,18 +80,6 @@ export interface ManagedDatabaseCalls {
 }
 
 /**
- * The RDS command classes, loaded on first use: a static import would load RDS's whole schema and
- * error model (94 KB) at every cold start of both functions, for the few secrets RDS manages.
- * Unbundled (jest, tsx) a plain require, so that tests mock the classes of their own registry
- * (as shared/aws/lazy.ts does for the clients).
- */
-const rdsCommands = (): Promise<typeof import('./rds-describe')> =>
-  process.env.OPS_SENTINEL_BUNDLE === 'esm'
-    ? import('./rds-describe')
-    : // eslint-disable-next-line @typescript-eslint/no-require-imports -- the unbundled path, see above
-      Promise.resolve(require('./rds-describe') as typeof import('./rds-describe'));
-
-/**
  * Both Describe calls take the ARN from the tag as the identifier (DBInstanceIdentifier and
  * DBClusterIdentifier accept an identifier or an ARN), as AWS's rotation templates pass it:
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
@@ -101,8 +90,7 @@ export function managedDatabaseCalls(client: RDSClient): ManagedDatabaseCalls {
   return {
     async describeInstance(id) {
       try {
-        const { DescribeDBInstancesCommand } = await rdsCommands();
-        const out = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+        const out = await client.send(new rds.DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
         return out.DBInstances?.[0];
       } catch (error) {
         throw toOpsError(`rds:DescribeDBInstances ${id}`, error);
@@ -110,8 +98,7 @@ export function managedDatabaseCalls(client: RDSClient): ManagedDatabaseCalls {
     },
     async describeCluster(id) {
       try {
-        const { DescribeDBClustersCommand } = await rdsCommands();
-        const out = await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
+        const out = await client.send(new rds.DescribeDBClustersCommand({ DBClusterIdentifier: id }));
         return out.DBClusters?.[0];
       } catch (error) {
         throw toOpsError(`rds:DescribeDBClusters ${id}`, error);

@@ -1,6 +1,7 @@
 /**
  * The database functions load no database driver at cold start: pg and mysql2 come in
- * on the first connection only, so a PostgreSQL deployment never compiles mysql2 and vice versa.
+ * on the first connection only, so a PostgreSQL deployment never compiles mysql2 and vice versa;
+ * and no SDK code either (the clients and their commands come in on the first send).
  * Each packaged handler is imported in a fresh Node process by the bench's probe, which records
  * every file loaded during init; the source map beside each file says which packages it holds.
  */
@@ -65,12 +66,13 @@ it.each(cases)('$fn loads neither pg nor mysql2 at init', ({ logicalId, handler 
   expect(sources.filter((s) => DRIVER.test(s))).toEqual([]);
 });
 
-// The RDS command classes bring RDS's whole schema and error model (94 KB); both functions need
-// them only for a master secret RDS manages, so shared/aws/secrets.ts loads them on first use.
-it.each(cases)("$fn loads RDS's schema and error model only on first use", ({ logicalId, handler }) => {
-  const { sources } = sourcesAtInit(logicalId, handler);
-  expect(sources.some((s) => s.includes('node_modules/@aws-sdk/client-secrets-manager/'))).toBe(true);
-  expect(
-    sources.filter((s) => /node_modules\/@aws-sdk\/client-rds\/dist-es\/(schemas|models)\//.test(s)),
-  ).toEqual([]);
+// No SDK code at init (as the five other functions): the adapters take their commands from
+// shared/aws/commands/ (deferred in the bundle) and the clients are lazy (shared/aws/lazy.ts), so
+// neither a client, a command schema (RDS's alone is 94 KB) nor the SDK core (@smithy/core) is
+// read before the first send.
+it.each(cases)('$fn loads no SDK client, command or core at init', ({ logicalId, handler }) => {
+  const { files, sources } = sourcesAtInit(logicalId, handler);
+  expect(files).toBeGreaterThan(1);
+  expect(sources.some((s) => s.includes('node_modules/@aws-lambda-powertools/'))).toBe(true);
+  expect(sources.filter((s) => /node_modules\/(@aws-sdk\/client-|@smithy\/core\/)/.test(s))).toEqual([]);
 });

@@ -1,9 +1,8 @@
 /**
  * Builds dbIamUser's dependencies once per container: the master secret (Secrets Manager, or the
- * local stage's variable), the RDS-managed secret's endpoint (Secrets Manager + RDS), the
- * database driver, and the request options. The only place this function builds SDK clients.
+ * local stage's variable), the RDS-managed secret's endpoint (Secrets Manager + RDS) and the
+ * database driver. The only place this function builds SDK clients.
  */
-import { existsSync } from 'node:fs';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { rdsClient, secretsManagerClient } from '../../../shared/aws/lazy';
 import { loadConfig } from '../../../shared/config';
@@ -13,7 +12,7 @@ import { logger } from '../../../shared/powertools';
 import type { CoreDeps } from '../core';
 import { type LifecycleOptions, misconfigured } from '../custom-resource';
 import { authMethod } from '../dialects/mysql';
-import { DbIamUserConfig } from '../schema';
+import { DbIamUserConfig, settingsFrom } from '../schema';
 import { localCredentials, secretsManagerCredentials } from './credentials';
 import { rdsEndpointResolver } from './endpoints';
 
@@ -25,7 +24,7 @@ export interface DbIamUserDeps {
   options: LifecycleOptions;
 }
 
-export function buildDeps(config: DbIamUserConfig, env: NodeJS.ProcessEnv = process.env): DbIamUserDeps {
+export function buildDeps(config: DbIamUserConfig): CoreDeps {
   let mysqlAuth;
   try {
     mysqlAuth = authMethod(config.MYSQL_IAM_AUTH_CLAUSE);
@@ -40,31 +39,25 @@ export function buildDeps(config: DbIamUserConfig, env: NodeJS.ProcessEnv = proc
   // In private subnets: a missing endpoint fails at once, naming it (README: Network).
   const secrets = secretsManagerClient(clientConfig({ maxAttempts: 3 }), 'secretsmanager');
   return {
-    deps: {
-      credentials: useLocal
-        ? localCredentials(config.LOCAL_MASTER_CREDENTIALS_JSON ?? '')
-        : secretsManagerCredentials(secrets),
-      endpoints: rdsEndpointResolver(secrets, rdsClient(clientConfig({ maxAttempts: 3 }), 'rds')),
-      connect,
-      mysqlAuth,
-    },
-    options: {
-      dryRun: config.DRY_RUN,
-      caBundlePath: existsSync(config.DB_CA_BUNDLE_PATH) ? config.DB_CA_BUNDLE_PATH : undefined,
-      marginMs: config.RESPONSE_MARGIN_MS,
-      send: { region: env.AWS_REGION },
-    },
+    credentials: useLocal
+      ? localCredentials(config.LOCAL_MASTER_CREDENTIALS_JSON ?? '')
+      : secretsManagerCredentials(secrets),
+    endpoints: rdsEndpointResolver(secrets, rdsClient(clientConfig({ maxAttempts: 3 }), 'rds')),
+    connect,
+    mysqlAuth,
   };
 }
 
 /**
- * The configuration and `buildDeps`, never throwing. A configuration error must not escape at
- * module load: CloudFormation would then get no response at all (the stack waits for its
- * timeout), so it becomes the FAILED reason of every request instead (`misconfigured`).
+ * The configuration, `buildDeps` and `settingsFrom` (schema.ts), never throwing. A configuration
+ * error must not escape at module load: CloudFormation would then get no response at all (the
+ * stack waits for its timeout), so it becomes the FAILED reason of every request instead
+ * (`misconfigured`).
  */
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): DbIamUserDeps {
   try {
-    return buildDeps(loadConfig(DbIamUserConfig, env), env);
+    const config = loadConfig(DbIamUserConfig, env);
+    return { deps: buildDeps(config), options: settingsFrom(config, env) };
   } catch (error) {
     logger.error('dbIamUser is misconfigured', { error: String(error) });
     return {

@@ -127,8 +127,9 @@ export function ecsAdapter(ecs: EcsCalls): EcsPort {
       }
     },
 
-    rollbackService: (cluster, service, taskDefinition) =>
-      ecs.forceNewDeployment(cluster, service, taskDefinition),
+    async rollbackService(cluster, service, taskDefinition) {
+      await ecs.forceNewDeployment(cluster, service, taskDefinition);
+    },
 
     markHandled: (serviceArn, value) => ecs.tagResource(serviceArn, { [MARKER_TAG]: value }),
   };

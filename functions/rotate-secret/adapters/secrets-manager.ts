@@ -1,9 +1,5 @@
-import {
-  GetRandomPasswordCommand,
-  PutSecretValueCommand,
-  UpdateSecretVersionStageCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManager } from '../../../shared/aws/commands/secrets-manager';
 import { secretsCalls, managedSecretOwner } from '../../../shared/aws/secrets';
 import { toOpsError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
@@ -54,7 +50,7 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
       registerSecret(value);
       try {
         await client.send(
-          new PutSecretValueCommand({
+          new secretsManager.PutSecretValueCommand({
             SecretId: secretId,
             ClientRequestToken: token,
             SecretString: value,
@@ -70,7 +66,7 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
     async randomPassword({ length, excludeCharacters, excludePunctuation }) {
       try {
         const out = await client.send(
-          new GetRandomPasswordCommand({
+          new secretsManager.GetRandomPasswordCommand({
             PasswordLength: length,
             ...(excludeCharacters ? { ExcludeCharacters: excludeCharacters } : {}),
             ExcludePunctuation: excludePunctuation,
@@ -88,7 +84,7 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
     async moveCurrent(secretId, toVersionId, fromVersionId) {
       try {
         await client.send(
-          new UpdateSecretVersionStageCommand({
+          new secretsManager.UpdateSecretVersionStageCommand({
             SecretId: secretId,
             VersionStage: AWSCURRENT,
             MoveToVersionId: toVersionId,

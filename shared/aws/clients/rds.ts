@@ -1,2 +1,3 @@
-// Imported dynamically by lazyClient (../lazy.ts): this chunk holds the client class only.
-export { RDSClient } from '@aws-sdk/client-rds';
+// Imported dynamically by the lazy client (../lazy.ts) on its first send: this chunk holds the
+// client class and the commands the functions send (../commands/rds.ts defers them).
+export { RDSClient, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';

@@ -222,7 +222,7 @@ describe('depsFromEnv / buildDeps (adapters/index.ts)', () => {
 
   it('buildDeps throws the configuration error itself (depsFromEnv is what keeps it from init)', () => {
     expect(() =>
-      buildDeps(loadConfig(DbIamUserConfig, { MYSQL_IAM_AUTH_CLAUSE: 'IDENTIFIED BY x' }), {}),
+      buildDeps(loadConfig(DbIamUserConfig, { MYSQL_IAM_AUTH_CLAUSE: 'IDENTIFIED BY x' })),
     ).toThrow(/MYSQL_IAM_AUTH_CLAUSE is invalid/);
   });
 

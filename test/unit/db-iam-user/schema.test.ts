@@ -1,4 +1,10 @@
-import { DbIamUserProperties, describePropertyIssues } from '../../../functions/db-iam-user/schema';
+import {
+  DbIamUserConfig,
+  DbIamUserProperties,
+  describePropertyIssues,
+  settingsFrom,
+} from '../../../functions/db-iam-user/schema';
+import { loadConfig } from '../../../shared/config';
 import { failedCreateId, parsePhysicalId, physicalIdOf } from '../../../functions/db-iam-user/physical-id';
 
 const base = {
@@ -114,5 +120,29 @@ describe('numbers from CloudFormation strings', () => {
     expect(reason).toContain('Port');
     expect(reason).toContain('must be a whole number');
     expect(reason).not.toContain('NaN');
+  });
+});
+
+describe('settingsFrom (the request lifecycle options)', () => {
+  it('keeps the CA bundle only when the file exists, and names the region for the response PUT', () => {
+    const config = loadConfig(DbIamUserConfig, {
+      DRY_RUN: 'true',
+      RESPONSE_MARGIN_MS: '2500',
+      DB_CA_BUNDLE_PATH: __filename,
+    });
+    expect(settingsFrom(config, { AWS_REGION: 'eu-west-1' })).toEqual({
+      dryRun: true,
+      caBundlePath: __filename,
+      marginMs: 2_500,
+      send: { region: 'eu-west-1' },
+    });
+    expect(
+      settingsFrom(loadConfig(DbIamUserConfig, { DB_CA_BUNDLE_PATH: '/nonexistent/ca.pem' }), {}),
+    ).toEqual({
+      dryRun: false,
+      caBundlePath: undefined,
+      marginMs: 5_000,
+      send: { region: undefined },
+    });
   });
 });

@@ -9,7 +9,8 @@ import { chooseStrategy, consumersOf, guard, rotateSecret } from '../../../funct
 import { checkSameTarget } from '../../../functions/rotate-secret/strategies/database';
 import type { RotationDeps, SecretMetadata } from '../../../functions/rotate-secret/ports';
 import type { RotationStep } from '../../../functions/rotate-secret/schema';
-import { parseRotationEvent, secretNameOf } from '../../../functions/rotate-secret/schema';
+import { parseEvent, parseRotationEvent, secretNameOf } from '../../../functions/rotate-secret/schema';
+import rotationFailed from '../../../events/rotate-secret/rotationFailed.json';
 import {
   CURRENT,
   FakeSecretsManager,
@@ -327,6 +328,22 @@ describe('parseRotationEvent', () => {
       ClientRequestToken: 't',
       Step: 'testSecret',
     });
+  });
+  it('parseEvent: an EventBridge envelope is the RotationFailed record, anything else a rotation step', () => {
+    expect(parseEvent(rotationFailed)).toEqual({
+      kind: 'rotation-failed',
+      event: expect.objectContaining({ source: 'aws.secretsmanager' }),
+    });
+    expect(parseEvent({ SecretId: 'x', ClientRequestToken: 't', Step: 'createSecret' })).toEqual({
+      kind: 'step',
+      event: { SecretId: 'x', ClientRequestToken: 't', Step: 'createSecret' },
+    });
+    expect(() =>
+      parseEvent({ ...rotationFailed, detail: { ...rotationFailed.detail, eventName: 'RotateSecret' } }),
+    ).toThrow(/Not a Secrets Manager RotationFailed event .*detail\.eventName/);
+    expect(() => parseEvent({ SecretId: 'x', Step: 'rotate' })).toThrow(
+      /Not a Secrets Manager rotation event .*ClientRequestToken/,
+    );
   });
   it('names secrets by name, not ARN', () => {
     expect(

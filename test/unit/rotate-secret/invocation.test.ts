@@ -1,13 +1,23 @@
 /**
- * handleInvocation, core's entry point: which event is which, what is logged and counted, with
- * fakes of every port (the decisions the handler used to make, now testable without Powertools).
+ * handleInvocation, core's entry point, on what parseEvent (schema.ts) makes of the input, as the
+ * handler calls them: which event is which, what is logged and counted, with fakes of every port
+ * (the decisions the handler used to make, now testable without Powertools).
  */
-import { handleInvocation } from '../../../functions/rotate-secret/core';
+import { handleInvocation as handle } from '../../../functions/rotate-secret/core';
 import type { RotateSecretDeps } from '../../../functions/rotate-secret/ports';
+import { parseEvent } from '../../../functions/rotate-secret/schema';
 import { CURRENT, FakeSecretsManager } from '../../../local/rotate-secret/fake-secrets-manager';
 import rotationFailed from '../../../events/rotate-secret/rotationFailed.json';
 import { captureEmf } from '../../helpers/emf';
 import { fakeEcs, recordingNotifier, rotationDeps, testConfig } from '../../../local/rotate-secret/rotation';
+
+/** The handler's parse → core (async, as in middy: an invalid event is a rejection). */
+const handleInvocation = async (
+  input: unknown,
+  deps: RotateSecretDeps,
+  config: Parameters<typeof handle>[2],
+  remainingMs?: () => number,
+) => handle(parseEvent(input), deps, config, remainingMs);
 
 function recordingPorts() {
   const lines: Array<{ level: 'info' | 'warn'; message: string; extra?: Record<string, unknown> }> = [];

@@ -57,6 +57,21 @@ describe('ecsCalls', () => {
     expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
   });
 
+  it('forceNewDeployment returns the service UpdateService answers with (its new PRIMARY deployment)', async () => {
+    const service = { serviceName: 'web', deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY' }] };
+    ecs.on(UpdateServiceCommand).resolvesOnce({ service }).resolvesOnce({});
+    const calls = ecsCalls(new ECSClient({}));
+
+    await expect(calls.forceNewDeployment('django-app', 'web')).resolves.toEqual(service);
+    await expect(calls.forceNewDeployment('django-app', 'web', 'web:42')).resolves.toBeUndefined();
+    expect(ecs).toHaveReceivedNthSpecificCommandWith(2, UpdateServiceCommand, {
+      cluster: 'django-app',
+      service: 'web',
+      taskDefinition: 'web:42',
+      forceNewDeployment: true,
+    });
+  });
+
   it("translates SDK errors into the project's errors, keeping the SDK error as cause", async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
