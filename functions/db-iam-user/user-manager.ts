@@ -70,6 +70,23 @@ async function asOwners(
   for (const owner of adopted) await session.change(postgres.releaseOwner(owner));
 }
 
+/**
+ * Takes back what this resource granted on its schemas: the privileges on their objects and the
+ * default privileges `creators` (the roles that create tables there) gave the user.
+ */
+async function revokeManagedAccess(
+  session: SqlSession,
+  spec: Pick<UserSpec, 'user' | 'database' | 'schemas'>,
+  creators: string[],
+): Promise<void> {
+  for (const schema of spec.schemas) {
+    for (const sql of postgres.revokeManaged(spec.user, spec.database, schema)) await session.change(sql);
+    for (const owner of creators) {
+      for (const sql of postgres.revokeDefaultPrivileges(owner, schema, spec.user)) await session.change(sql);
+    }
+  }
+}
+
 interface PgRole {
   can_login: boolean;
   is_iam: boolean;
@@ -94,14 +111,7 @@ async function ensurePostgresUser(session: SqlSession, spec: UserSpec): Promise<
     if (!role?.is_iam) await session.change(postgres.grantIam(spec.user));
     const schema = spec.schemas[0] ?? 'public';
     await asOwners(session, spec.user, spec.schemas, async (creators) => {
-      for (const managed of spec.schemas) {
-        for (const sql of postgres.revokeManaged(spec.user, spec.database, managed))
-          await session.change(sql);
-        for (const owner of creators) {
-          for (const sql of postgres.revokeDefaultPrivileges(owner, managed, spec.user))
-            await session.change(sql);
-        }
-      }
+      await revokeManagedAccess(session, spec, creators);
       for (const sql of postgres.grant(spec.user, spec.database, schema, spec.privileges)) {
         await session.change(sql);
       }
@@ -166,16 +176,9 @@ export async function removeUser(
     ).map((r) => r.database);
     return session.transaction(async () => {
       if (others.length > 0) {
-        await asOwners(session, spec.user, spec.schemas, async (creators) => {
-          for (const schema of spec.schemas) {
-            for (const sql of postgres.revokeManaged(spec.user, spec.database, schema))
-              await session.change(sql);
-            for (const owner of creators) {
-              for (const sql of postgres.revokeDefaultPrivileges(owner, schema, spec.user))
-                await session.change(sql);
-            }
-          }
-        });
+        await asOwners(session, spec.user, spec.schemas, (creators) =>
+          revokeManagedAccess(session, spec, creators),
+        );
         return { action: 'revoked-database-only', otherDatabases: others } as const;
       }
       if (mode === 'lock') {
