@@ -5,8 +5,8 @@
  */
 import type * as SmSdk from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { parseRotationEvent } from '../../../functions/rotate-secret/schema';
@@ -118,7 +118,8 @@ it('rotateSecret handles 1 MB+ events', async () => {
 
 it('dbIamUser answers 1 MB+ events with a reason within the 4 KB response limit', async () => {
   const bodies: string[] = [];
-  const deps: CoreDeps = {
+  const deps: InvocationDeps = {
+    ...invocationPorts,
     credentials: { get: async () => ({ username: 'postgres', password: 'unused-pw' }) },
     endpoints: { endpointForSecret: async () => undefined },
     connect: async () => {

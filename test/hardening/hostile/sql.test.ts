@@ -8,8 +8,8 @@
  */
 import type { Engine } from '../../../shared/db/driver';
 import { connect } from '../../../shared/db/driver';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
@@ -87,7 +87,8 @@ async function evidence(engine: Engine, database: string) {
 describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated schema)', (engine) => {
   const database = engine === 'postgres' ? 'hard_sql_iam_pg' : 'hard_sql_iam_my';
   let world: World;
-  const deps: CoreDeps = {
+  const deps: InvocationDeps = {
+    ...invocationPorts,
     credentials: { get: async () => ({ username: world.master, password: world.masterPassword }) },
     endpoints: { endpointForSecret: async () => undefined },
     connect,

@@ -5,8 +5,8 @@
  * InvalidEventError (it ends in the dead-letter queue).
  */
 import fc from 'fast-check';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
 import { assertEventsHandled } from '../../helpers/hardening/property';
@@ -14,7 +14,8 @@ import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { lambdaContext } from '../../../local/lambda-context';
 
 /** The database is down: every connection is refused at once. */
-const deps: CoreDeps = {
+const deps: InvocationDeps = {
+  ...invocationPorts,
   credentials: { get: async () => ({ username: 'postgres', password: 'do-not-print-me' }) },
   endpoints: { endpointForSecret: async () => undefined },
   connect: async (options) => {
