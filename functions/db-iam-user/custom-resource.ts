@@ -10,7 +10,7 @@ import { type CoreDeps, failureId, type Outcome, processRequest } from './core';
 import { startDeadline } from './deadline';
 import { unfinishedCreateId } from './physical-id';
 import { reasonOf } from './messages';
-import type { InvocationPorts, RespondOptions } from './ports';
+import type { InvocationPorts } from './ports';
 import { buildResponseBody, describeUrl, type ResponseFields } from './response-body';
 import { CustomResourceEvent, ResponseTarget } from './schema';
 
@@ -26,8 +26,6 @@ export interface LifecycleOptions {
   caBundlePath?: string;
   /** Milliseconds kept before the Lambda deadline for sending FAILED. */
   marginMs: number;
-  /** Passed to the `respond` port: the region its messages name (tests: put, sleep). */
-  send?: Pick<RespondOptions, 'put' | 'sleep' | 'maxAttempts' | 'region'>;
 }
 
 export interface InvocationResult {
@@ -121,7 +119,6 @@ export async function handleEvent(
   else deps.log.info('Custom resource request done', { ...log, statements: outcome.changes.length });
 
   const attempts = await deps.respond(target.data.ResponseURL, body, {
-    ...options.send,
     deadline: deadline.lambdaDeadline - 200,
     onRetry: (attempt, problem) =>
       deps.log.warn('CloudFormation response PUT failed; retrying', {

@@ -31,17 +31,12 @@ export interface InvocationMetrics {
   response(requestType: string, status: 'SUCCESS' | 'FAILED'): void;
 }
 
-/** How the response PUT is made; adapters/cfn-response.ts `SendOptions` (test hooks, region). */
+/** What the lifecycle tells the response PUT. */
 export interface RespondOptions {
-  maxAttempts?: number;
-  put?: (url: string, body: string, timeoutMs: number) => Promise<number>;
-  sleep?: (ms: number) => Promise<void>;
-  /** For the message naming the S3 gateway endpoint when the URL cannot be reached. */
-  region?: string;
   /** Epoch ms after which no new attempt starts. */
-  deadline?: number;
+  deadline: number;
   /** Called before each retry, for logging. */
-  onRetry?: (attempt: number, problem: string) => void;
+  onRetry(attempt: number, problem: string): void;
 }
 
 /**

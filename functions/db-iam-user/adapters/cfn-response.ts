@@ -12,6 +12,7 @@ import {
   unreachableMessage,
 } from '../../../shared/aws/reachability';
 import { PermanentError, RetryableError } from '../../../shared/errors';
+import type { Respond } from '../ports';
 import { describeUrl } from '../response-body';
 
 function hostOf(url: string): string | undefined {
@@ -78,6 +79,13 @@ export interface SendOptions {
   onRetry?: (attempt: number, problem: string) => void;
   /** For the message naming the S3 gateway endpoint when the URL cannot be reached. */
   region?: string;
+}
+
+/** The `respond` port (ports.ts): `sendResponse` with these settings (the region; tests: put, sleep). */
+export function cfnResponder(
+  settings: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts' | 'region'> = {},
+): Respond {
+  return (url, body, options) => sendResponse(url, body, { ...settings, ...options });
 }
 
 /** Consecutive attempts that could not even connect before the PUT is declared unreachable. */

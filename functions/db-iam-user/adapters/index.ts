@@ -15,7 +15,7 @@ import { type InvocationDeps, type LifecycleOptions, misconfigured } from '../cu
 import { authMethod } from '../dialects/mysql';
 import type { InvocationPorts } from '../ports';
 import { DbIamUserConfig, settingsFrom } from '../schema';
-import { sendResponse } from './cfn-response';
+import { cfnResponder } from './cfn-response';
 import { localCredentials, secretsManagerCredentials } from './credentials';
 import { rdsEndpointResolver } from './endpoints';
 import { invocationMetrics } from './metrics';
@@ -28,16 +28,21 @@ export interface DbIamUserDeps {
   options: LifecycleOptions;
 }
 
-/** The request lifecycle's ports: the shared logger, EMF metrics, the ResponseURL PUT. */
-export const invocationPorts: InvocationPorts = {
-  log: {
-    ...logPort,
-    error: (message, extra) => logger.error(message, extra ?? {}),
-    appendKeys: (keys) => logger.appendKeys(keys),
-  },
-  metrics: invocationMetrics,
-  respond: sendResponse,
-};
+/**
+ * The request lifecycle's ports: the shared logger, EMF metrics, the ResponseURL PUT (`send`: the
+ * region its unreachable-S3 message names; tests: put, sleep).
+ */
+export function invocationPorts(send: Parameters<typeof cfnResponder>[0] = {}): InvocationPorts {
+  return {
+    log: {
+      ...logPort,
+      error: (message, extra) => logger.error(message, extra ?? {}),
+      appendKeys: (keys) => logger.appendKeys(keys),
+    },
+    metrics: invocationMetrics,
+    respond: cfnResponder(send),
+  };
+}
 
 export function buildDeps(config: DbIamUserConfig): CoreDeps {
   let mysqlAuth;
@@ -72,13 +77,16 @@ export function buildDeps(config: DbIamUserConfig): CoreDeps {
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): DbIamUserDeps {
   try {
     const config = loadConfig(DbIamUserConfig, env);
-    return { deps: { ...buildDeps(config), ...invocationPorts }, options: settingsFrom(config, env) };
+    return {
+      deps: { ...buildDeps(config), ...invocationPorts({ region: env.AWS_REGION }) },
+      options: settingsFrom(config),
+    };
   } catch (error) {
     logger.error('dbIamUser is misconfigured', { error: String(error) });
     return {
       deps: {
         ...misconfigured(error instanceof Error ? error : new Error(String(error))),
-        ...invocationPorts,
+        ...invocationPorts(),
       },
       options: { dryRun: false, marginMs: 5_000 },
     };

@@ -21,6 +21,7 @@ import {
   secretsManagerCredentials,
 } from '../../../functions/db-iam-user/adapters';
 import type { CoreDeps } from '../../../functions/db-iam-user/core';
+import { cfnResponder } from '../../../functions/db-iam-user/adapters/cfn-response';
 import {
   handleEvent,
   type InvocationDeps,
@@ -343,7 +344,7 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
   const properties = typeof c.properties === 'function' ? c.properties() : (c.properties ?? props());
 
   const deps: InvocationDeps = {
-    ...invocationPorts,
+    ...invocationPorts(),
     credentials: secretsManagerCredentials(new SecretsManagerClient({ region: 'us-east-1' })),
     endpoints: { endpointForSecret: async () => undefined },
     connect,
@@ -362,11 +363,15 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 
   let error: unknown;
   try {
-    await handleEvent(event, context, deps, {
-      dryRun: false,
-      marginMs: c.marginMs ?? 5_000,
-      send: { sleep: async () => undefined },
-    });
+    await handleEvent(
+      event,
+      context,
+      { ...deps, respond: cfnResponder({ sleep: async () => undefined }) },
+      {
+        dryRun: false,
+        marginMs: c.marginMs ?? 5_000,
+      },
+    );
   } catch (e) {
     error = e;
   }

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { cfnResponder } from '../../../functions/db-iam-user/adapters/cfn-response';
 import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
@@ -15,7 +16,7 @@ import { lambdaContext } from '../../../local/lambda-context';
 
 /** The database is down: every connection is refused at once. */
 const deps: InvocationDeps = {
-  ...invocationPorts,
+  ...invocationPorts(),
   credentials: { get: async () => ({ username: 'postgres', password: 'do-not-print-me' }) },
   endpoints: { endpointForSecret: async () => undefined },
   connect: async (options) => {
@@ -61,11 +62,15 @@ it('answers CloudFormation once for every malformed or unusual event it can answ
       fn: 'dbIamUser',
       invoke: async (event) => {
         const before = bodies.length;
-        const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 30_000 }), deps, {
-          dryRun: false,
-          marginMs: 5_000,
-          send: { put, sleep: async () => undefined },
-        });
+        const result = await handleEvent(
+          event,
+          lambdaContext({ deadline: Date.now() + 30_000 }),
+          { ...deps, respond: cfnResponder({ put, sleep: async () => undefined }) },
+          {
+            dryRun: false,
+            marginMs: 5_000,
+          },
+        );
         // A returned invocation must have answered CloudFormation exactly once.
         if (bodies.length !== before + 1)
           throw new Error(`${bodies.length - before} responses sent, expected 1`);

@@ -69,7 +69,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
   let fixture: Fixture;
   let masterPassword: string;
   const deps: InvocationDeps = {
-    ...invocationPorts,
+    ...invocationPorts(),
     credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig())),
     endpoints: rdsEndpointResolver(new SecretsManagerClient(clientConfig()), new RDSClient(clientConfig())),
     connect,

@@ -18,7 +18,7 @@ import { lambdaContext } from '../../../local/lambda-context';
 
 const secrets = mockClient(SecretsManagerClient);
 const deps: InvocationDeps = {
-  ...invocationPorts,
+  ...invocationPorts(),
   credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig({ maxAttempts: 1 }))),
   endpoints: { endpointForSecret: async () => undefined },
   connect,
