@@ -2,23 +2,20 @@
  * One invocation of the custom resource, from event to response: parse, do the work against a
  * deadline, build the body, PUT it. CloudFormation gets an answer in every case the invocation
  * can reach: success, thrown error, invalid properties, unreachable database, deadline.
+ * Follows core's rules: the log, the metric and the PUT go through ports (ports.ts
+ * `InvocationPorts`, built in adapters/index.ts).
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ConfigError, InvalidEventError } from '../../shared/errors';
-import { Dimension, Metric } from '../../shared/metric-names';
-import { emitMetrics, logger } from '../../shared/powertools';
-import {
-  buildResponseBody,
-  describeUrl,
-  sendResponse,
-  type ResponseFields,
-  type SendOptions,
-} from './cfn-response';
 import { type CoreDeps, failureId, type Outcome, processRequest } from './core';
 import { startDeadline } from './deadline';
 import { unfinishedCreateId } from './physical-id';
 import { reasonOf } from './messages';
+import type { InvocationPorts } from './ports';
+import { buildResponseBody, describeUrl, type ResponseFields } from './response-body';
 import { CustomResourceEvent, ResponseTarget } from './schema';
+
+/** What `handleEvent` needs: core's ports and the lifecycle's (log, metric, response PUT). */
+export type InvocationDeps = CoreDeps & InvocationPorts;
 
 export interface LambdaContextLike {
   getRemainingTimeInMillis(): number;
@@ -29,7 +26,6 @@ export interface LifecycleOptions {
   caBundlePath?: string;
   /** Milliseconds kept before the Lambda deadline for sending FAILED. */
   marginMs: number;
-  send?: Pick<SendOptions, 'put' | 'sleep' | 'maxAttempts' | 'region'>;
 }
 
 export interface InvocationResult {
@@ -45,7 +41,7 @@ export interface InvocationResult {
 export async function handleEvent(
   rawEvent: unknown,
   context: LambdaContextLike,
-  deps: CoreDeps,
+  deps: InvocationDeps,
   options: LifecycleOptions,
 ): Promise<InvocationResult> {
   const target = ResponseTarget.safeParse(rawEvent);
@@ -57,7 +53,7 @@ export async function handleEvent(
   }
   const raw = rawEvent as Record<string, unknown>;
   const requestType = typeof raw.RequestType === 'string' ? raw.RequestType : 'Unknown';
-  logger.appendKeys({
+  deps.log.appendKeys({
     requestType,
     logicalResourceId: target.data.LogicalResourceId,
     requestId: target.data.RequestId,
@@ -112,21 +108,20 @@ export async function handleEvent(
   const result: InvocationResult = { ...log, changes: outcome.changes };
 
   if (options.dryRun) {
-    logger.info('Dry run: response not sent', {
+    deps.log.info('Dry run: response not sent', {
       ...log,
       wouldPut: describeUrl(target.data.ResponseURL),
       statements: outcome.changes,
     });
     return { ...result, wouldPut: { url: describeUrl(target.data.ResponseURL), body: JSON.parse(body) } };
   }
-  if (outcome.status === 'FAILED') logger.error('Custom resource request failed', log);
-  else logger.info('Custom resource request done', { ...log, statements: outcome.changes.length });
+  if (outcome.status === 'FAILED') deps.log.error('Custom resource request failed', log);
+  else deps.log.info('Custom resource request done', { ...log, statements: outcome.changes.length });
 
-  const attempts = await sendResponse(target.data.ResponseURL, body, {
-    ...options.send,
+  const attempts = await deps.respond(target.data.ResponseURL, body, {
     deadline: deadline.lambdaDeadline - 200,
     onRetry: (attempt, problem) =>
-      logger.warn('CloudFormation response PUT failed; retrying', {
+      deps.log.warn('CloudFormation response PUT failed; retrying', {
         attempt,
         problem,
         url: describeUrl(target.data.ResponseURL),
@@ -134,10 +129,8 @@ export async function handleEvent(
   });
   // Only known values as a dimension: the request type comes from the event.
   const typeDimension = ['Create', 'Update', 'Delete'].includes(requestType) ? requestType : 'Invalid';
-  emitMetrics({ [Dimension.RequestType]: typeDimension, [Dimension.Status]: outcome.status }, [
-    { name: Metric.CustomResourceResponses, unit: MetricUnit.Count, value: 1 },
-  ]);
-  logger.info('CloudFormation response sent', { attempts, url: describeUrl(target.data.ResponseURL) });
+  deps.metrics.response(typeDimension, outcome.status);
+  deps.log.info('CloudFormation response sent', { attempts, url: describeUrl(target.data.ResponseURL) });
   return result;
 }
 

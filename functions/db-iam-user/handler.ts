@@ -1,5 +1,5 @@
 // Custom::DbIamUser — wiring only; the request lifecycle in custom-resource.ts, decisions in
-// core.ts, dependencies built in adapters/index.ts. See README.md.
+// core.ts (both pure), dependencies and ports built in adapters/index.ts. See README.md.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';

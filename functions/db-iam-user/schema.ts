@@ -200,17 +200,14 @@ export type DbIamUserConfig = z.output<typeof DbIamUserConfig>;
 
 /**
  * The request lifecycle's settings (custom-resource.ts `LifecycleOptions`) from the configuration:
- * dry run, the CA bundle when the file exists (otherwise the driver's default authorities), the
- * margin kept before the deadline, and the region the response PUT names when S3 is unreachable.
+ * dry run, the CA bundle when the file exists (otherwise the driver's default authorities) and the
+ * margin kept before the deadline. (The region the response PUT names when S3 is unreachable is
+ * the `respond` port's, adapters/index.ts.)
  */
-export function settingsFrom(
-  config: DbIamUserConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): LifecycleOptions {
+export function settingsFrom(config: DbIamUserConfig): LifecycleOptions {
   return {
     dryRun: config.DRY_RUN,
     caBundlePath: existsSync(config.DB_CA_BUNDLE_PATH) ? config.DB_CA_BUNDLE_PATH : undefined,
     marginMs: config.RESPONSE_MARGIN_MS,
-    send: { region: env.AWS_REGION },
   };
 }

@@ -1,27 +1,47 @@
 /**
  * Builds dbIamUser's dependencies once per container: the master secret (Secrets Manager, or the
- * local stage's variable), the RDS-managed secret's endpoint (Secrets Manager + RDS) and the
- * database driver. The only place this function builds SDK clients.
+ * local stage's variable), the RDS-managed secret's endpoint (Secrets Manager + RDS), the
+ * database driver, and the request lifecycle's log, metric and response PUT (cfn-response.ts).
+ * The only place this function builds SDK clients.
  */
 import { clientConfig } from '../../../shared/aws/client-config';
 import { rdsClient, secretsManagerClient } from '../../../shared/aws/lazy';
 import { loadConfig } from '../../../shared/config';
 import { connect } from '../../../shared/db/driver';
 import { ConfigError } from '../../../shared/errors';
-import { logger } from '../../../shared/powertools';
+import { logger, logPort } from '../../../shared/powertools';
 import type { CoreDeps } from '../core';
-import { type LifecycleOptions, misconfigured } from '../custom-resource';
+import { type InvocationDeps, type LifecycleOptions, misconfigured } from '../custom-resource';
 import { authMethod } from '../dialects/mysql';
+import type { InvocationPorts } from '../ports';
 import { DbIamUserConfig, settingsFrom } from '../schema';
+import { cfnResponder } from './cfn-response';
 import { localCredentials, secretsManagerCredentials } from './credentials';
 import { rdsEndpointResolver } from './endpoints';
+import { invocationMetrics } from './metrics';
 
 export { localCredentials, secretsManagerCredentials } from './credentials';
 export { rdsEndpointResolver } from './endpoints';
 
 export interface DbIamUserDeps {
-  deps: CoreDeps;
+  deps: InvocationDeps;
   options: LifecycleOptions;
+}
+
+/**
+ * The request lifecycle's ports: the shared logger, EMF metrics, the ResponseURL PUT (`send`: the
+ * region its unreachable-S3 message names; tests: put, sleep).
+ */
+export function invocationPorts(send: Parameters<typeof cfnResponder>[0] = {}): InvocationPorts {
+  return {
+    log: {
+      ...logPort,
+      error: (message, extra) => logger.error(message, extra ?? {}),
+      appendKeys: (keys) => logger.appendKeys(keys),
+    },
+    metrics: invocationMetrics,
+    respond: cfnResponder(send),
+  };
 }
 
 export function buildDeps(config: DbIamUserConfig): CoreDeps {
@@ -57,11 +77,17 @@ export function buildDeps(config: DbIamUserConfig): CoreDeps {
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): DbIamUserDeps {
   try {
     const config = loadConfig(DbIamUserConfig, env);
-    return { deps: buildDeps(config), options: settingsFrom(config, env) };
+    return {
+      deps: { ...buildDeps(config), ...invocationPorts({ region: env.AWS_REGION }) },
+      options: settingsFrom(config),
+    };
   } catch (error) {
     logger.error('dbIamUser is misconfigured', { error: String(error) });
     return {
-      deps: misconfigured(error instanceof Error ? error : new Error(String(error))),
+      deps: {
+        ...misconfigured(error instanceof Error ? error : new Error(String(error))),
+        ...invocationPorts(),
+      },
       options: { dryRun: false, marginMs: 5_000 },
     };
   }

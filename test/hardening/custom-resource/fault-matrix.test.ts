@@ -15,9 +15,18 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { connect } from '../../../shared/db/driver';
-import { rdsEndpointResolver, secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
+import {
+  invocationPorts,
+  rdsEndpointResolver,
+  secretsManagerCredentials,
+} from '../../../functions/db-iam-user/adapters';
 import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent, misconfigured } from '../../../functions/db-iam-user/custom-resource';
+import { cfnResponder } from '../../../functions/db-iam-user/adapters/cfn-response';
+import {
+  handleEvent,
+  type InvocationDeps,
+  misconfigured,
+} from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import type { Engine } from '../../../shared/db/driver';
 import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
@@ -334,7 +343,8 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     typeof c.physicalResourceId === 'function' ? c.physicalResourceId() : c.physicalResourceId;
   const properties = typeof c.properties === 'function' ? c.properties() : (c.properties ?? props());
 
-  const deps: CoreDeps = {
+  const deps: InvocationDeps = {
+    ...invocationPorts(),
     credentials: secretsManagerCredentials(new SecretsManagerClient({ region: 'us-east-1' })),
     endpoints: { endpointForSecret: async () => undefined },
     connect,
@@ -353,11 +363,15 @@ it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 
   let error: unknown;
   try {
-    await handleEvent(event, context, deps, {
-      dryRun: false,
-      marginMs: c.marginMs ?? 5_000,
-      send: { sleep: async () => undefined },
-    });
+    await handleEvent(
+      event,
+      context,
+      { ...deps, respond: cfnResponder({ sleep: async () => undefined }) },
+      {
+        dryRun: false,
+        marginMs: c.marginMs ?? 5_000,
+      },
+    );
   } catch (e) {
     error = e;
   }

@@ -5,8 +5,9 @@
  */
 import type * as SmSdk from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { cfnResponder } from '../../../functions/db-iam-user/adapters/cfn-response';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { parseRotationEvent } from '../../../functions/rotate-secret/schema';
@@ -118,7 +119,8 @@ it('rotateSecret handles 1 MB+ events', async () => {
 
 it('dbIamUser answers 1 MB+ events with a reason within the 4 KB response limit', async () => {
   const bodies: string[] = [];
-  const deps: CoreDeps = {
+  const deps: InvocationDeps = {
+    ...invocationPorts(),
     credentials: { get: async () => ({ username: 'postgres', password: 'unused-pw' }) },
     endpoints: { endpointForSecret: async () => undefined },
     connect: async () => {
@@ -137,17 +139,24 @@ it('dbIamUser answers 1 MB+ events with a reason within the 4 KB response limit'
   await expectHandled(
     'dbIamUser',
     (e) =>
-      handleEvent(e, lambdaContext({ deadline: Date.now() + 20_000 }), deps, {
-        dryRun: false,
-        marginMs: 5_000,
-        send: {
-          put: async (_url, body) => {
-            bodies.push(body);
-            return 200;
-          },
-          sleep: async () => undefined,
+      handleEvent(
+        e,
+        lambdaContext({ deadline: Date.now() + 20_000 }),
+        {
+          ...deps,
+          respond: cfnResponder({
+            put: async (_url, body) => {
+              bodies.push(body);
+              return 200;
+            },
+            sleep: async () => undefined,
+          }),
         },
-      }),
+        {
+          dryRun: false,
+          marginMs: 5_000,
+        },
+      ),
     events,
     // The Reason is what a person reads; the ids are echoed as CloudFormation requires.
     () => bodies.map((b) => (JSON.parse(b) as { Reason: string }).Reason),

@@ -8,8 +8,9 @@
  */
 import type { Engine } from '../../../shared/db/driver';
 import { connect } from '../../../shared/db/driver';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { cfnResponder } from '../../../functions/db-iam-user/adapters/cfn-response';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { rotateSecret } from '../../../functions/rotate-secret/core';
 import { quoteIdent, quoteLiteral } from '../../../shared/db/postgres-quote';
@@ -87,7 +88,8 @@ async function evidence(engine: Engine, database: string) {
 describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated schema)', (engine) => {
   const database = engine === 'postgres' ? 'hard_sql_iam_pg' : 'hard_sql_iam_my';
   let world: World;
-  const deps: CoreDeps = {
+  const deps: InvocationDeps = {
+    ...invocationPorts(),
     credentials: { get: async () => ({ username: world.master, password: world.masterPassword }) },
     endpoints: { endpointForSecret: async () => undefined },
     connect,
@@ -115,17 +117,24 @@ describe.each(ENGINES)('dbIamUser on %s (RDS-shaped master, Django-migrated sche
   /** Runs the custom resource on `event`; its result and the answer CloudFormation received. */
   async function answer(event: ReturnType<typeof cfnEvent>) {
     let answered: Record<string, string> | undefined;
-    const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 20_000 }), deps, {
-      dryRun: false,
-      marginMs: 5_000,
-      send: {
-        put: async (_url, body) => {
-          answered = JSON.parse(body) as Record<string, string>;
-          return 200;
-        },
-        sleep: async () => undefined,
+    const result = await handleEvent(
+      event,
+      lambdaContext({ deadline: Date.now() + 20_000 }),
+      {
+        ...deps,
+        respond: cfnResponder({
+          put: async (_url, body) => {
+            answered = JSON.parse(body) as Record<string, string>;
+            return 200;
+          },
+          sleep: async () => undefined,
+        }),
       },
-    });
+      {
+        dryRun: false,
+        marginMs: 5_000,
+      },
+    );
     return { result, answered };
   }
 

@@ -5,8 +5,9 @@
  * InvalidEventError (it ends in the dead-letter queue).
  */
 import fc from 'fast-check';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts } from '../../../functions/db-iam-user/adapters';
+import { cfnResponder } from '../../../functions/db-iam-user/adapters/cfn-response';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { malformedEvents, nastyString, samples } from '../../helpers/hardening/events';
 import { assertEventsHandled } from '../../helpers/hardening/property';
@@ -14,7 +15,8 @@ import { MARIADB_AUTH_CLAUSE } from '../../helpers/db-iam-user/databases';
 import { lambdaContext } from '../../../local/lambda-context';
 
 /** The database is down: every connection is refused at once. */
-const deps: CoreDeps = {
+const deps: InvocationDeps = {
+  ...invocationPorts(),
   credentials: { get: async () => ({ username: 'postgres', password: 'do-not-print-me' }) },
   endpoints: { endpointForSecret: async () => undefined },
   connect: async (options) => {
@@ -60,11 +62,15 @@ it('answers CloudFormation once for every malformed or unusual event it can answ
       fn: 'dbIamUser',
       invoke: async (event) => {
         const before = bodies.length;
-        const result = await handleEvent(event, lambdaContext({ deadline: Date.now() + 30_000 }), deps, {
-          dryRun: false,
-          marginMs: 5_000,
-          send: { put, sleep: async () => undefined },
-        });
+        const result = await handleEvent(
+          event,
+          lambdaContext({ deadline: Date.now() + 30_000 }),
+          { ...deps, respond: cfnResponder({ put, sleep: async () => undefined }) },
+          {
+            dryRun: false,
+            marginMs: 5_000,
+          },
+        );
         // A returned invocation must have answered CloudFormation exactly once.
         if (bodies.length !== before + 1)
           throw new Error(`${bodies.length - before} responses sent, expected 1`);

@@ -12,9 +12,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { connect, type DbConnectOptions, type Engine } from '../../../shared/db/driver';
-import { rdsEndpointResolver, secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import {
+  invocationPorts,
+  rdsEndpointResolver,
+  secretsManagerCredentials,
+} from '../../../functions/db-iam-user/adapters';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import {
   asAdmin,
@@ -65,7 +68,8 @@ export function describeScenarios(engine: Engine, prefix: string): void {
   let server: ResponseServer;
   let fixture: Fixture;
   let masterPassword: string;
-  const deps: CoreDeps = {
+  const deps: InvocationDeps = {
+    ...invocationPorts(),
     credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig())),
     endpoints: rdsEndpointResolver(new SecretsManagerClient(clientConfig()), new RDSClient(clientConfig())),
     connect,
@@ -120,7 +124,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     type: RequestType,
     properties: Record<string, unknown>,
     options: EventOptions = {},
-    run: { deps?: CoreDeps; remainingMs?: number } = {},
+    run: { deps?: InvocationDeps; remainingMs?: number } = {},
   ) {
     const before = server.accepted().length;
     const result = await handleEvent(
@@ -483,7 +487,7 @@ export function describeScenarios(engine: Engine, prefix: string): void {
     // The driver is slow to run CREATE: the deadline answers first, then the statement runs anyway.
     let createRan: () => void = () => undefined;
     const ran = new Promise<void>((resolve) => (createRan = resolve));
-    const slowDeps: CoreDeps = {
+    const slowDeps: InvocationDeps = {
       ...deps,
       connect: async (options: DbConnectOptions) => {
         const db = await connect(options);

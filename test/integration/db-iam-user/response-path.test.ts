@@ -9,16 +9,16 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientConfig } from '../../../shared/aws/client-config';
 import { connect } from '../../../shared/db/driver';
-import { secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
-import type { CoreDeps } from '../../../functions/db-iam-user/core';
-import { handleEvent } from '../../../functions/db-iam-user/custom-resource';
+import { invocationPorts, secretsManagerCredentials } from '../../../functions/db-iam-user/adapters';
+import { handleEvent, type InvocationDeps } from '../../../functions/db-iam-user/custom-resource';
 import { AWS_IAM_AUTH_CLAUSE, authMethod } from '../../../functions/db-iam-user/dialects/mysql';
 import { cfnEvent, SECRET_ARN } from '../../helpers/db-iam-user/events';
 import { type ResponseServer, startResponseServer } from '../../../local/db-iam-user/response-server';
 import { lambdaContext } from '../../../local/lambda-context';
 
 const secrets = mockClient(SecretsManagerClient);
-const deps: CoreDeps = {
+const deps: InvocationDeps = {
+  ...invocationPorts(),
   credentials: secretsManagerCredentials(new SecretsManagerClient(clientConfig({ maxAttempts: 1 }))),
   endpoints: { endpointForSecret: async () => undefined },
   connect,

@@ -18,6 +18,7 @@ import {
 import { DbIamUserConfig } from '../../../functions/db-iam-user/schema';
 import { loadConfig } from '../../../shared/config';
 import { SECRET_ARN } from '../../helpers/db-iam-user/events';
+import { closedPort } from '../../helpers/hardening/servers';
 
 const sm = mockClient(SecretsManagerClient);
 const rds = mockClient(RDSClient);
@@ -244,8 +245,15 @@ describe('depsFromEnv / buildDeps (adapters/index.ts)', () => {
       dryRun: true,
       caBundlePath: undefined,
       marginMs: 2_000,
-      send: { region: 'eu-west-1' },
     });
+    // The response PUT names the region's S3 gateway endpoint when it cannot connect.
+    const port = await closedPort();
+    await expect(
+      deps.respond(`http://127.0.0.1:${port}/cfn?X-Amz-Signature=abc`, '{}', {
+        deadline: Date.now() + 10_000,
+        onRetry: () => undefined,
+      }),
+    ).rejects.toThrow(/ECONNREFUSED.*com\.amazonaws\.eu-west-1\.s3/);
   });
 
   it('elsewhere: credentials from Secrets Manager GetSecretValue', async () => {

@@ -1,13 +1,13 @@
 import { EndpointUnreachableError } from '../../../shared/aws/reachability';
 import { closedPort } from '../../helpers/hardening/servers';
+import { sendResponse } from '../../../functions/db-iam-user/adapters/cfn-response';
 import {
   buildResponseBody,
   cleanReason,
   describeUrl,
   MAX_BODY_BYTES,
   type ResponseFields,
-  sendResponse,
-} from '../../../functions/db-iam-user/cfn-response';
+} from '../../../functions/db-iam-user/response-body';
 import { PermanentError, RetryableError } from '../../../shared/errors';
 import { clearRegisteredSecrets, registerSecret } from '../../../shared/redact';
 

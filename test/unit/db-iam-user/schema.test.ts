@@ -124,25 +124,21 @@ describe('numbers from CloudFormation strings', () => {
 });
 
 describe('settingsFrom (the request lifecycle options)', () => {
-  it('keeps the CA bundle only when the file exists, and names the region for the response PUT', () => {
+  it('keeps the CA bundle only when the file exists (the region is that of the respond port: adapters.test)', () => {
     const config = loadConfig(DbIamUserConfig, {
       DRY_RUN: 'true',
       RESPONSE_MARGIN_MS: '2500',
       DB_CA_BUNDLE_PATH: __filename,
     });
-    expect(settingsFrom(config, { AWS_REGION: 'eu-west-1' })).toEqual({
+    expect(settingsFrom(config)).toEqual({
       dryRun: true,
       caBundlePath: __filename,
       marginMs: 2_500,
-      send: { region: 'eu-west-1' },
     });
-    expect(
-      settingsFrom(loadConfig(DbIamUserConfig, { DB_CA_BUNDLE_PATH: '/nonexistent/ca.pem' }), {}),
-    ).toEqual({
+    expect(settingsFrom(loadConfig(DbIamUserConfig, { DB_CA_BUNDLE_PATH: '/nonexistent/ca.pem' }))).toEqual({
       dryRun: false,
       caBundlePath: undefined,
       marginMs: 5_000,
-      send: { region: undefined },
     });
   });
 });
