@@ -3,21 +3,15 @@
  * master secrets it reads, and the RDS-managed secret lookup (DescribeSecret for the
  * aws:rds:primaryDB…Arn tag, then Describe… of that one instance or cluster).
  */
-import { packagedTemplate } from '../../helpers/packaged-template';
+import { packagedTemplate, type PackagedTemplate, roleStatements } from '../../helpers/packaged-template';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-let resources: Record<string, Resource>;
+let template: PackagedTemplate;
 
 beforeAll(() => {
-  resources = packagedTemplate('prod').Resources as Record<string, Resource>;
+  template = packagedTemplate('prod');
 }, 600_000);
 
-const statements = () => {
-  const role = resources.DbIamUserRole!.Properties as {
-    Policies: Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
-  };
-  return role.Policies[0]!.PolicyDocument.Statement;
-};
+const statements = () => roleStatements(template, 'DbIamUserRole');
 const bySid = (sid: string) => statements().find((s) => s.Sid === sid);
 
 describe('dbIamUser in the prod template', () => {

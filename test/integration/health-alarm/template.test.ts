@@ -2,7 +2,7 @@
  * healthAlarm's part of the packaged CloudFormation (`serverless package --stage local`, offline):
  * the generated alarms with both ELB dimensions, the EventBridge rule, the SNS intake, the role.
  */
-import { packagedTemplate } from '../../helpers/packaged-template';
+import { packagedTemplate, roleStatements } from '../../helpers/packaged-template';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
@@ -55,10 +55,7 @@ it('subscribes healthAlarm to the alarm intake topic that CloudWatch may publish
 });
 
 it('gives the role read access scoped to the cluster and publish on the notification topic only', () => {
-  type Statement = { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-  const statements = (
-    resources.HealthAlarmRole!.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
-  )[0]!.PolicyDocument.Statement;
+  const statements = roleStatements({ Resources: resources }, 'HealthAlarmRole');
   const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
   expect(bySid.TargetHealth).toMatchObject({
     Action: 'elasticloadbalancing:DescribeTargetHealth',

@@ -3,21 +3,18 @@
  * the EventBridge rule on Secrets Manager's RotationFailed events and the IAM that resolves
  * RDS-managed master secrets.
  */
-import { packagedTemplate } from '../../helpers/packaged-template';
+import { packagedTemplate, type PackagedTemplate, roleStatements } from '../../helpers/packaged-template';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+let template: PackagedTemplate;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  resources = packagedTemplate('prod').Resources as Record<string, Resource>;
+  template = packagedTemplate('prod');
+  resources = template.Resources as Record<string, Resource>;
 }, 600_000);
 
-const statements = () => {
-  const role = resources.RotateSecretRole!.Properties as {
-    Policies: Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
-  };
-  return role.Policies[0]!.PolicyDocument.Statement;
-};
+const statements = () => roleStatements(template, 'RotateSecretRole');
 const bySid = (sid: string) => statements().find((s) => s.Sid === sid);
 
 describe('rotateSecret in the prod template', () => {
