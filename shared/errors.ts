@@ -68,6 +68,21 @@ export function isRetryable(error: unknown): boolean {
   return status !== undefined && (status >= 500 || status === 429);
 }
 
+/** The AWS error name of a thrown value (`name`, else `Code` or `code`), or undefined. */
+export function awsErrorName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: string; Code?: string; code?: string };
+  return e.name ?? e.Code ?? e.code;
+}
+
+/**
+ * DynamoDB's answer to a conditional write whose condition did not hold (nothing was written).
+ * Matched by name: the SDK's exception class is not loaded before the client (shared/aws/lazy.ts).
+ */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return awsErrorName(error) === 'ConditionalCheckFailedException';
+}
+
 /** A short, secret-free description of an error: `Name: message`. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {

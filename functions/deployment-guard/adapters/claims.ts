@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../../../shared/aws/commands/dynamodb';
-import { toOpsError } from '../../../shared/errors';
+import { isConditionalCheckFailed, toOpsError } from '../../../shared/errors';
 import type { ClaimPort } from '../ports';
 
 /**
@@ -23,7 +23,7 @@ export function dynamoClaims(client: DynamoDBClient, table: string, now: () => D
         );
         return true;
       } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw toOpsError(`dynamodb:PutItem ${table} (claim ${key})`, error);
       }
     },

@@ -1,17 +1,11 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb } from '../../../shared/aws/commands/dynamodb';
-import { toOpsError } from '../../../shared/errors';
+import { isConditionalCheckFailed, toOpsError } from '../../../shared/errors';
 import type { Episode, EpisodeStore, FindingKind } from '../ports';
 
 /** Partition key value: one table per stage, one partition for this function's episodes. */
 export const EPISODE_SCOPE = 'queue-drift';
-
-function errorName(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { name?: string; Code?: string; code?: string };
-  return e.name ?? e.Code ?? e.code;
-}
 
 /** The stored item's fields; any of them may be missing from an item written by hand. */
 interface EpisodeItem {
@@ -80,7 +74,7 @@ export function dynamoEpisodeStore(client: DynamoDBClient, table: string): Episo
         );
         return true;
       } catch (error) {
-        if (errorName(error) === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw toOpsError(`dynamodb:PutItem ${table} ${episode.key}`, error);
       }
     },
@@ -95,7 +89,7 @@ export function dynamoEpisodeStore(client: DynamoDBClient, table: string): Episo
         );
         return true;
       } catch (error) {
-        if (errorName(error) === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw toOpsError(`dynamodb:DeleteItem ${table} ${episodeKey}`, error);
       }
     },

@@ -1,13 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from '../../../shared/aws/commands/secrets-manager';
 import { secretsCalls, managedSecretOwner } from '../../../shared/aws/secrets';
-import { toOpsError } from '../../../shared/errors';
+import { awsErrorName, toOpsError } from '../../../shared/errors';
 import { registerSecret } from '../../../shared/redact';
 import { AWSCURRENT, AWSPENDING, type SecretsPort } from '../ports';
-
-function errorName(error: unknown): string | undefined {
-  return (error as { name?: string })?.name;
-}
 
 /**
  * Secrets Manager adapter: SDK errors become RetryableError/PermanentError naming the call.
@@ -39,7 +35,8 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
         });
       } catch (error) {
         // No such version or stage (yet): the rotation steps treat it as absent.
-        if (errorName((error as { cause?: unknown }).cause) === 'ResourceNotFoundException') return undefined;
+        if (awsErrorName((error as { cause?: unknown }).cause) === 'ResourceNotFoundException')
+          return undefined;
         throw error;
       }
       if (out.SecretString === undefined) return undefined;
@@ -59,7 +56,7 @@ export function secretsManagerAdapter(client: SecretsManagerClient): SecretsPort
         );
         return 'stored';
       } catch (error) {
-        if (errorName(error) === 'ResourceExistsException') return 'exists-with-other-value';
+        if (awsErrorName(error) === 'ResourceExistsException') return 'exists-with-other-value';
         throw toOpsError(`Secrets Manager PutSecretValue ${secretId} ${token}`, error);
       }
     },

@@ -1,7 +1,7 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb } from '../../../shared/aws/commands/dynamodb';
-import { toOpsError } from '../../../shared/errors';
+import { isConditionalCheckFailed, toOpsError } from '../../../shared/errors';
 import type { Incident, IncidentStore } from '../ports';
 
 type Item = Record<string, AttributeValue>;
@@ -25,7 +25,7 @@ export function dynamoDbIncidentStore(client: DynamoDBClient, tableName: string)
       return true;
     } catch (error) {
       // By name (the SDK's exception class would load the client at init): what it sets on it.
-      if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw toOpsError(`dynamodb:${action} ${tableName}`, error);
     }
   }

@@ -1,4 +1,11 @@
-import { isRetryable, PermanentError, RetryableError, toOpsError } from '../../../shared/errors';
+import {
+  awsErrorName,
+  isConditionalCheckFailed,
+  isRetryable,
+  PermanentError,
+  RetryableError,
+  toOpsError,
+} from '../../../shared/errors';
 
 const awsError = (name: string, status?: number) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
@@ -37,5 +44,25 @@ describe('toOpsError', () => {
   it('passes project errors through unchanged', () => {
     const original = new PermanentError('bad input');
     expect(toOpsError('x', original)).toBe(original);
+  });
+});
+
+describe('awsErrorName / isConditionalCheckFailed', () => {
+  it('reads name, else Code, else code; nothing from a non-object', () => {
+    expect(awsErrorName(Object.assign(new Error('x'), { name: 'ThrottlingException' }))).toBe(
+      'ThrottlingException',
+    );
+    expect(awsErrorName({ Code: 'QueueDoesNotExist' })).toBe('QueueDoesNotExist');
+    expect(awsErrorName({ code: 'ECONNRESET' })).toBe('ECONNRESET');
+    expect(awsErrorName('ConditionalCheckFailedException')).toBeUndefined();
+    expect(awsErrorName(null)).toBeUndefined();
+  });
+
+  it("matches DynamoDB's failed condition by name, without its exception class", () => {
+    expect(isConditionalCheckFailed({ name: 'ConditionalCheckFailedException', $fault: 'client' })).toBe(
+      true,
+    );
+    expect(isConditionalCheckFailed({ name: 'ResourceNotFoundException' })).toBe(false);
+    expect(isConditionalCheckFailed(undefined)).toBe(false);
   });
 });
