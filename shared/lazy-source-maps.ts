@@ -1,7 +1,7 @@
 /**
- * Stack traces that name the TypeScript file and line, at no cost to cold start. Injected into
- * every packaged bundle (serverless.yml custom.esbuild `inject`), never imported by the code:
- * jest and tsx run the TypeScript itself.
+ * Stack traces that name the TypeScript file and line, at no cost to cold start. Imported first
+ * by each packaged bundle's entry point (the `lazy-source-maps` plugin in
+ * resources/lib/esbuild-plugins.js), never by the code: jest and tsx run the TypeScript itself.
  *
  * `NODE_OPTIONS=--enable-source-maps` parses the linked source map of every module as it loads,
  * so every cold start pays for maps no trace may ever need (README "Stack traces" has the
