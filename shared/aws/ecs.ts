@@ -150,7 +150,7 @@ export function ecsCalls(client: ECSClient): EcsCalls {
             { abortSignal: signal },
           ),
       );
-      return res?.service;
+      return res.service;
     },
 
     listTags(resourceArn, { signal } = {}) {

@@ -284,6 +284,8 @@ export function deploymentGuardRig(): Rig {
           serviceDeployments: [{ serviceDeploymentArn: SD_ARN, status: 'IN_PROGRESS' }],
         });
         mocks.ecs.on(ecs.TagResourceCommand).resolves({});
+        // The rollback fallback: UpdateService answers with the service as updated.
+        mocks.ecs.on(ecs.UpdateServiceCommand).callsFake(() => ({ service: stuckService(new Date()) }));
       };
       happy();
       const { handler } = require('../../../functions/deployment-guard/handler') as { handler: Handler };
